@@ -1,0 +1,1 @@
+namespace Portal.Domain; public sealed class DomainException(string message) : Exception(message);

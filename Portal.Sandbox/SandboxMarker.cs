@@ -1,0 +1,1 @@
+namespace Portal.Sandbox; internal static class SandboxMarker;
