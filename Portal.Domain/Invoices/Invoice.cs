@@ -1,0 +1,205 @@
+using Portal.Domain.Clients;
+using Portal.Domain.Firms;
+
+namespace Portal.Domain.Invoices;
+
+/// <summary>
+/// An invoice from a firm to one client account, in one currency. A draft can be edited; once issued it
+/// is never edited again, only paid, or voided (and reissued) while nothing has been paid on it.
+/// </summary>
+public sealed class Invoice : ITenantOwned
+{
+    private readonly List<InvoiceLine> _lines = [];
+
+    private Invoice() { }
+
+    public Invoice(ClientAccount client, Currency currency, DateOnly issueDate, DateOnly dueDate, DateTimeOffset createdAt)
+    {
+        Id = Guid.CreateVersion7();
+        FirmId = client.FirmId;
+        ClientAccountId = client.Id;
+        Currency = currency;
+        CreatedAt = createdAt;
+        Status = InvoiceStatus.Draft;
+        SetDates(issueDate, dueDate);
+    }
+
+    public Guid Id { get; private set; }
+    public Guid FirmId { get; private set; }
+    public Guid ClientAccountId { get; private set; }
+    /// <summary>Set when issued, from the firm's gapless sequence; a draft has none.</summary>
+    public string? Number { get; private set; }
+    public Currency Currency { get; private set; }
+    public InvoiceStatus Status { get; private set; }
+    public DateOnly IssueDate { get; private set; }
+    public DateOnly DueDate { get; private set; }
+    public string? Reference { get; private set; }
+    public string? Notes { get; private set; }
+    /// <summary>Methods a client may use on this invoice, within what the firm allows.</summary>
+    public PaymentMethods MethodsAllowed { get; private set; } = PaymentMethods.All;
+    public long SubtotalMinor { get; private set; }
+    public long TaxMinor { get; private set; }
+    public long TotalMinor { get; private set; }
+    /// <summary>Money received and allocated to this invoice (kept with the ledger postings, same transaction).</summary>
+    public long PaidMinor { get; private set; }
+    /// <summary>Money in flight towards this invoice (a direct debit submitted, a delayed card method): not paid yet.</summary>
+    public long PendingMinor { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? IssuedAt { get; private set; }
+    public DateTimeOffset? VoidedAt { get; private set; }
+    public string? VoidReason { get; private set; }
+    /// <summary>Changed on every write, so two staff saving the same invoice cannot overwrite each other.</summary>
+    public Guid Version { get; private set; } = Guid.NewGuid();
+    public IReadOnlyList<InvoiceLine> Lines => _lines;
+
+    public Money Subtotal => new(SubtotalMinor, Currency);
+    public Money Tax => new(TaxMinor, Currency);
+    public Money Total => new(TotalMinor, Currency);
+    public Money Paid => new(PaidMinor, Currency);
+    public Money Pending => new(PendingMinor, Currency);
+    public Money AmountDue => new(TotalMinor - PaidMinor, Currency);
+    /// <summary>What a client can still start paying: due, less what is already in flight.</summary>
+    public Money AmountPayable => new(TotalMinor - PaidMinor - PendingMinor, Currency);
+    public bool IsIssued => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
+    public bool AcceptsPayment => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
+    public bool IsOverdue(DateOnly today) => AcceptsPayment && DueDate < today;
+
+    public void SetDates(DateOnly issueDate, DateOnly dueDate)
+    {
+        EnsureDraft();
+        if (dueDate < issueDate)
+            throw new DomainException("The due date cannot be before the issue date.");
+        IssueDate = issueDate;
+        DueDate = dueDate;
+        Touch();
+    }
+
+    public void SetDetails(string? reference, string? notes, PaymentMethods methodsAllowed)
+    {
+        EnsureDraft();
+        if (reference?.Length > 100)
+            throw new DomainException("A reference has at most 100 characters.");
+        if (notes?.Length > 2000)
+            throw new DomainException("Notes have at most 2000 characters.");
+        Reference = string.IsNullOrWhiteSpace(reference) ? null : reference.Trim();
+        Notes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
+        MethodsAllowed = methodsAllowed;
+        Touch();
+    }
+
+    public void ReplaceLines(IEnumerable<InvoiceLineInput> lines)
+    {
+        EnsureDraft();
+        var built = lines.Select((line, index) => new InvoiceLine(index + 1, line)).ToList();
+        if (built.Count > 200)
+            throw new DomainException("An invoice has at most 200 lines.");
+        _lines.Clear();
+        _lines.AddRange(built);
+        SubtotalMinor = checked(built.Sum(l => l.NetMinor));
+        TaxMinor = checked(built.Sum(l => l.TaxMinor));
+        TotalMinor = checked(SubtotalMinor + TaxMinor);
+        Touch();
+    }
+
+    /// <summary>Issues the draft with the number the firm gives it. From now on it is read-only.</summary>
+    public void Issue(Firm firm, DateTimeOffset now)
+    {
+        EnsureDraft();
+        if (firm.Id != FirmId)
+            throw new DomainException("An invoice is issued by its own firm.");
+        if (_lines.Count == 0)
+            throw new DomainException("An invoice needs at least one line before it is issued.");
+        if (TotalMinor <= 0)
+            throw new DomainException("An invoice's total must be more than zero to be issued.");
+        Number = firm.TakeInvoiceNumber();
+        Status = InvoiceStatus.Open;
+        IssuedAt = now;
+        Touch();
+    }
+
+    /// <summary>Cancels an issued invoice that nothing has been paid or started on. Its number stays used.</summary>
+    public void Void(string reason, DateTimeOffset now)
+    {
+        if (Status == InvoiceStatus.Void)
+            throw new DomainException("This invoice is already void.");
+        if (Status == InvoiceStatus.Draft)
+            throw new DomainException("A draft is deleted, not voided.");
+        if (PaidMinor != 0 || PendingMinor != 0)
+            throw new DomainException("An invoice with payments (or payments in progress) cannot be voided; refund them first.");
+        reason = reason.Trim();
+        if (reason.Length is 0 or > 500)
+            throw new DomainException("Give a reason for voiding (at most 500 characters).");
+        Status = InvoiceStatus.Void;
+        VoidedAt = now;
+        VoidReason = reason;
+        Touch();
+    }
+
+    /// <summary>Applies received money to this invoice. Overpayment is the caller's to route to the wallet.</summary>
+    public void ApplyPayment(Money amount)
+    {
+        EnsureCurrency(amount);
+        if (!AcceptsPayment)
+            throw new DomainException(Status switch
+            {
+                InvoiceStatus.Draft => "A draft invoice cannot be paid.",
+                InvoiceStatus.Void => "A void invoice cannot be paid.",
+                InvoiceStatus.Paid => "This invoice is already paid.",
+                InvoiceStatus.Open or InvoiceStatus.PartiallyPaid => "This invoice cannot be paid now.",
+            });
+        if (!amount.IsPositive)
+            throw new DomainException("An amount applied to an invoice must be more than zero.");
+        if (amount > AmountDue)
+            throw new DomainException($"{amount} is more than the {AmountDue} due on {Number}.");
+        PaidMinor += amount.Minor;
+        Status = PaidMinor == TotalMinor ? InvoiceStatus.Paid : InvoiceStatus.PartiallyPaid;
+        Touch();
+    }
+
+    /// <summary>Takes back money that was applied (a failed debit, a chargeback, a refund): the invoice reopens.</summary>
+    public void ReversePayment(Money amount)
+    {
+        EnsureCurrency(amount);
+        if (!amount.IsPositive || amount.Minor > PaidMinor)
+            throw new DomainException($"Cannot take back {amount} from {Number}: only {Paid} was paid.");
+        PaidMinor -= amount.Minor;
+        if (Status != InvoiceStatus.Void)
+            Status = PaidMinor == 0 ? InvoiceStatus.Open : InvoiceStatus.PartiallyPaid;
+        Touch();
+    }
+
+    /// <summary>Marks money as in flight towards this invoice so that no second collection is started for it.</summary>
+    public void AddPending(Money amount)
+    {
+        EnsureCurrency(amount);
+        if (!AcceptsPayment)
+            throw new DomainException("This invoice does not accept payment now.");
+        if (!amount.IsPositive || amount > AmountPayable)
+            throw new DomainException($"{amount} is more than the {AmountPayable} that can still be paid on {Number}.");
+        PendingMinor += amount.Minor;
+        Touch();
+    }
+
+    public void ReleasePending(Money amount)
+    {
+        EnsureCurrency(amount);
+        if (!amount.IsPositive || amount.Minor > PendingMinor)
+            throw new DomainException($"Cannot release {amount} from {Number}: only {Pending} is pending.");
+        PendingMinor -= amount.Minor;
+        Touch();
+    }
+
+    private void EnsureDraft()
+    {
+        if (Status != InvoiceStatus.Draft)
+            throw new DomainException("An issued invoice cannot be edited; void it and issue a new one.");
+    }
+
+    private void EnsureCurrency(Money amount)
+    {
+        if (amount.Currency != Currency)
+            throw new DomainException($"This invoice is in {Currency}; {amount.Currency} cannot be applied to it.");
+    }
+
+    private void Touch() => Version = Guid.NewGuid();
+}

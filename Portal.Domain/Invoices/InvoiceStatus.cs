@@ -1,0 +1,3 @@
+namespace Portal.Domain.Invoices;
+
+public enum InvoiceStatus { Draft, Open, PartiallyPaid, Paid, Void }
