@@ -5,3 +5,9 @@ public interface ITenantOwned
 {
     Guid FirmId { get; }
 }
+
+/// <summary>A row that belongs to one client account of a firm: a client contact sees only its own.</summary>
+public interface IClientOwned : ITenantOwned
+{
+    Guid ClientAccountId { get; }
+}

@@ -1,4 +1,49 @@
+using Portal.Account;
+using Portal.Clients;
+using Portal.Invoices;
+using Portal.Components;
+using Portal.Data;
+using Portal.Demo;
+using Portal.Email;
+using Portal.Localization;
+using Portal.Security;
+using MudBlazor.Services;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPortalData();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPortalLocalization();
+builder.Services.AddPortalAccounts();
+builder.Services.AddPortalEmail(builder.Configuration);
+builder.Services.AddPortalSecurity();
+builder.Services.AddClients();
+builder.Services.AddInvoices();
+builder.Services.AddDemoData(builder.Configuration);
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
 var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UsePortalSecurityHeaders();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRequestLocalization();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
+app.MapCultureSwitch();
+app.MapHealthChecks("/health");
+
+await app.MigratePortalDatabaseAsync();
+await app.SeedDemoDataAsync();
+
 app.Run();
+
 public partial class Program;

@@ -49,7 +49,7 @@ public sealed class ClientAccount : ITenantOwned
 }
 
 /// <summary>A person who signs in to the portal for a client account.</summary>
-public sealed class Contact : ITenantOwned
+public sealed class Contact : IClientOwned
 {
     private Contact() { }
 

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Clients;
+using Portal.Domain.Firms;
+
+namespace Portal.Clients;
+
+internal sealed class ClientAccountConfiguration : IEntityTypeConfiguration<ClientAccount>
+{
+    public void Configure(EntityTypeBuilder<ClientAccount> client)
+    {
+        client.HasKey(c => c.Id);
+        client.HasOne<Firm>().WithMany().HasForeignKey(c => c.FirmId).OnDelete(DeleteBehavior.Restrict);
+        client.HasIndex(c => new { c.FirmId, c.Name });
+        client.Property(c => c.Name).HasMaxLength(200);
+        client.Property(c => c.BillingEmail).HasMaxLength(254);
+        client.Property(c => c.CompanyNumber).HasMaxLength(40);
+        client.HasMany(c => c.Contacts).WithOne().HasForeignKey(c => c.ClientAccountId).OnDelete(DeleteBehavior.Cascade);
+        client.Navigation(c => c.Contacts).HasField("_contacts");
+    }
+}
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> contact)
+    {
+        contact.HasKey(c => c.Id);
+        contact.Property(c => c.Name).HasMaxLength(200);
+        contact.Property(c => c.Email).HasMaxLength(254);
+        contact.Property(c => c.UserId).HasMaxLength(450);
+        contact.HasIndex(c => new { c.FirmId, c.Email });
+    }
+}

@@ -1,0 +1,7 @@
+namespace Portal.Clients;
+
+public static class ClientsSetup
+{
+    public static IServiceCollection AddClients(this IServiceCollection services) =>
+        services.AddScoped<ClientDirectory>();
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Account;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Clients;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+
+namespace Portal.Demo;
+
+public sealed class DemoOptions
+{
+    /// <summary>Seed the demo firm when the database has no firm yet.</summary>
+    public bool Seed { get; set; } = true;
+}
+
+/// <summary>The demo firm a newcomer signs in to. Its logins are printed at start-up and listed in the README.</summary>
+public static class DemoData
+{
+    public const string FirmKey = "demo";
+    public const string Password = "Portal-demo-2026";
+
+    public static readonly (string Email, string Name, string Role)[] StaffLogins =
+    [
+        ("owner@demo.portal", "Olivia Owner", Roles.Owner),
+        ("staff@demo.portal", "Sam Staff", Roles.Staff),
+    ];
+
+    public static readonly (string Client, string Currency, string ContactEmail, string ContactName)[] Clients =
+    [
+        ("Northwind Traders", "EUR", "anna@northwind.example", "Anna Lindqvist"),
+        ("Blue River Studio", "GBP", "ben@blueriver.example", "Ben Carter"),
+        ("Maison Dupont", "EUR", "chloe@maison-dupont.example", "Chloé Dupont"),
+    ];
+
+    public static IServiceCollection AddDemoData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DemoOptions>(configuration.GetSection("Demo"));
+        return services;
+    }
+
+    public static async Task SeedDemoDataAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await AccountSetup.EnsureRolesAsync(services);
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value;
+        var db = services.GetRequiredService<PortalDbContext>();
+        if (!options.Seed || await db.Firms.IgnoreQueryFilters().AnyAsync())
+            return;
+
+        await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+        app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
+    }
+
+    private static async Task SeedAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var firm = new Firm(FirmKey, "Demo Accounting & Co", Currency.EUR, now);
+        firm.Brand("#2E5E4E", null);
+        db.Firms.Add(firm);
+
+        foreach (var (email, name, role) in StaffLogins)
+            await CreateUserAsync(users, new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, FirmId = firm.Id }, role);
+
+        var random = new Random(2026);
+        var descriptions = new[] { "Monthly bookkeeping", "Payroll processing", "VAT return", "Annual accounts", "Advisory meeting", "Tax planning session", "Company secretarial" };
+        foreach (var (clientName, currencyCode, contactEmail, contactName) in Clients)
+        {
+            var client = new ClientAccount(firm.Id, clientName, $"accounts@{contactEmail.Split('@')[1]}", Currency.FromCode(currencyCode), now);
+            var contact = client.AddContact(contactName, contactEmail);
+            db.ClientAccounts.Add(client);
+            var user = new PortalUser { UserName = contactEmail, Email = contactEmail, EmailConfirmed = true, DisplayName = contactName, FirmId = firm.Id, ClientAccountId = client.Id };
+            await CreateUserAsync(users, user, Roles.Client);
+            contact.LinkUser(user.Id);
+
+            // A spread of states: drafts, open, overdue and void, at various ages.
+            var invoiceCount = currencyCode == "GBP" ? 6 : 7;
+            for (var i = 0; i < invoiceCount; i++)
+            {
+                var issued = today.AddDays(-75 + i * 12);
+                var invoice = new Invoice(client, client.Currency, issued, issued.AddDays(30), now);
+                var lineCount = 1 + random.Next(3);
+                invoice.ReplaceLines(Enumerable.Range(0, lineCount).Select(_ => new InvoiceLineInput(
+                    descriptions[random.Next(descriptions.Length)], 1 + random.Next(4), 5_000 + random.Next(40) * 2_500, 2000)).ToList());
+                db.Invoices.Add(invoice);
+                if (i == invoiceCount - 1)
+                    continue; // the newest stays a draft
+                invoice.Issue(firm, now);
+                if (i == 1)
+                    invoice.Void("Issued to the wrong entity; reissued.", now);
+            }
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task CreateUserAsync(UserManager<PortalUser> users, PortalUser user, string role)
+    {
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException("Could not create demo user: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, role);
+    }
+
+    private static void PrintLogins(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var lines = new List<string> { "", "Portal is running with demo data.", $"  Open: {string.Join(", ", addresses)}", $"  Password for every demo login: {Password}" };
+        lines.AddRange(StaffLogins.Select(s => $"  {s.Role,-7} {s.Email}"));
+        lines.AddRange(Clients.Select(c => $"  Client  {c.ContactEmail}  ({c.Client}, {c.Currency})"));
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+
+namespace Portal.Invoices;
+
+public sealed record InvoiceDraft(
+    Guid ClientAccountId, string CurrencyCode, DateOnly IssueDate, DateOnly DueDate, string? Reference, string? Notes,
+    PaymentMethods MethodsAllowed, IReadOnlyList<InvoiceLineInput> Lines);
+
+/// <summary>Staff actions on invoices: drafts, issuing with the next gapless number, voiding.</summary>
+public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<Guid> CreateDraftAsync(InvoiceDraft draft, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == draft.ClientAccountId, cancellationToken)
+            ?? throw new NotFoundException("client");
+        var currency = Currency.FromCode(draft.CurrencyCode);
+        var invoice = new Invoice(client, currency, draft.IssueDate, draft.DueDate, clock.GetUtcNow());
+        Fill(invoice, draft);
+        db.Invoices.Add(invoice);
+        await db.SaveChangesAsync(cancellationToken);
+        return invoice.Id;
+    }
+
+    public async Task UpdateDraftAsync(Guid invoiceId, InvoiceDraft draft, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+        if (invoice.ClientAccountId != draft.ClientAccountId || invoice.Currency != Currency.FromCode(draft.CurrencyCode))
+            throw new DomainException("The client and currency of a draft are fixed; create a new draft instead.");
+        Fill(invoice, draft);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task DeleteDraftAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+        if (invoice.Status != InvoiceStatus.Draft)
+            throw new DomainException("Only a draft can be deleted; an issued invoice is voided.");
+        db.Invoices.Remove(invoice);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues a draft with the firm's next number. The firm's counter is a concurrency token, so two invoices
+    /// issued at the same moment cannot share a number; the loser simply takes the next one.
+    /// </summary>
+    public async Task<string> IssueAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+            var firm = await db.Firms.SingleAsync(f => f.Id == invoice.FirmId, cancellationToken);
+            invoice.Issue(firm, clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return invoice.Number!;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // Another invoice took this number first: reload and take the next one.
+            }
+        }
+    }
+
+    public async Task VoidAsync(Guid invoiceId, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+        invoice.Void(reason, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void Fill(Invoice invoice, InvoiceDraft draft)
+    {
+        invoice.SetDates(draft.IssueDate, draft.DueDate);
+        invoice.SetDetails(draft.Reference, draft.Notes, draft.MethodsAllowed);
+        invoice.ReplaceLines(draft.Lines);
+    }
+}
