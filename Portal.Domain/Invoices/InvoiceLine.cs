@@ -52,5 +52,8 @@ public sealed class InvoiceLine
     public long TaxMinor { get; private set; }
     public long TotalMinor => NetMinor + TaxMinor;
 
+    /// <summary>The line as it would be on an invoice, for showing totals while a draft is edited.</summary>
+    public static InvoiceLine Preview(int position, InvoiceLineInput input) => new(position, input);
+
     public InvoiceLineInput ToInput() => new(Description, Quantity, UnitPriceMinor, TaxRateBasisPoints);
 }

@@ -55,12 +55,18 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+            // Lock the firm's row before reading its counter, so concurrent issues queue here rather than
+            // colliding on the same number (SQLite's write lock does the same for the embedded database).
+            await db.Firms.Where(f => f.Id == invoice.FirmId)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.NextInvoiceNumber, f => f.NextInvoiceNumber), cancellationToken);
             var firm = await db.Firms.SingleAsync(f => f.Id == invoice.FirmId, cancellationToken);
             invoice.Issue(firm, clock.GetUtcNow());
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return invoice.Number!;
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)

@@ -1,0 +1,192 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Account;
+using Portal.Data;
+using Portal.Demo;
+using Portal.Domain;
+using Portal.Domain.Clients;
+using Portal.Domain.Firms;
+using Portal.Tenancy;
+
+namespace Portal.Tests.Fixture;
+
+/// <summary>
+/// Portal running for real: Kestrel on a loopback port, its own PostgreSQL database (or SQLite when
+/// PORTAL_TEST_DB=Sqlite), real cookies and forms. One per test class; <see cref="ResetAsync"/> empties it.
+/// </summary>
+public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _databaseName = $"portal_test_{Guid.NewGuid():N}";
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-app-").FullName;
+    private string _connectionString = "";
+
+    protected virtual bool SeedDemoData => false;
+
+    public static DatabaseProvider DatabaseUnderTest =>
+        Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("PORTAL_TEST_DB"), ignoreCase: true, out var provider) ? provider : DatabaseProvider.Postgres;
+
+    public Uri BaseUrl { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = DatabaseUnderTest == DatabaseProvider.Postgres
+            ? await TestPostgres.CreateDatabaseAsync(_databaseName)
+            : $"Data Source={Path.Combine(_dataFolder, "portal.db")};Pooling=false";
+        UseKestrel(0);
+        StartServer();
+        BaseUrl = ClientOptions.BaseAddress;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", DatabaseUnderTest.ToString());
+        builder.UseSetting("ConnectionStrings:Portal", _connectionString);
+        builder.UseSetting("Data:Folder", _dataFolder);
+        builder.UseSetting("Email:PickupFolder", Path.Combine(_dataFolder, "mail"));
+        builder.UseSetting("Demo:Seed", SeedDemoData.ToString());
+        // Tests sign in far more often than a person; the limiter itself is tested with its own app.
+        builder.UseSetting("Security:SignInPostsPerMinute", "100000");
+        builder.ConfigureServices(ConfigureTestServices);
+    }
+
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (DatabaseUnderTest == DatabaseProvider.Postgres)
+            await TestPostgres.DropDatabaseAsync(_databaseName);
+        try { Directory.Delete(_dataFolder, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Empties every table but the roles, the migrations history and the data-protection keys.</summary>
+    public async Task ResetAsync()
+    {
+        await using var db = OpenDb();
+        var tables = db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && !e.IsOwned())
+            .Select(e => e.GetTableName()!).Concat(db.Model.GetEntityTypes().Where(e => e.IsOwned()).Select(e => e.GetTableName()!))
+            .Where(t => t is not ("AspNetRoles" or "DataProtectionKeys")).Distinct().ToList();
+        if (db.Database.IsNpgsql())
+        {
+            // Table names come from the EF model, not from input.
+            var truncate = $"TRUNCATE TABLE {string.Join(", ", tables.Select(t => $"\"{t}\""))} RESTART IDENTITY CASCADE";
+            await db.Database.ExecuteSqlRawAsync(truncate);
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF");
+            foreach (var table in tables)
+            {
+                var delete = $"DELETE FROM \"{table}\"";
+                await db.Database.ExecuteSqlRawAsync(delete);
+            }
+            await db.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    /// <summary>A context acting for <paramref name="firmId"/> (and client), or with no tenant at all (use IgnoreQueryFilters).</summary>
+    public PortalDbContext OpenDb(Guid? firmId = null, Guid? clientAccountId = null)
+    {
+        var tenant = new TenantContext(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
+        if (firmId is { } id)
+            tenant.ActFor(id, clientAccountId);
+        return Services.GetRequiredService<PortalDatabase>().Open(tenant);
+    }
+
+    public TimeProvider Clock => Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>A firm with an owner and a staff login (password <see cref="DemoData.Password"/>).</summary>
+    public async Task<TestFirm> AFirmAsync(string? key = null, string currency = "EUR")
+    {
+        key ??= $"firm-{Guid.NewGuid():N}"[..20];
+        var firm = new Firm(key, $"Firm {key}", Currency.FromCode(currency), Clock.GetUtcNow());
+        await using (var db = OpenDb())
+        {
+            db.Firms.Add(firm);
+            await db.SaveChangesAsync();
+        }
+        var owner = await AUserAsync($"owner@{key}.test", "Owner " + key, Roles.Owner, firm.Id, null);
+        var staff = await AUserAsync($"staff@{key}.test", "Staff " + key, Roles.Staff, firm.Id, null);
+        return new TestFirm(firm.Id, key, owner, staff);
+    }
+
+    /// <summary>A client account of <paramref name="firm"/> with one contact who can sign in.</summary>
+    public async Task<TestClient> AClientAsync(TestFirm firm, string currency = "EUR", string? name = null)
+    {
+        name ??= $"Client {Guid.NewGuid():N}"[..15];
+        var slug = Guid.NewGuid().ToString("N")[..8];
+        var client = new ClientAccount(firm.Id, name, $"billing-{slug}@client.test", Currency.FromCode(currency), Clock.GetUtcNow());
+        var contactEmail = $"contact-{slug}@client.test";
+        var contact = client.AddContact("Contact " + slug, contactEmail);
+        await using (var db = OpenDb())
+        {
+            db.ClientAccounts.Add(client);
+            await db.SaveChangesAsync();
+        }
+        var login = await AUserAsync(contactEmail, contact.Name, Roles.Client, firm.Id, client.Id);
+        await using (var db = OpenDb(firm.Id))
+        {
+            var stored = await db.Contacts.SingleAsync(c => c.Id == contact.Id);
+            stored.LinkUser(login.UserId);
+            await db.SaveChangesAsync();
+        }
+        return new TestClient(client.Id, firm, name, Currency.FromCode(currency), login);
+    }
+
+    public InvoiceBuilder AnInvoice(TestClient client) => new(this, client);
+
+    public async Task<TestLogin> AUserAsync(string email, string name, string role, Guid firmId, Guid? clientAccountId)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, FirmId = firmId, ClientAccountId = clientAccountId };
+        var created = await users.CreateAsync(user, DemoData.Password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, role);
+        return new TestLogin(user.Id, email, DemoData.Password);
+    }
+
+    /// <summary>Signs in through the real sign-in form and returns a session that carries the cookie.</summary>
+    public async Task<PortalSession> SignInAsync(TestLogin login) => await SignInAsync(login.Email, login.Password);
+
+    public async Task<PortalSession> SignInAsync(string email, string password)
+    {
+        var session = AnonymousSession();
+        var response = await session.SubmitFormAsync("/Account/Login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = password });
+        if (response.StatusCode != HttpStatusCode.Redirect && response.StatusCode != HttpStatusCode.Found)
+            throw new InvalidOperationException($"Sign-in as {email} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return session;
+    }
+
+    public PortalSession AnonymousSession() => new(BaseUrl);
+}
+
+public sealed record TestLogin(string UserId, string Email, string Password);
+
+public sealed record TestFirm(Guid Id, string Key, TestLogin Owner, TestLogin Staff);
+
+public sealed record TestClient(Guid Id, TestFirm Firm, string Name, Currency Currency, TestLogin Contact);
+
+public static class PortalAppServiceExtensions
+{
+    /// <summary>Runs <paramref name="action"/> with a service from a fresh scope acting for <paramref name="firm"/>, as a staff request would.</summary>
+    public static async Task<TResult> AsStaffOfAsync<TService, TResult>(this PortalApp app, TestFirm firm, Func<TService, Task<TResult>> action)
+        where TService : notnull
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Id);
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public static Task AsStaffOfAsync<TService>(this PortalApp app, TestFirm firm, Func<TService, Task> action) where TService : notnull =>
+        app.AsStaffOfAsync<TService, bool>(firm, async service => { await action(service); return true; });
+}
