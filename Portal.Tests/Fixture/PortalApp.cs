@@ -45,6 +45,8 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Package assets (MudBlazor, the Blazor script) are served from the build output, as in development.
+        builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", DatabaseUnderTest.ToString());
         builder.UseSetting("ConnectionStrings:Portal", _connectionString);
         builder.UseSetting("Data:Folder", _dataFolder);

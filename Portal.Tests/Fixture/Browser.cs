@@ -1,0 +1,67 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Fixture;
+
+/// <summary>One headless Debian Chromium for the whole run, driven by Playwright; each test gets its own context.</summary>
+public sealed class Browser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Chromium { get; private set; } = default!;
+
+    public static string ScreenshotFolder
+    {
+        get
+        {
+            var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium",
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(Uri baseUrl, int width = 1280, int height = 900, string locale = "en-GB")
+    {
+        var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = locale });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => Console.WriteLine($"[browser {message.Type}] {message.Text}");
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium is not null)
+            await Chromium.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? AppContext.BaseDirectory;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>Portal with the demo firm seeded, as a newcomer sees it after <c>dotnet run --project Portal</c>.</summary>
+public sealed class DemoPortalApp : PortalApp
+{
+    protected override bool SeedDemoData => true;
+}

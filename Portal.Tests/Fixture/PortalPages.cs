@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Fixture;
+
+/// <summary>Page objects: what a person does on Portal's pages, in their words.</summary>
+public static class PortalPages
+{
+    public static async Task SignInAsync(this IPage page, string email, string password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.WaitForInteractiveAsync();
+    }
+
+    /// <summary>
+    /// Prerendered HTML is replaced when the circuit starts; clicking before that is lost. The layout renders
+    /// a marker only once it runs interactively.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        page.Locator("#portal-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static async Task GoToAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForInteractiveAsync();
+    }
+
+    public static Task ScreenshotAsync(this IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
+}
