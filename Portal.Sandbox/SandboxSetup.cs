@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Sandbox.Common;
+using Portal.Sandbox.GoCardless;
 using Portal.Sandbox.Stripe;
 
 namespace Portal.Sandbox;
@@ -25,6 +26,10 @@ public static class SandboxSetup
         services.AddSingleton<StripeSandbox>();
         services.AddSingleton<ISandboxClockListener>(sp => sp.GetRequiredService<StripeSandbox>());
         services.AddSingleton<StripeApi>();
+
+        services.AddSingleton<GoCardlessSandbox>();
+        services.AddSingleton<ISandboxClockListener>(sp => sp.GetRequiredService<GoCardlessSandbox>());
+        services.AddSingleton<GoCardlessApi>();
         return services;
     }
 
@@ -32,6 +37,7 @@ public static class SandboxSetup
     {
         // The app may require sign-in and antiforgery everywhere; providers' APIs and hosted pages have neither.
         app.MapGroup("/sandbox/stripe").AllowAnonymous().DisableAntiforgery().MapStripeSandbox();
+        app.MapGroup("/sandbox/gocardless").AllowAnonymous().DisableAntiforgery().MapGoCardlessSandbox();
         return app;
     }
 }
