@@ -96,19 +96,22 @@ public sealed class WebhookQueue(SandboxOptions options, TimeProvider clock)
         }
     }
 
-    // Held (out_of_order) deliveries whose window has passed are released newest first; then every due delivery is
-    // returned in send order and marked Sending.
+    // Held (out_of_order) deliveries are released together once the oldest one's window has passed, newest first;
+    // then every due delivery is returned in send order and marked Sending.
     internal IReadOnlyList<WebhookDelivery> TakeDue(DateTimeOffset now)
     {
         lock (_gate)
         {
             var releasable = _deliveries
-                .Where(d => d.State == WebhookDeliveryState.Held && d.DueAt <= now)
-                .OrderByDescending(d => d.Sequence)
+                .Where(d => d.State == WebhookDeliveryState.Held)
+                .GroupBy(d => d.Provider)
+                .Where(held => held.Any(d => d.DueAt <= now))
+                .SelectMany(held => held.OrderByDescending(d => d.Sequence))
                 .ToList();
             foreach (var held in releasable)
             {
                 held.State = WebhookDeliveryState.Queued;
+                held.DueAt = now;
                 held.Sequence = ++_sequence;
             }
 

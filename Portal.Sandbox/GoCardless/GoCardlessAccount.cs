@@ -49,8 +49,10 @@ internal sealed class GoCardlessAccount(string creditorId, GoCardlessSandboxAcco
         return GoCardlessJson.ToNode(resource);
     }
 
-    public GcEvent Emit(DateTimeOffset now, string resourceType, string action, Dictionary<string, string> links, GcEventDetails details, Dictionary<string, string>? resourceMetadata = null)
+    public GcEvent Emit(DateTimeOffset moment, string resourceType, string action, Dictionary<string, string> links, GcEventDetails details, Dictionary<string, string>? resourceMetadata = null)
     {
+        // GoCardless timestamps have millisecond precision; created_at filters must compare what clients can see.
+        var now = new DateTimeOffset(moment.UtcTicks - (moment.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
         var gcEvent = Add(new GcEvent
         {
             Id = SandboxIds.GoCardless("EV"),

@@ -125,8 +125,6 @@ internal static class GoCardlessLifecycle
         CancelPendingPayments(action, mandate);
     }
 
-    public static void SubmitPayment(GoCardlessAction action, GcPayment payment) => AdvancePayment(action, payment, "submitted");
-
     // Walks a payment forward through pending_submission → submitted → confirmed → paid_out, one event per step.
     public static void AdvancePayment(GoCardlessAction action, GcPayment payment, string target)
     {
