@@ -1,0 +1,16 @@
+namespace Portal.Sandbox.Common;
+
+public enum SandboxProvider
+{
+    Stripe,
+    GoCardless,
+}
+
+public static class SandboxProviderNames
+{
+    public static string PathSegment(this SandboxProvider provider) => provider switch
+    {
+        SandboxProvider.Stripe => "stripe",
+        SandboxProvider.GoCardless => "gocardless",
+    };
+}

@@ -1,1 +1,0 @@
-namespace Portal.Sandbox; internal static class SandboxMarker;

@@ -1,0 +1,35 @@
+namespace Portal.Sandbox;
+
+public sealed class SandboxOptions
+{
+    public StripeSandboxOptions Stripe { get; } = new();
+
+    public GoCardlessSandboxOptions GoCardless { get; } = new();
+
+    // Far shorter than the providers' real schedules (Stripe: up to 3 days), so retries are observable in tests.
+    public TimeSpan[] WebhookRetrySchedule { get; set; } =
+    [
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5),
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30),
+    ];
+
+    // Moves GoCardless mandates and payments forward by themselves, and settles Stripe delayed methods, within seconds.
+    public bool DemoTicker { get; set; }
+
+    // How long out_of_order mode holds deliveries before sending them newest first.
+    public TimeSpan OutOfOrderWindow { get; set; } = TimeSpan.FromMilliseconds(300);
+}
+
+public sealed class StripeSandboxOptions
+{
+    public List<StripeSandboxAccount> Accounts { get; } = [];
+}
+
+public sealed record StripeSandboxAccount(string SecretKey, string? WebhookUrl, string? WebhookSecret);
+
+public sealed class GoCardlessSandboxOptions
+{
+    public List<GoCardlessSandboxAccount> Accounts { get; } = [];
+}
+
+public sealed record GoCardlessSandboxAccount(string AccessToken, string? WebhookUrl, string? WebhookSecret);
