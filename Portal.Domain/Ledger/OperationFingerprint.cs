@@ -22,7 +22,7 @@ public static class OperationFingerprint
     private static string Canonical(object? input) => input switch
     {
         null => "~",
-        string text => "s:" + text,
+        string text => $"s{text.Length.ToString(CultureInfo.InvariantCulture)}:{text}",
         Money money => $"m:{money.Minor.ToString(CultureInfo.InvariantCulture)}:{money.Currency.Code}",
         Currency currency => "c:" + currency.Code,
         Guid id => "g:" + id.ToString("N"),
