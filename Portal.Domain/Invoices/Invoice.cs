@@ -67,8 +67,11 @@ public sealed class Invoice : ITenantOwned
     public Money Credited => new(CreditedMinor, Currency);
     /// <summary>What the client owes on this invoice; the same figure as the sum of its receivable postings.</summary>
     public Money AmountDue => new(Status == InvoiceStatus.Void ? 0 : TotalMinor - CreditedMinor - PaidMinor, Currency);
-    /// <summary>What a client can still start paying: due, less what is already in flight.</summary>
-    public Money AmountPayable => new(Status == InvoiceStatus.Void ? 0 : TotalMinor - CreditedMinor - PaidMinor - PendingMinor, Currency);
+    /// <summary>
+    /// What a client can still start paying: due, less what is already in flight. Never below zero: money that
+    /// arrives can pay an invoice while another collection is still in flight; that one's excess becomes credit.
+    /// </summary>
+    public Money AmountPayable => new(Status == InvoiceStatus.Void ? 0 : Math.Max(0, TotalMinor - CreditedMinor - PaidMinor - PendingMinor), Currency);
     public bool IsIssued => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
     public bool AcceptsPayment => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
     public bool IsOverdue(DateOnly today) => AcceptsPayment && DueDate < today;

@@ -34,6 +34,18 @@ public sealed class LedgerView
     public Money Balance(LedgerAccount account, Currency currency) =>
         Sum(currency, p => p.AccountCode == account.Code);
 
+    /// <summary>Amount due per invoice, for every invoice with receivable postings (a statement).</summary>
+    public IReadOnlyDictionary<Guid, Money> AmountsDue() =>
+        _postings.Where(p => p.AccountKind == LedgerAccountKind.Receivable)
+            .GroupBy(p => (p.InvoiceId!.Value, p.Currency))
+            .ToDictionary(g => g.Key.Value, g => g.Select(p => p.Amount).Sum(g.Key.Currency));
+
+    /// <summary>Credit per client and currency, for every wallet with postings.</summary>
+    public IReadOnlyDictionary<(Guid ClientAccountId, Currency Currency), Money> WalletCredits() =>
+        _postings.Where(p => p.AccountKind == LedgerAccountKind.Wallet)
+            .GroupBy(p => (p.ClientAccountId!.Value, p.Currency))
+            .ToDictionary(g => g.Key, g => -g.Select(p => p.Amount).Sum(g.Key.Currency));
+
     /// <summary>Every account's balance per currency, for trial balances and exports.</summary>
     public IReadOnlyDictionary<(string AccountCode, Currency Currency), Money> Balances() =>
         _postings.GroupBy(p => (p.AccountCode, p.Currency))
