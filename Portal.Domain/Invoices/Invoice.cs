@@ -42,6 +42,13 @@ public sealed class Invoice : IClientOwned
     public long TotalMinor { get; private set; }
     /// <summary>Money received and allocated to this invoice (kept with the ledger postings, same transaction).</summary>
     public long PaidMinor { get; private set; }
+    /// <summary>
+    /// Part of the total taken back by credit notes (money paid on the invoice that the client keeps as credit).
+    /// The lines stay as issued; what is owed is the total less this.
+    /// </summary>
+    public long CreditedMinor { get; private set; }
+    /// <summary>The tax share of <see cref="CreditedMinor"/>.</summary>
+    public long CreditedTaxMinor { get; private set; }
     /// <summary>Money in flight towards this invoice (a direct debit submitted, a delayed card method): not paid yet.</summary>
     public long PendingMinor { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -57,9 +64,14 @@ public sealed class Invoice : IClientOwned
     public Money Total => new(TotalMinor, Currency);
     public Money Paid => new(PaidMinor, Currency);
     public Money Pending => new(PendingMinor, Currency);
-    public Money AmountDue => new(TotalMinor - PaidMinor, Currency);
-    /// <summary>What a client can still start paying: due, less what is already in flight.</summary>
-    public Money AmountPayable => new(TotalMinor - PaidMinor - PendingMinor, Currency);
+    public Money Credited => new(CreditedMinor, Currency);
+    /// <summary>What the client owes on this invoice; the same figure as the sum of its receivable postings.</summary>
+    public Money AmountDue => new(Status == InvoiceStatus.Void ? 0 : TotalMinor - CreditedMinor - PaidMinor, Currency);
+    /// <summary>
+    /// What a client can still start paying: due, less what is already in flight. Never below zero: money that
+    /// arrives can pay an invoice while another collection is still in flight; that one's excess becomes credit.
+    /// </summary>
+    public Money AmountPayable => new(Status == InvoiceStatus.Void ? 0 : Math.Max(0, TotalMinor - CreditedMinor - PaidMinor - PendingMinor), Currency);
     public bool IsIssued => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
     public bool AcceptsPayment => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
     public bool IsOverdue(DateOnly today) => AcceptsPayment && DueDate < today;
@@ -126,6 +138,8 @@ public sealed class Invoice : IClientOwned
             throw new DomainException("A draft is deleted, not voided.");
         if (PaidMinor != 0 || PendingMinor != 0)
             throw new DomainException("An invoice with payments (or payments in progress) cannot be voided; refund them first.");
+        if (CreditedMinor != 0)
+            throw new DomainException("An invoice with a credit note cannot be voided.");
         reason = reason.Trim();
         if (reason.Length is 0 or > 500)
             throw new DomainException("Give a reason for voiding (at most 500 characters).");
@@ -152,8 +166,34 @@ public sealed class Invoice : IClientOwned
         if (amount > AmountDue)
             throw new DomainException($"{amount} is more than the {AmountDue} due on {Number}.");
         PaidMinor += amount.Minor;
-        Status = PaidMinor == TotalMinor ? InvoiceStatus.Paid : InvoiceStatus.PartiallyPaid;
+        Status = AmountDue.IsZero ? InvoiceStatus.Paid : InvoiceStatus.PartiallyPaid;
         Touch();
+    }
+
+    /// <summary>
+    /// Issues a credit note for <paramref name="amount"/> of the money paid on this invoice: the amount owed and
+    /// the amount paid both drop by it (so what is due does not change) and the client keeps it as credit.
+    /// Returns the net and tax parts to take back from revenue and tax. The tax part is rounded on the running
+    /// total credited, so several credit notes never take back more tax than the invoice charged.
+    /// </summary>
+    public CreditNote ConvertPaidToCredit(Money amount)
+    {
+        EnsureCurrency(amount);
+        if (!IsIssued)
+            throw new DomainException("Only an issued invoice can be credited.");
+        if (!amount.IsPositive)
+            throw new DomainException("A credit note must be for more than zero.");
+        if (amount.Minor > PaidMinor)
+            throw new DomainException($"Cannot credit {amount} on {Number}: only {Paid} was paid.");
+        var creditedAfter = CreditedMinor + amount.Minor;
+        var taxCreditedAfter = RoundHalfAwayFromZero((Int128)TaxMinor * creditedAfter, TotalMinor);
+        var tax = new Money(taxCreditedAfter - CreditedTaxMinor, Currency);
+        CreditedMinor = creditedAfter;
+        CreditedTaxMinor = taxCreditedAfter;
+        PaidMinor -= amount.Minor;
+        Status = AmountDue.IsZero ? InvoiceStatus.Paid : PaidMinor == 0 ? InvoiceStatus.Open : InvoiceStatus.PartiallyPaid;
+        Touch();
+        return new CreditNote(amount - tax, tax);
     }
 
     /// <summary>Takes back money that was applied (a failed debit, a chargeback, a refund): the invoice reopens.</summary>
@@ -201,5 +241,20 @@ public sealed class Invoice : IClientOwned
             throw new DomainException($"This invoice is in {Currency}; {amount.Currency} cannot be applied to it.");
     }
 
+    private static long RoundHalfAwayFromZero(Int128 numerator, long denominator)
+    {
+        var quotient = numerator / denominator;
+        var remainder = numerator % denominator;
+        if (Int128.Abs(remainder) * 2 >= denominator)
+            quotient += Int128.Sign(numerator);
+        return (long)quotient;
+    }
+
     private void Touch() => Version = Guid.NewGuid();
+}
+
+/// <summary>The parts of a credit note: net to take back from revenue, tax to take back from tax.</summary>
+public readonly record struct CreditNote(Money Net, Money Tax)
+{
+    public Money Total => Net + Tax;
 }
