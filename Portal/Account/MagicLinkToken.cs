@@ -39,6 +39,7 @@ internal sealed class MagicLinkTokenConfiguration : IEntityTypeConfiguration<Mag
 {
     public void Configure(EntityTypeBuilder<MagicLinkToken> token)
     {
+        token.ToTable("MagicLinkTokens");
         token.HasKey(t => t.Id);
         token.Property(t => t.UserId).HasMaxLength(450);
         token.Property(t => t.TokenHash).HasMaxLength(64);

@@ -74,6 +74,7 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
 {
     public void Configure(EntityTypeBuilder<Invitation> invitation)
     {
+        invitation.ToTable("Invitations");
         invitation.HasKey(i => i.Id);
         invitation.HasOne<Firm>().WithMany().HasForeignKey(i => i.FirmId).OnDelete(DeleteBehavior.Cascade);
         invitation.HasOne<ClientAccount>().WithMany().HasForeignKey(i => i.ClientAccountId).OnDelete(DeleteBehavior.Cascade);

@@ -212,7 +212,7 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("UserId", "CreatedAt");
 
-                    b.ToTable("MagicLinkToken");
+                    b.ToTable("MagicLinkTokens", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Account.PortalUser", b =>
@@ -654,7 +654,7 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("FirmId", "Email");
 
-                    b.ToTable("Invitation");
+                    b.ToTable("Invitations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

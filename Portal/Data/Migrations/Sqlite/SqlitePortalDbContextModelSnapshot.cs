@@ -201,7 +201,7 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "CreatedAt");
 
-                    b.ToTable("MagicLinkToken");
+                    b.ToTable("MagicLinkTokens", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Account.PortalUser", b =>
@@ -643,7 +643,7 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FirmId", "Email");
 
-                    b.ToTable("Invitation");
+                    b.ToTable("Invitations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261122211135_AccountInvitationsAndMagicLinks")]
+    [Migration("20261122211236_AccountInvitationsAndMagicLinks")]
     partial class AccountInvitationsAndMagicLinks
     {
         /// <inheritdoc />
@@ -204,7 +204,7 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "CreatedAt");
 
-                    b.ToTable("MagicLinkToken");
+                    b.ToTable("MagicLinkTokens", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Account.PortalUser", b =>
@@ -646,7 +646,7 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FirmId", "Email");
 
-                    b.ToTable("Invitation");
+                    b.ToTable("Invitations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261122211213_AccountInvitationsAndMagicLinks")]
+    [Migration("20261122211306_AccountInvitationsAndMagicLinks")]
     partial class AccountInvitationsAndMagicLinks
     {
         /// <inheritdoc />
@@ -215,7 +215,7 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("UserId", "CreatedAt");
 
-                    b.ToTable("MagicLinkToken");
+                    b.ToTable("MagicLinkTokens", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Account.PortalUser", b =>
@@ -657,7 +657,7 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("FirmId", "Email");
 
-                    b.ToTable("Invitation");
+                    b.ToTable("Invitations", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

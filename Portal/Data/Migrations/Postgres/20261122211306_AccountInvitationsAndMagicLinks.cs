@@ -12,7 +12,7 @@ namespace Portal.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "Invitation",
+                name: "Invitations",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -30,15 +30,15 @@ namespace Portal.Data.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Invitation", x => x.Id);
+                    table.PrimaryKey("PK_Invitations", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Invitation_ClientAccounts_ClientAccountId",
+                        name: "FK_Invitations_ClientAccounts_ClientAccountId",
                         column: x => x.ClientAccountId,
                         principalTable: "ClientAccounts",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "FK_Invitation_Firms_FirmId",
+                        name: "FK_Invitations_Firms_FirmId",
                         column: x => x.FirmId,
                         principalTable: "Firms",
                         principalColumn: "Id",
@@ -46,7 +46,7 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "MagicLinkToken",
+                name: "MagicLinkTokens",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -60,9 +60,9 @@ namespace Portal.Data.Migrations.Postgres
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_MagicLinkToken", x => x.Id);
+                    table.PrimaryKey("PK_MagicLinkTokens", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_MagicLinkToken_AspNetUsers_UserId",
+                        name: "FK_MagicLinkTokens_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
@@ -70,30 +70,30 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Invitation_ClientAccountId",
-                table: "Invitation",
+                name: "IX_Invitations_ClientAccountId",
+                table: "Invitations",
                 column: "ClientAccountId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Invitation_FirmId_Email",
-                table: "Invitation",
+                name: "IX_Invitations_FirmId_Email",
+                table: "Invitations",
                 columns: new[] { "FirmId", "Email" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Invitation_TokenHash",
-                table: "Invitation",
+                name: "IX_Invitations_TokenHash",
+                table: "Invitations",
                 column: "TokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_MagicLinkToken_TokenHash",
-                table: "MagicLinkToken",
+                name: "IX_MagicLinkTokens_TokenHash",
+                table: "MagicLinkTokens",
                 column: "TokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_MagicLinkToken_UserId_CreatedAt",
-                table: "MagicLinkToken",
+                name: "IX_MagicLinkTokens_UserId_CreatedAt",
+                table: "MagicLinkTokens",
                 columns: new[] { "UserId", "CreatedAt" });
         }
 
@@ -101,10 +101,10 @@ namespace Portal.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "Invitation");
+                name: "Invitations");
 
             migrationBuilder.DropTable(
-                name: "MagicLinkToken");
+                name: "MagicLinkTokens");
         }
     }
 }
