@@ -83,8 +83,8 @@ public sealed class Invitations(
         var firmName = await db.Firms.Select(f => f.Name).SingleAsync(cancellationToken);
         db.Add(invitation);
         mailer.Queue(db, invitation.FirmId, invitation.Email,
-            string.Format(T.GetString("InvitationEmailSubject"), firmName),
-            string.Format(T.GetString("InvitationEmailBody"), firmName, invitation.ExpiresAt.ToString("d")),
+            T["InvitationEmailSubject", firmName],
+            T["InvitationEmailBody", firmName, invitation.ExpiresAt.ToString("d", System.Globalization.CultureInfo.CurrentCulture)],
             links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();
