@@ -14,6 +14,9 @@ public static class AccountSetup
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<MagicLinks>();
+        services.AddScoped<Team.Invitations>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
         services.AddAuthentication(options =>

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Components;
+
+namespace Portal.Account;
+
+/// <summary>
+/// Absolute links for emails. <c>Portal:PublicBaseUrl</c> wins when set (behind a proxy, or to stop a forged
+/// Host header from steering a reset link elsewhere); otherwise the address the request or circuit came in on.
+/// </summary>
+public sealed class AccountLinks(IConfiguration configuration, NavigationManager navigation, IHttpContextAccessor http)
+{
+    public string To(string relativePath) => BaseUrl().TrimEnd('/') + "/" + relativePath.TrimStart('/');
+
+    private string BaseUrl()
+    {
+        if (configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured)
+            return configured;
+        try
+        {
+            return navigation.BaseUri;
+        }
+        catch (InvalidOperationException)
+        {
+            // Outside a component (a minimal API endpoint) the navigation manager is not initialised.
+        }
+        var request = http.HttpContext?.Request ?? throw new InvalidOperationException("No request to build a link from; set Portal:PublicBaseUrl.");
+        return $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
+}

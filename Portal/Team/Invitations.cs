@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Portal.Account;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Clients;
+using Portal.Email;
+using Portal.Localization;
+
+namespace Portal.Team;
+
+public sealed record PendingInvitation(Guid Id, string Email, string Role, Guid? ClientAccountId, string? ContactName, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Owners and admins invite people into their firm by email. Refusals are <see cref="DomainException"/>s whose
+/// message is already in the user's language, so a page can show it as it is.
+/// Inviting an address again replaces the earlier pending invitation (a fresh link, seven more days).
+/// </summary>
+public sealed class Invitations(
+    IDbContextFactory<PortalDbContext> dbFactory, Mailer mailer, AccountLinks links, TimeProvider clock,
+    AuthenticationStateProvider authentication, IHttpContextAccessor http, IStringLocalizer<Text> T)
+{
+    /// <summary>Invites a member of staff. <paramref name="role"/> is <see cref="Roles.Staff"/> or <see cref="Roles.Admin"/>.</summary>
+    public async Task<PendingInvitation> InviteStaffAsync(string email, string role, CancellationToken cancellationToken = default)
+    {
+        if (role is not (Roles.Staff or Roles.Admin))
+            throw new DomainException(T["InvitationRoleInvalid"]);
+        var (firmId, inviterId) = await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var (token, hash) = SecretToken.Create();
+        var invitation = Invitation.ForStaff(firmId, normalized, role, hash, inviterId, clock.GetUtcNow());
+        return await SendAsync(db, invitation, token, cancellationToken);
+    }
+
+    /// <summary>Invites a contact of one of the firm's client accounts; the contact is created on acceptance if it does not exist.</summary>
+    public async Task<PendingInvitation> InviteClientContactAsync(Guid clientAccountId, string name, string email, CancellationToken cancellationToken = default)
+    {
+        var (_, inviterId) = await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken)
+            ?? throw new DomainException(T["InvitationClientNotFound"]);
+        if (name.Trim().Length is 0 or > 200)
+            throw new DomainException(T["ContactNameInvalid"]);
+        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var (token, hash) = SecretToken.Create();
+        var invitation = Invitation.ForContact(client, name, normalized, hash, inviterId, clock.GetUtcNow());
+        return await SendAsync(db, invitation, token, cancellationToken);
+    }
+
+    /// <summary>Invitations of the current firm not yet accepted, revoked or expired, newest first.</summary>
+    public async Task<IReadOnlyList<PendingInvitation>> ListPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var pending = await db.Set<Invitation>()
+            .Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .OrderByDescending(i => i.CreatedAt).Take(200).ToListAsync(cancellationToken);
+        return pending.Select(ToPending).ToList();
+    }
+
+    public async Task RevokeAsync(Guid invitationId, CancellationToken cancellationToken = default)
+    {
+        await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invitation = await db.Set<Invitation>().SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken)
+            ?? throw new DomainException(T["InvitationNotFound"]);
+        if (invitation.AcceptedAt is not null)
+            throw new DomainException(T["InvitationAlreadyAccepted"]);
+        invitation.Revoke(clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<PendingInvitation> SendAsync(PortalDbContext db, Invitation invitation, string token, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var earlier in await db.Set<Invitation>().Where(i => i.Email == invitation.Email && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(cancellationToken))
+            earlier.Revoke(now);
+        var firmName = await db.Firms.Select(f => f.Name).SingleAsync(cancellationToken);
+        db.Add(invitation);
+        mailer.Queue(db, invitation.FirmId, invitation.Email,
+            T["InvitationEmailSubject", firmName],
+            T["InvitationEmailBody", firmName, invitation.ExpiresAt.ToString("d", System.Globalization.CultureInfo.CurrentCulture)],
+            links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
+        await db.SaveChangesAsync(cancellationToken);
+        mailer.Flush();
+        return ToPending(invitation);
+    }
+
+    private async Task<string> RequireNewAddressAsync(PortalDbContext db, string email, CancellationToken cancellationToken)
+    {
+        string normalized;
+        try
+        {
+            normalized = EmailAddress.Normalize(email);
+        }
+        catch (DomainException)
+        {
+            throw new DomainException(T["EmailInvalid"]);
+        }
+        var upper = normalized.ToUpperInvariant();
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper, cancellationToken))
+            throw new DomainException(T["EmailAlreadyRegistered"]);
+        return normalized;
+    }
+
+    private async Task<(Guid FirmId, string UserId)> RequireFirmAdminAsync()
+    {
+        ClaimsPrincipal user;
+        try
+        {
+            user = (await authentication.GetAuthenticationStateAsync()).User;
+        }
+        catch (InvalidOperationException)
+        {
+            // Called outside a component (an endpoint): the request carries the user.
+            user = http.HttpContext?.User ?? new ClaimsPrincipal();
+        }
+        if (Tenancy.PortalClaims.FirmId(user) is not { } firmId || user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId
+            || !(user.IsInRole(Roles.Owner) || user.IsInRole(Roles.Admin)))
+            throw new DomainException(T["InvitationNotAllowed"]);
+        return (firmId, userId);
+    }
+
+    private static PendingInvitation ToPending(Invitation i) => new(i.Id, i.Email, i.Role, i.ClientAccountId, i.ContactName, i.CreatedAt, i.ExpiresAt);
+}
