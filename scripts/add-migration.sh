@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
 for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" --project Portal --context "${provider}PortalDbContext" \
-    --output-dir "Data/Migrations/$provider" --namespace "Portal.Data.Migrations.$provider"
+    --output-dir "Data/Migrations/$provider"
 done

@@ -73,6 +73,8 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task ResetAsync()
     {
         await using var db = OpenDb();
+        // One connection for every statement: SQLite's foreign-key pragma is per connection.
+        await db.Database.OpenConnectionAsync();
         var tables = db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && !e.IsOwned())
             .Select(e => e.GetTableName()!).Concat(db.Model.GetEntityTypes().Where(e => e.IsOwned()).Select(e => e.GetTableName()!))
             .Where(t => t is not ("AspNetRoles" or "DataProtectionKeys")).Distinct().ToList();

@@ -464,6 +464,12 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("CreditedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreditedTaxMinor")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

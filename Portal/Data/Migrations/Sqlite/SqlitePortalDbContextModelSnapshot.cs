@@ -453,6 +453,12 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CreditedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreditedTaxMinor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

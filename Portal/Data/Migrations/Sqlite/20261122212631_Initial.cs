@@ -224,6 +224,30 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "MagicLinkTokens",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MagicLinkTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MagicLinkTokens_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClientAccounts",
                 columns: table => new
                 {
@@ -269,6 +293,40 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Invitations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ContactName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    InvitedByUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcceptedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invitations_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Invitations_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Invoices",
                 columns: table => new
                 {
@@ -287,6 +345,8 @@ namespace Portal.Data.Migrations.Sqlite
                     TaxMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     TotalMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     PaidMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreditedMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreditedTaxMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     PendingMinor = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     IssuedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -399,6 +459,22 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Invitations_ClientAccountId",
+                table: "Invitations",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_FirmId_Email",
+                table: "Invitations",
+                columns: new[] { "FirmId", "Email" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_TokenHash",
+                table: "Invitations",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_InvoiceLines_InvoiceId",
                 table: "InvoiceLines",
                 column: "InvoiceId");
@@ -418,6 +494,17 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_Invoices_FirmId_Status_DueDate",
                 table: "Invoices",
                 columns: new[] { "FirmId", "Status", "DueDate" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MagicLinkTokens_TokenHash",
+                table: "MagicLinkTokens",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MagicLinkTokens_UserId_CreatedAt",
+                table: "MagicLinkTokens",
+                columns: new[] { "UserId", "CreatedAt" });
         }
 
         /// <inheritdoc />
@@ -448,16 +535,22 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "EmailMessage");
 
             migrationBuilder.DropTable(
+                name: "Invitations");
+
+            migrationBuilder.DropTable(
                 name: "InvoiceLines");
+
+            migrationBuilder.DropTable(
+                name: "MagicLinkTokens");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "Invoices");
 
             migrationBuilder.DropTable(
-                name: "Invoices");
+                name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "ClientAccounts");

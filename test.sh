@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every Portal test: domain, sandbox conformance, integration on PostgreSQL (and once more on SQLite),
+# and browser journeys in Chromium. Installs PostgreSQL and Chromium with apt when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+dotnet tool restore >/dev/null
+
+# A throwaway PostgreSQL cluster for this run, stopped on exit.
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pgdir=$(mktemp -d); port=$((55000 + RANDOM % 1000))
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdir"
+as_pg "$pgbin/initdb" -D "$pgdir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$pgdir" -l "$pgdir/server.log" \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c max_connections=300" -w start >/dev/null
+trap 'as_pg "$pgbin/pg_ctl" -D "$pgdir" -m immediate -w stop >/dev/null 2>&1 || true' EXIT
+export PORTAL_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+
+log=$(mktemp)
+status=0
+dotnet build Portal.Tests -c Release -v q -nologo | tail -n 3
+PORTAL_TEST_DB=Postgres dotnet test Portal.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=1
+# The integration suite once more on the embedded database.
+PORTAL_TEST_DB=Sqlite dotnet test Portal.Tests -c Release --no-build \
+  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health" 2>&1 | tee -a "$log" || status=1
+
+passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE "Skipped: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
