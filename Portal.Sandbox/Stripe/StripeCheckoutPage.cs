@@ -100,10 +100,9 @@ internal static class StripeCheckoutPage
             <p class="muted">Checkout session {Encode(session.Id)}</p>
             """, statusCode);
 
-    private static readonly HashSet<string> ZeroDecimalCurrencies = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
-
+    // Stripe amounts are in the currency's minor unit; Currency knows each exponent (JPY 0, EUR 2, KWD 3).
     private static string Money(long amount, string currency) =>
-        ZeroDecimalCurrencies.Contains(currency)
-            ? $"{amount.ToString(CultureInfo.InvariantCulture)} {currency.ToUpperInvariant()}"
-            : $"{(amount / 100m).ToString("N2", CultureInfo.InvariantCulture)} {currency.ToUpperInvariant()}";
+        Portal.Domain.Currency.TryFromCode(currency, out var known)
+            ? $"{((decimal)amount / known.MinorPerMajor).ToString("N" + known.Exponent, CultureInfo.InvariantCulture)} {known.Code}"
+            : $"{amount.ToString(CultureInfo.InvariantCulture)} {currency.ToUpperInvariant()} (minor units)";
 }
