@@ -18,7 +18,7 @@ namespace Portal.Data;
 /// Work that must see across tenants (sign-in, webhooks before the firm is known, seeding) says so with
 /// <c>IgnoreQueryFilters()</c>. Provider-specific subclasses exist only to keep one migration set each.
 /// </summary>
-public abstract class PortalDbContext(DbContextOptions options, TenantContext tenant)
+public abstract partial class PortalDbContext(DbContextOptions options, TenantContext tenant)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Firm> Firms => Set<Firm>();
