@@ -28,6 +28,13 @@ public static class PortalPages
         await page.WaitForInteractiveAsync();
     }
 
+    /// <summary>
+    /// The text box of a MudBlazor field: the test id lands on the input itself for some fields and on a
+    /// wrapper for others, so accept either.
+    /// </summary>
+    public static ILocator Field(this IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
 }

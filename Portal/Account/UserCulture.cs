@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Localization;
 using Portal.Localization;
 
 namespace Portal.Account;
@@ -22,9 +21,7 @@ public static class UserCulture
     {
         if (culture is null || !LocalizationSetup.SupportedCultures.Contains(culture))
             return;
-        http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, HttpOnly = true, IsEssential = true });
+        LocalizationSetup.RememberLanguage(http, culture);
     }
 
     private sealed class Restore(CultureInfo previous) : IDisposable
