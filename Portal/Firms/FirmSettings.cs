@@ -1,8 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.Firms;
 
 namespace Portal.Firms;
+
+/// <summary>What an owner or admin sets on the payment policy page; amounts in the firm's default currency.</summary>
+public sealed record PaymentPolicyInput(
+    bool PartialPaymentsAllowed, MinimumKind PartialMinimumKind, long PartialMinimumMinor, int PartialMinimumBasisPoints,
+    bool PrepaymentsAllowed, long PrepaymentMinimumMinor, CreditAutoApply CreditAutoApply);
 
 public sealed record BrandingInput(string Name, string? PrimaryColor, string? LogoDataUrl, string InvoicePrefix, string DefaultCurrencyCode);
 
@@ -17,6 +23,27 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory)
         firm.Brand(string.IsNullOrWhiteSpace(input.PrimaryColor) ? null : input.PrimaryColor.Trim(), input.LogoDataUrl);
         firm.SetInvoicePrefix(input.InvoicePrefix);
         firm.ChangeDefaultCurrency(Currency.FromCode(input.DefaultCurrencyCode));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Changes how clients may pay; the payment methods and direct-debit settings are kept as they are.</summary>
+    public async Task SavePaymentPolicyAsync(PaymentPolicyInput input, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firm = await db.Firms.SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("firm");
+        var current = firm.Policy;
+        firm.ChangePolicy(new PaymentPolicy
+        {
+            PartialPaymentsAllowed = input.PartialPaymentsAllowed,
+            PartialMinimumKind = input.PartialPaymentsAllowed ? input.PartialMinimumKind : MinimumKind.None,
+            PartialMinimumMinor = input.PartialMinimumKind == MinimumKind.FixedAmount ? input.PartialMinimumMinor : 0,
+            PartialMinimumBasisPoints = input.PartialMinimumKind == MinimumKind.PercentOfDue ? input.PartialMinimumBasisPoints : 0,
+            PrepaymentsAllowed = input.PrepaymentsAllowed,
+            PrepaymentMinimumMinor = input.PrepaymentsAllowed ? input.PrepaymentMinimumMinor : 0,
+            CreditAutoApply = input.CreditAutoApply,
+            MethodsAllowed = current.MethodsAllowed,
+            AutoCollectDirectDebitOnDueDate = current.AutoCollectDirectDebitOnDueDate,
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 }
