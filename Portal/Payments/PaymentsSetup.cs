@@ -5,5 +5,6 @@ public static class PaymentsSetup
     public static IServiceCollection AddPayments(this IServiceCollection services) => services
         .AddScoped<ManualPaymentRecorder>()
         .AddScoped<ProviderPayments>()
-        .AddScoped<PaymentCorrections>();
+        .AddScoped<PaymentCorrections>()
+        .AddScoped<PaymentHistory>();
 }

@@ -3,5 +3,6 @@ namespace Portal.Wallets;
 public static class WalletsSetup
 {
     public static IServiceCollection AddWallets(this IServiceCollection services) => services
-        .AddScoped<CreditSpender>();
+        .AddScoped<CreditSpender>()
+        .AddScoped<WalletBalances>();
 }
