@@ -8,6 +8,8 @@ using Portal.Domain;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
+using Portal.Invoices;
 
 namespace Portal.Demo;
 
@@ -90,9 +92,9 @@ public static class DemoData
                 db.Invoices.Add(invoice);
                 if (i == invoiceCount - 1)
                     continue; // the newest stays a draft
-                invoice.Issue(firm, now);
+                db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, Invoicing.IssueKey(invoice.Id), now));
                 if (i == 1)
-                    invoice.Void("Issued to the wrong entity; reissued.", now);
+                    db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now));
             }
         }
         await db.SaveChangesAsync();
