@@ -9,7 +9,10 @@ using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
 using Portal.Invoices;
+using Portal.Payments;
+using Portal.Tenancy;
 
 namespace Portal.Demo;
 
@@ -54,11 +57,12 @@ public static class DemoData
         if (!options.Seed || await db.Firms.IgnoreQueryFilters().AnyAsync())
             return;
 
-        await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+        var firmId = await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+        await SeedPaymentsAsync(services, firmId);
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
 
-    private static async Task SeedAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock)
+    private static async Task<Guid> SeedAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -98,6 +102,29 @@ public static class DemoData
             }
         }
         await db.SaveChangesAsync();
+        return firm.Id;
+    }
+
+    /// <summary>
+    /// Money already moving, through the same services staff use: a transfer paying Northwind's oldest invoices,
+    /// a prepayment kept as Northwind's credit, and a cheque paying part of one of Blue River's invoices.
+    /// </summary>
+    private static async Task SeedPaymentsAsync(IServiceProvider services, Guid firmId)
+    {
+        services.GetRequiredService<TenantContext>().ActFor(firmId);
+        var db = services.GetRequiredService<PortalDbContext>();
+        var clients = await db.ClientAccounts.IgnoreQueryFilters().Where(c => c.FirmId == firmId).ToDictionaryAsync(c => c.Name);
+        var recorder = services.GetRequiredService<ManualPaymentRecorder>();
+        var northwind = clients[Clients[0].Client];
+        await recorder.RecordAsync(new ManualPaymentRequest(northwind.Id, PaymentMethod.BankTransfer, new Money(1_500_00, northwind.Currency), null,
+            SurplusToCredit: false, "SEPA transfer NW-2291", "demo-northwind-transfer"));
+        await recorder.RecordAsync(new ManualPaymentRequest(northwind.Id, PaymentMethod.BankTransfer, new Money(750_00, northwind.Currency), [],
+            SurplusToCredit: true, "Prepayment for next quarter", "demo-northwind-prepayment"));
+        var blueRiver = clients[Clients[1].Client];
+        var oldestOpen = await db.Invoices.IgnoreQueryFilters()
+            .Where(i => i.ClientAccountId == blueRiver.Id && i.Status == InvoiceStatus.Open).OrderBy(i => i.DueDate).FirstAsync();
+        await recorder.RecordAsync(new ManualPaymentRequest(blueRiver.Id, PaymentMethod.Cheque, new Money(200_00, blueRiver.Currency),
+            [new InvoiceAmount(oldestOpen.Id, new Money(200_00, blueRiver.Currency))], SurplusToCredit: false, "Cheque 004512", "demo-blueriver-cheque"));
     }
 
     private static async Task CreateUserAsync(UserManager<PortalUser> users, PortalUser user, string role)
