@@ -33,6 +33,9 @@ public sealed class PaymentPolicyTests(PortalApp app) : IClassFixture<PortalApp>
         var due = new Money(10_000, Currency.FromCode("EUR"));
         policy.MinimumPartial(due).ShouldBe(new Money(2_500, due.Currency));
         Should.Throw<DomainException>(() => policy.EnsurePayable(new Money(2_499, due.Currency), due));
+        var audit = await check.AuditEntries.SingleAsync();
+        (audit.Action, audit.UserId).ShouldBe(("Payment policy changed", firm.Staff.UserId));
+        audit.After!.ShouldContain("credit auto-apply OnIssue");
     }
 
     [Fact]
@@ -45,5 +48,6 @@ public sealed class PaymentPolicyTests(PortalApp app) : IClassFixture<PortalApp>
 
         await using var db = app.OpenDb(firm.Id);
         (await db.Firms.SingleAsync()).Policy.PartialMinimumKind.ShouldBe(MinimumKind.None);
+        (await db.AuditEntries.CountAsync()).ShouldBe(0);
     }
 }

@@ -90,6 +90,10 @@ public sealed class InvoicingTests(PortalApp app) : IClassFixture<PortalApp>, IA
         stored.Status.ShouldBe(InvoiceStatus.Void);
         stored.TotalMinor.ShouldBe(120_00);
         stored.Lines.Single().Description.ShouldBe("Audit");
+        // The refused void left no trace; the real one did, with who and why.
+        var audit = await db.AuditEntries.SingleAsync();
+        (audit.Action, audit.UserId).ShouldBe(("Invoice voided", firm.Staff.UserId));
+        audit.After!.ShouldContain("Wrong client");
     }
 
     [Fact]

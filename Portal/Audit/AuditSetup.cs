@@ -4,5 +4,6 @@ public static class AuditSetup
 {
     public static IServiceCollection AddAudit(this IServiceCollection services) => services
         .AddScoped<CurrentActor>()
-        .AddScoped<AuditTrail>();
+        .AddScoped<AuditTrail>()
+        .AddScoped<AuditRecorder>();
 }

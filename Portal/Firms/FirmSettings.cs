@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Firms;
@@ -13,7 +14,7 @@ public sealed record PaymentPolicyInput(
 public sealed record BrandingInput(string Name, string? PrimaryColor, string? LogoDataUrl, string InvoicePrefix, string DefaultCurrencyCode);
 
 /// <summary>Owner and admin changes to the firm itself.</summary>
-public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, AuditRecorder audit)
 {
     public async Task SaveBrandingAsync(BrandingInput input, CancellationToken cancellationToken = default)
     {
@@ -32,6 +33,7 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firm = await db.Firms.SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("firm");
         var current = firm.Policy;
+        var before = Describe(current);
         firm.ChangePolicy(new PaymentPolicy
         {
             PartialPaymentsAllowed = input.PartialPaymentsAllowed,
@@ -44,8 +46,13 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory)
             MethodsAllowed = current.MethodsAllowed,
             AutoCollectDirectDebitOnDueDate = current.AutoCollectDirectDebitOnDueDate,
         });
+        audit.Record(db, "Payment policy changed", "Firm", firm.Id, before, Describe(firm.Policy));
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    private static string Describe(PaymentPolicy policy) =>
+        $"partial {(policy.PartialPaymentsAllowed ? "on" : "off")} (minimum {policy.PartialMinimumKind} {policy.PartialMinimumMinor} / {policy.PartialMinimumBasisPoints} bp); " +
+        $"prepayments {(policy.PrepaymentsAllowed ? "on" : "off")} (minimum {policy.PrepaymentMinimumMinor}); credit auto-apply {policy.CreditAutoApply}";
 }
 
 public static class FirmsSetup

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Firms;
@@ -12,7 +13,7 @@ public sealed record InvoiceDraft(
     PaymentMethods MethodsAllowed, IReadOnlyList<InvoiceLineInput> Lines);
 
 /// <summary>Staff actions on invoices: drafts, issuing with the next gapless number, voiding.</summary>
-public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AuditRecorder audit)
 {
     public async Task<Guid> CreateDraftAsync(InvoiceDraft draft, CancellationToken cancellationToken = default)
     {
@@ -66,6 +67,7 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             var firm = await db.Firms.SingleAsync(f => f.Id == invoice.FirmId, cancellationToken);
             // One issue per invoice: the key makes a second booking of the same invoice impossible.
             db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, IssueKey(invoice.Id), clock.GetUtcNow()));
+            audit.Record(db, "Invoice issued", "Invoice", invoice.Id, "Draft", $"{invoice.Number} {invoice.Total} due {invoice.DueDate:yyyy-MM-dd}");
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -84,7 +86,9 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+        var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
         db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, reason, VoidKey(invoice.Id), clock.GetUtcNow()));
+        audit.Record(db, "Invoice voided", "Invoice", invoice.Id, before, $"{invoice.Number} Void: {reason}");
         // The invoice's version token refuses a void racing a payment that was applied meanwhile.
         await db.SaveChangesAsync(cancellationToken);
     }
