@@ -61,4 +61,19 @@ public sealed class SignInTests(PortalApp app) : IClassFixture<PortalApp>, IAsyn
             response.Headers.Location!.ToString().ShouldContain("Account/AccessDenied", Case.Sensitive, page);
         }
     }
+
+    [Fact]
+    public async Task Staff_are_refused_the_owner_and_admin_pages_that_owners_open()
+    {
+        var firm = await app.AFirmAsync();
+        using var staff = await app.SignInAsync(firm.Staff);
+        using var owner = await app.SignInAsync(firm.Owner);
+        foreach (var page in new[] { "/staff/audit", "/staff/settings/payments", "/staff/settings", "/staff/team" })
+        {
+            var refused = await staff.GetAsync(page);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Redirect, page);
+            refused.Headers.Location!.ToString().ShouldContain("Account/AccessDenied", Case.Sensitive, page);
+            (await owner.GetPageAsync(page)).Status.ShouldBe(HttpStatusCode.OK, page);
+        }
+    }
 }

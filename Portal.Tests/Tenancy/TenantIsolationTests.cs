@@ -117,7 +117,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
     {
         var other = await AnotherFirmWithDataAsync();
         using var anonymous = app.AnonymousSession();
-        foreach (var route in RoutesWithIds().Concat(["/staff", "/staff/invoices", "/staff/clients", "/portal", "/portal/invoices", "/staff/settings", "/staff/emails"]))
+        foreach (var route in RoutesWithIds().Concat(["/staff", "/staff/invoices", "/staff/clients", "/portal", "/portal/invoices", "/staff/settings", "/staff/emails", "/staff/settings/payments", "/staff/audit", "/portal/statement"]))
         {
             var path = route.Contains('{') ? Fill(route, other) : route;
             var response = await anonymous.GetAsync(path);
