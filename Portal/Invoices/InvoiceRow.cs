@@ -17,10 +17,12 @@ public sealed record InvoiceRow
     public Currency Currency { get; init; }
     public long TotalMinor { get; init; }
     public long PaidMinor { get; init; }
+    /// <summary>Credit notes given back on the invoice (a refund as credit): no longer due.</summary>
+    public long CreditedMinor { get; init; }
     public long PendingMinor { get; init; }
 
     public Money Total => new(TotalMinor, Currency);
-    public Money AmountDue => new(TotalMinor - PaidMinor, Currency);
+    public Money AmountDue => new(Status == InvoiceStatus.Void ? 0 : TotalMinor - CreditedMinor - PaidMinor, Currency);
     public bool AcceptsPayment => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
     public bool IsOverdue(DateOnly today) => AcceptsPayment && DueDate < today;
     public bool IsProcessing => AcceptsPayment && PendingMinor > 0;
@@ -32,7 +34,7 @@ public sealed record InvoiceRow
         {
             Id = i.Id, Number = i.Number, ClientAccountId = i.ClientAccountId, ClientName = c.Name, Status = i.Status,
             IssueDate = i.IssueDate, DueDate = i.DueDate, Currency = i.Currency, TotalMinor = i.TotalMinor, PaidMinor = i.PaidMinor,
-            PendingMinor = i.PendingMinor,
+            CreditedMinor = i.CreditedMinor, PendingMinor = i.PendingMinor,
         };
 }
 
