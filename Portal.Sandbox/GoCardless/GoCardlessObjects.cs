@@ -154,3 +154,17 @@ internal sealed class GcEvent : IGoCardlessResource
     [JsonIgnore]
     public DateTimeOffset CreatedAtTime { get; init; }
 }
+
+internal sealed class GcPayout : IGoCardlessResource
+{
+    public required string Id { get; init; }
+    public required string CreatedAt { get; init; }
+    public required long Amount { get; init; }
+    public required long DeductedFees { get; init; }
+    public required string Currency { get; init; }
+    public required string ArrivalDate { get; init; }
+    public string Status { get; set; } = "paid";
+    public string PayoutType => "merchant";
+    public required string Reference { get; init; }
+    public required Dictionary<string, string> Links { get; init; }
+}

@@ -134,17 +134,12 @@ internal sealed class GoCardlessTransport(
                 rateLimits.Observe(connection.AccessToken, response.Headers);
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
-                logger.LogDebug("GoCardless {Method} {Path} answered {Status} (request {RequestId}, attempt {Attempt}, {Connection})",
-                    method, PathOnly(pathAndQuery), (int)response.StatusCode, requestId, attempt, connection);
-                if (response.IsSuccessStatusCode)
+                var error = response.IsSuccessStatusCode ? null : GoCardlessApiException.FromResponse(response.StatusCode, text, requestId);
+                if (error is null || !error.IsTransient || attempt >= attempts)
                 {
-                    return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-                }
-
-                var error = GoCardlessApiException.FromResponse(response.StatusCode, text, requestId);
-                if (!error.IsTransient || attempt >= attempts)
-                {
-                    throw error;
+                    logger.LogDebug("GoCardless {Method} {Path} answered {Status} (request {RequestId}, attempt {Attempt}, {Connection})",
+                        method, PathOnly(pathAndQuery), (int)response.StatusCode, requestId, attempt, connection);
+                    return error is null ? JsonDocument.Parse(text.Length == 0 ? "{}" : text) : throw error;
                 }
 
                 // After a 429 with RateLimit headers the wait for the reset happens at the top of the loop.

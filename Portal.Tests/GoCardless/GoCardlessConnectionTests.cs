@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.GoCardless;
+
+namespace Portal.Tests.GoCardless;
+
+public sealed class GoCardlessConnectionTests
+{
+    [Fact]
+    public void Each_environment_has_its_own_base_url()
+    {
+        var options = new GoCardlessOptions { PortalSandboxUrl = new Uri("http://localhost:5000/sandbox/gocardless") };
+
+        options.BaseUrlFor(GoCardlessEnvironment.Live).ShouldBe(new Uri("https://api.gocardless.com/"));
+        options.BaseUrlFor(GoCardlessEnvironment.Sandbox).ShouldBe(new Uri("https://api-sandbox.gocardless.com/"));
+        new GoCardlessConnection(options.BaseUrlFor(GoCardlessEnvironment.PortalSandbox), "sandbox_x").BaseUrl
+            .ShouldBe(new Uri("http://localhost:5000/sandbox/gocardless/"));
+        Should.Throw<InvalidOperationException>(() => new GoCardlessOptions().BaseUrlFor(GoCardlessEnvironment.PortalSandbox));
+    }
+
+    [Fact]
+    public void A_connection_shows_only_a_masked_token()
+    {
+        var connection = new GoCardlessConnection(new Uri("https://api.gocardless.com/"), "live_AbCdEfGhIjKlMnOpQrStUvWxYz1234");
+
+        connection.MaskedToken.ShouldBe("live_…1234");
+        connection.ToString().ShouldNotContain("AbCdEfGh");
+        GoCardlessConnection.MaskToken("short").ShouldBe("…");
+    }
+
+    [Fact]
+    public async Task The_access_token_never_appears_in_the_clients_logs()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync();
+        var mandate = await bed.ActiveMandateAsync();
+        await bed.Sandbox.Control.InjectFaultAsync("server_error", method: "POST", pathContains: "/payments");
+        await bed.PaymentAsync(mandate);
+
+        bed.Logs.Lines.ShouldNotBeEmpty();
+        bed.Logs.Lines.ShouldContain(l => l.Message.Contains(bed.Client.Connection.MaskedToken, StringComparison.Ordinal));
+        bed.Logs.Lines.ShouldAllBe(l => !l.Message.Contains(bed.Sandbox.Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddGoCardless_binds_its_options_from_configuration()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync(settings: new Dictionary<string, string?> { ["GoCardless:MaxAttempts"] = "7" });
+
+        bed.Client.Connection.BaseUrl.ShouldBe(new Uri(bed.Sandbox.Sandbox.BaseUrl, "sandbox/gocardless/"));
+        bed.Services.GetRequiredService<IOptions<GoCardlessOptions>>().Value.MaxAttempts.ShouldBe(7);
+    }
+}
