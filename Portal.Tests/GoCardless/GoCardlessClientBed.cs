@@ -73,6 +73,18 @@ public sealed class GoCardlessClientBed : IAsyncDisposable
     public Task<GoCardlessPayment> PaymentAsync(GoCardlessMandate mandate, long pence = 5_000, string? idempotencyKey = null) =>
         Client.CreatePaymentAsync(new NewPayment(new Money(pence, Currency.GBP), mandate.Id, Metadata: new Dictionary<string, string> { ["invoice_id"] = "42" }), idempotencyKey ?? NewKey());
 
+    // Oldest first.
+    public async Task<IReadOnlyList<string>> PaymentIdsAsync(GoCardlessMandate mandate, int count)
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add((await PaymentAsync(mandate, pence: 1_000 + i)).Id);
+        }
+
+        return ids;
+    }
+
     public static string NewKey() => Guid.NewGuid().ToString("N");
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Portal.GoCardless;
 
 namespace Portal.Tests.GoCardless;
@@ -48,5 +49,43 @@ public sealed class GoCardlessConnectionTests
 
         bed.Client.Connection.BaseUrl.ShouldBe(new Uri(bed.Sandbox.Sandbox.BaseUrl, "sandbox/gocardless/"));
         bed.Services.GetRequiredService<IOptions<GoCardlessOptions>>().Value.MaxAttempts.ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task A_token_is_only_used_in_the_environment_it_belongs_to()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync();
+
+        Should.Throw<ArgumentException>(() => bed.Clients.For(GoCardlessEnvironment.PortalSandbox, "live_AbCdEfGhIjKlMnOp"));
+        Should.Throw<ArgumentException>(() => bed.Clients.For(GoCardlessEnvironment.Sandbox, "live_AbCdEfGhIjKlMnOp"));
+        Should.Throw<ArgumentException>(() => bed.Clients.For(GoCardlessEnvironment.Live, "sandbox_AbCdEfGhIjKlMnOp"));
+        bed.Clients.For(GoCardlessEnvironment.Live, "live_AbCdEfGhIjKlMnOp").Connection.BaseUrl.ShouldBe(new Uri("https://api.gocardless.com/"));
+    }
+
+    [Fact]
+    public void An_exhausted_rate_limit_holds_requests_until_its_reset()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        var limits = new GoCardlessRateLimits(clock);
+        using var exhausted = new HttpResponseMessage();
+        exhausted.Headers.Add("RateLimit-Remaining", "0");
+        exhausted.Headers.Add("RateLimit-Reset", "Fri, 20 Nov 2026 10:00:20 GMT");
+        using var renewed = new HttpResponseMessage();
+        renewed.Headers.Add("RateLimit-Remaining", "999");
+
+        limits.Observe("sandbox_a", exhausted.Headers);
+        var atOnce = limits.WaitFor("sandbox_a", TimeSpan.FromMinutes(1));
+        var capped = limits.WaitFor("sandbox_a", TimeSpan.FromSeconds(5));
+        var otherToken = limits.WaitFor("sandbox_b", TimeSpan.FromMinutes(1));
+        clock.Advance(TimeSpan.FromSeconds(15));
+        var later = limits.WaitFor("sandbox_a", TimeSpan.FromMinutes(1));
+        limits.Observe("sandbox_a", renewed.Headers);
+        var afterRenewal = limits.WaitFor("sandbox_a", TimeSpan.FromMinutes(1));
+
+        atOnce.ShouldBe(TimeSpan.FromSeconds(20));
+        capped.ShouldBe(TimeSpan.FromSeconds(5));
+        otherToken.ShouldBe(TimeSpan.Zero);
+        later.ShouldBe(TimeSpan.FromSeconds(5));
+        afterRenewal.ShouldBe(TimeSpan.Zero);
     }
 }

@@ -9,11 +9,7 @@ public sealed class GoCardlessListTests
     {
         await using var bed = await GoCardlessClientBed.StartAsync();
         var mandate = await bed.ActiveMandateAsync();
-        var created = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            created.Add((await bed.PaymentAsync(mandate, pence: 1_000 + i)).Id);
-        }
+        var created = (await bed.PaymentIdsAsync(mandate, 5)).ToArray();
 
         var listed = await bed.Client.ListPaymentsAsync(new GoCardlessPaymentFilter(MandateId: mandate.Id), new GoCardlessPaging(Limit: 2)).ToListAsync();
 
@@ -26,11 +22,7 @@ public sealed class GoCardlessListTests
     {
         await using var bed = await GoCardlessClientBed.StartAsync();
         var mandate = await bed.ActiveMandateAsync();
-        var created = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            created.Add((await bed.PaymentAsync(mandate)).Id);
-        }
+        var created = (await bed.PaymentIdsAsync(mandate, 5)).ToArray();
 
         var newerThanFirst = await bed.Client.ListPaymentsAsync(paging: new GoCardlessPaging(Limit: 2, Before: created[0])).ToListAsync();
         var olderThanLast = await bed.Client.ListPaymentsAsync(paging: new GoCardlessPaging(Limit: 2, After: created[^1])).ToListAsync();

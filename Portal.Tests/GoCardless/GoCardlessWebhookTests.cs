@@ -62,9 +62,7 @@ public sealed class GoCardlessWebhookTests
     public void A_correctly_signed_body_that_is_not_a_webhook_is_refused_with_400()
     {
         const string body = "{\"hello\":1}";
-        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(PublishedSecret), Encoding.UTF8.GetBytes(body)));
-
-        var check = new GoCardlessWebhookVerifier(PublishedSecret).Verify(body, signature);
+        var check = new GoCardlessWebhookVerifier(PublishedSecret).Verify(body, SignedWithPublishedSecret(body));
 
         check.ShouldBeOfType<GoCardlessWebhookCheck.Refused>().StatusCode.ShouldBe(400);
     }
@@ -94,4 +92,21 @@ public sealed class GoCardlessWebhookTests
         failed.ResourceMetadata["invoice_id"].ShouldBe("42");
         (await bed.Client.GetPaymentAsync(payment.Id)).Amount.ShouldBe(new Money(5_000, Currency.GBP));
     }
+
+    [Fact]
+    public void Values_this_client_does_not_know_yet_parse_as_unknown_instead_of_failing()
+    {
+        const string body = """{"events":[{"id":"EV0001","created_at":"2026-11-20T10:00:00.000Z","resource_type":"outbound_payments","action":"executed","links":{"outbound_payment":"OUT001"},"details":{"origin":"some_new_origin","cause":"outbound_payment_executed"},"metadata":{}}],"meta":{"webhook_id":"WB0001"}}""";
+        var check = new GoCardlessWebhookVerifier(PublishedSecret).Verify(body, SignedWithPublishedSecret(body));
+
+        var webhook = check.ShouldBeOfType<GoCardlessWebhookCheck.Verified>().Webhook;
+        webhook.WebhookId.ShouldBe("WB0001");
+        var gcEvent = webhook.Events.ShouldHaveSingleItem();
+        gcEvent.ResourceType.ShouldBe(GoCardlessResourceType.Unknown);
+        gcEvent.Details.Origin.ShouldBe(GoCardlessEventOrigin.Unknown);
+        gcEvent.Action.ShouldBe("executed");
+    }
+
+    private static string SignedWithPublishedSecret(string body) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(PublishedSecret), Encoding.UTF8.GetBytes(body)));
 }

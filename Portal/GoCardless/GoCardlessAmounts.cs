@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Portal.Domain;
 
 namespace Portal.GoCardless;
@@ -29,4 +30,22 @@ public static class GoCardlessAmounts
         Supports(currency) ? currency.Code : throw new ArgumentException($"GoCardless has no direct debit scheme for {currency}.", nameof(currency));
 
     internal static Money FromWire(long amount, string? currency) => new(amount, Currency.FromCode(currency));
+}
+
+// A resource with an amount: GoCardless sends it as "amount" in minor units next to "currency"; callers see Money.
+public abstract record GoCardlessResourceWithAmount
+{
+    [JsonIgnore]
+    public Money Amount => InCurrency(WireAmount);
+
+    [JsonInclude]
+    [JsonPropertyName("amount")]
+    internal long WireAmount { get; init; }
+
+    [JsonInclude]
+    [JsonPropertyName("currency")]
+    internal string? WireCurrency { get; init; }
+
+    // Another amount of the same resource (amount_refunded, deducted_fees), always in the resource's currency.
+    private protected Money InCurrency(long amount) => GoCardlessAmounts.FromWire(amount, WireCurrency);
 }

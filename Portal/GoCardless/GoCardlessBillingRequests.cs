@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Portal.Domain;
 
 namespace Portal.GoCardless;
@@ -40,20 +39,9 @@ public sealed record GoCardlessMandateRequestLinks
 }
 
 // An Instant Bank Payment (open banking, GBP/EUR), not a direct debit: Portal collects through mandates instead.
-public sealed record GoCardlessPaymentRequest
+public sealed record GoCardlessPaymentRequest : GoCardlessResourceWithAmount
 {
     public string? Description { get; init; }
-
-    [JsonIgnore]
-    public Money Amount => GoCardlessAmounts.FromWire(WireAmount, WireCurrency);
-
-    [JsonInclude]
-    [JsonPropertyName("amount")]
-    internal long WireAmount { get; init; }
-
-    [JsonInclude]
-    [JsonPropertyName("currency")]
-    internal string? WireCurrency { get; init; }
 }
 
 public sealed record GoCardlessBillingRequestAction

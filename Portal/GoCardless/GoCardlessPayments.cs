@@ -19,7 +19,7 @@ public enum GoCardlessPaymentStatus
     ChargedBack,
 }
 
-public sealed record GoCardlessPayment
+public sealed record GoCardlessPayment : GoCardlessResourceWithAmount
 {
     public string Id { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
@@ -32,22 +32,11 @@ public sealed record GoCardlessPayment
     public GoCardlessPaymentLinks Links { get; init; } = new();
 
     [JsonIgnore]
-    public Money Amount => GoCardlessAmounts.FromWire(WireAmount, WireCurrency);
-
-    [JsonIgnore]
-    public Money AmountRefunded => GoCardlessAmounts.FromWire(WireAmountRefunded, WireCurrency);
-
-    [JsonInclude]
-    [JsonPropertyName("amount")]
-    internal long WireAmount { get; init; }
+    public Money AmountRefunded => InCurrency(WireAmountRefunded);
 
     [JsonInclude]
     [JsonPropertyName("amount_refunded")]
     internal long WireAmountRefunded { get; init; }
-
-    [JsonInclude]
-    [JsonPropertyName("currency")]
-    internal string? WireCurrency { get; init; }
 }
 
 public sealed record GoCardlessPaymentLinks

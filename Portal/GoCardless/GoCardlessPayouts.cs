@@ -12,7 +12,7 @@ public enum GoCardlessPayoutStatus
 }
 
 // Money GoCardless sends to the creditor's bank: the collected payments less GoCardless's fees.
-public sealed record GoCardlessPayout
+public sealed record GoCardlessPayout : GoCardlessResourceWithAmount
 {
     public string Id { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }
@@ -21,24 +21,13 @@ public sealed record GoCardlessPayout
     public string? Reference { get; init; }
     public GoCardlessPayoutLinks Links { get; init; } = new();
 
-    // What reaches the bank.
+    // Amount is what reaches the bank, after these fees.
     [JsonIgnore]
-    public Money Amount => GoCardlessAmounts.FromWire(WireAmount, WireCurrency);
-
-    [JsonIgnore]
-    public Money DeductedFees => GoCardlessAmounts.FromWire(WireDeductedFees, WireCurrency);
-
-    [JsonInclude]
-    [JsonPropertyName("amount")]
-    internal long WireAmount { get; init; }
+    public Money DeductedFees => InCurrency(WireDeductedFees);
 
     [JsonInclude]
     [JsonPropertyName("deducted_fees")]
     internal long WireDeductedFees { get; init; }
-
-    [JsonInclude]
-    [JsonPropertyName("currency")]
-    internal string? WireCurrency { get; init; }
 }
 
 public sealed record GoCardlessPayoutLinks
