@@ -32,6 +32,10 @@ internal static class GoCardlessEndpoints
         gc.MapPost("/payments/{id}/actions/cancel", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayments.Cancel(call, id)));
         gc.MapPost("/payments/{id}/actions/retry", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayments.Retry(call, id)));
 
+        gc.MapPost("/refunds", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessRefunds.Create));
+        gc.MapGet("/refunds", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessRefunds.List));
+        gc.MapGet("/refunds/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessRefunds.Get(call, id)));
+
         gc.MapGet("/payouts", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessPayouts.List));
         gc.MapGet("/payouts/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayouts.Get(call, id)));
 

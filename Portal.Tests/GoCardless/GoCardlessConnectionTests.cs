@@ -37,7 +37,8 @@ public sealed class GoCardlessConnectionTests
         await bed.Sandbox.Control.InjectFaultAsync("server_error", method: "POST", pathContains: "/payments");
         await bed.PaymentAsync(mandate);
 
-        bed.Logs.Lines.ShouldNotBeEmpty();
+        // Includes HttpClientFactory's own request logging, headers and all, at Trace.
+        bed.Logs.Lines.ShouldContain(l => l.Category.StartsWith("System.Net.Http.HttpClient.GoCardless", StringComparison.Ordinal) && l.Message.Contains("Authorization", StringComparison.Ordinal));
         bed.Logs.Lines.ShouldContain(l => l.Message.Contains(bed.Client.Connection.MaskedToken, StringComparison.Ordinal));
         bed.Logs.Lines.ShouldAllBe(l => !l.Message.Contains(bed.Sandbox.Token, StringComparison.Ordinal));
     }

@@ -135,6 +135,32 @@ public sealed class GoCardlessClient
         _transport.ActAsync<GoCardlessPayment>(Path("payments", paymentId) + "/actions/retry", "payments",
             chargeDate is { } date ? (object)new { data = new { charge_date = date } } : NoData, cancellationToken);
 
+    // GoCardless refunds only confirmed or paid-out payments, up to what is left of them.
+    public Task<GoCardlessRefund> CreateRefundAsync(NewRefund refund, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var (amount, currency) = GoCardlessAmounts.ToWire(refund.Amount);
+        var (total, totalCurrency) = GoCardlessAmounts.ToWire(refund.TotalRefunded);
+        if (totalCurrency != currency)
+        {
+            throw new ArgumentException($"A refund in {currency} cannot confirm a total in {totalCurrency}.", nameof(refund));
+        }
+
+        return _transport.CreateAsync<GoCardlessRefund>("refunds", "refunds", new
+        {
+            amount,
+            total_amount_confirmation = total,
+            reference = refund.Reference,
+            metadata = refund.Metadata,
+            links = new { payment = refund.PaymentId },
+        }, idempotencyKey, cancellationToken);
+    }
+
+    public Task<GoCardlessRefund> GetRefundAsync(string refundId, CancellationToken cancellationToken = default) =>
+        _transport.GetAsync<GoCardlessRefund>(Path("refunds", refundId), "refunds", cancellationToken);
+
+    public IAsyncEnumerable<GoCardlessRefund> ListRefundsAsync(string? paymentId = null, GoCardlessPaging? paging = null, CancellationToken cancellationToken = default) =>
+        _transport.ListAsync<GoCardlessRefund>("refunds", "refunds", [new("payment", paymentId)], paging ?? GoCardlessPaging.Default, cancellationToken);
+
     public Task<GoCardlessEvent> GetEventAsync(string eventId, CancellationToken cancellationToken = default) =>
         _transport.GetAsync<GoCardlessEvent>(Path("events", eventId), "events", cancellationToken);
 

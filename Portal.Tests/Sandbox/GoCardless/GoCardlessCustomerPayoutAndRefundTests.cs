@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Portal.Tests.Sandbox.GoCardless;
 
-public sealed class GoCardlessCustomerAndPayoutTests
+public sealed class GoCardlessCustomerPayoutAndRefundTests
 {
     [Fact]
     public async Task A_customer_created_by_the_api_can_be_read_back_and_needs_a_name()
@@ -43,5 +43,26 @@ public sealed class GoCardlessCustomerAndPayoutTests
         (await bed.GetAsync("payouts")).Body["payouts"]!.AsArray().ShouldHaveSingleItem();
         var paid = await bed.WebhookEventAsync("payouts", "paid");
         paid["links"]!["payout"]!.GetValue<string>().ShouldBe(payoutId);
+    }
+
+    [Fact]
+    public async Task A_refund_must_confirm_the_total_refunded_and_fit_in_the_payment()
+    {
+        await using var bed = await GoCardlessTestbed.StartAsync();
+        var mandateId = await bed.ActiveMandateAsync();
+        var payment = (await bed.CreatePaymentAsync(mandateId, amount: 10_000)).Body["payments"]!["id"]!.GetValue<string>();
+        await bed.Control.PostAsync("scenarios/payment_confirmed", new { resource = payment });
+
+        var refund = await bed.PostAsync("refunds", new { refunds = new { amount = 4_000, total_amount_confirmation = 4_000, links = new { payment } } }, "rf-1");
+        var replay = await bed.PostAsync("refunds", new { refunds = new { amount = 4_000, total_amount_confirmation = 4_000, links = new { payment } } }, "rf-1");
+        var unconfirmed = await bed.PostAsync("refunds", new { refunds = new { amount = 1_000, total_amount_confirmation = 1_000, links = new { payment } } });
+        var excessive = await bed.PostAsync("refunds", new { refunds = new { amount = 7_000, total_amount_confirmation = 11_000, links = new { payment } } });
+
+        refund.Status.ShouldBe(HttpStatusCode.Created);
+        refund.Body["refunds"]!["links"]!["payment"]!.GetValue<string>().ShouldBe(payment);
+        replay.Status.ShouldBe(HttpStatusCode.Conflict);
+        unconfirmed.ErrorReason.ShouldBe("total_amount_confirmation_invalid");
+        excessive.ErrorReason.ShouldBe("available_refund_amount_insufficient");
+        (await bed.GetAsync($"payments/{payment}")).Body["payments"]!["amount_refunded"]!.GetValue<long>().ShouldBe(4_000);
     }
 }
