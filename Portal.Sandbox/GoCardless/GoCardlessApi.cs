@@ -45,6 +45,14 @@ internal sealed record GcCall(
         return new GcResult(201, GoCardlessJson.Envelope(resourceName, Account.Show(resource, Now)), $"{BaseUrl}/sandbox/gocardless/{resourceName}/{resource.Id}");
     }
 
+    // The resource a request links to (links.mandate, links.payment), which must belong to this creditor.
+    public T Linked<T>(GoCardlessFields fields, string link, string label)
+        where T : class, IGoCardlessResource
+    {
+        var id = fields.RequiredLink(link);
+        return Account.Find<T>(id) ?? throw GoCardlessApiError.InvalidApiUsage(404, "resource_not_found", $"{label} {id} was not found.");
+    }
+
     public JsonObject Envelope(string resourceName) =>
         Body[resourceName] as JsonObject
         ?? throw GoCardlessApiError.InvalidApiUsage(400, "invalid_document_structure", $"The request body must be a JSON object wrapped in \"{resourceName}\".");

@@ -9,14 +9,8 @@ internal static class GoCardlessRefunds
     public static GcResult Create(GcCall call) => call.Create("refunds", () =>
     {
         var fields = new GoCardlessFields("refunds", call.Envelope("refunds"));
-        var paymentId = fields.Link("payment") ?? throw GoCardlessApiError.Validation("refunds", "links.payment", "is missing");
-        var payment = call.Account.Find<GcPayment>(paymentId)
-            ?? throw GoCardlessApiError.InvalidApiUsage(404, "resource_not_found", $"Payment {paymentId} was not found.");
-        var amount = fields.Long("amount") ?? throw GoCardlessApiError.Validation("refunds", "amount", "is missing");
-        if (amount < 1)
-        {
-            throw GoCardlessApiError.Validation("refunds", "amount", "must be greater than 0");
-        }
+        var payment = call.Linked<GcPayment>(fields, "payment", "Payment");
+        var amount = fields.PositiveAmount("amount");
 
         var confirmation = fields.Long("total_amount_confirmation") ?? throw GoCardlessApiError.Validation("refunds", "total_amount_confirmation", "is missing");
         if (payment.Status is not ("confirmed" or "paid_out"))
