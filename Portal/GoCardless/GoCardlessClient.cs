@@ -3,7 +3,8 @@ using Portal.Domain;
 namespace Portal.GoCardless;
 
 // A typed client of the GoCardless API for one creditor (one access token); get one from GoCardlessClients.
-// Every create takes an Idempotency-Key: sending it again returns what the first request created.
+// Every create takes an Idempotency-Key: sending it again returns what the first request created (billing request
+// flows excepted, which GoCardless cannot read back).
 public sealed class GoCardlessClient
 {
     // Actions take an optional {"data":{…}}; an empty object is a valid body for all of them.
@@ -26,19 +27,7 @@ public sealed class GoCardlessClient
         _transport.ListAsync<GoCardlessCreditor>("creditors", "creditors", [], paging ?? GoCardlessPaging.Default, cancellationToken);
 
     public Task<GoCardlessCustomer> CreateCustomerAsync(NewCustomer customer, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        _transport.CreateAsync<GoCardlessCustomer>("customers", "customers", new
-        {
-            customer.Email,
-            customer.GivenName,
-            customer.FamilyName,
-            customer.CompanyName,
-            customer.AddressLine1,
-            customer.City,
-            customer.PostalCode,
-            customer.CountryCode,
-            customer.Language,
-            customer.Metadata,
-        }, idempotencyKey, cancellationToken);
+        _transport.CreateAsync<GoCardlessCustomer>("customers", "customers", customer, idempotencyKey, cancellationToken);
 
     public Task<GoCardlessCustomer> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
         _transport.GetAsync<GoCardlessCustomer>(Path("customers", customerId), "customers", cancellationToken);

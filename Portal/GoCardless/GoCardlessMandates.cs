@@ -1,3 +1,5 @@
+using Portal.Domain;
+
 namespace Portal.GoCardless;
 
 public enum GoCardlessMandateStatus
@@ -45,9 +47,29 @@ public sealed record GoCardlessMandate
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public GoCardlessMandateLinks Links { get; init; } = new();
 
+    // GoCardless gives a mandate's scheme, not its currency; each scheme collects in one currency.
+    public Currency? Currency => GoCardlessSchemeCurrency.Of(Scheme);
+
     // Payments may be created while a mandate is still being set up; they are refused once it has ended.
     public bool CanBeCharged => Status is GoCardlessMandateStatus.PendingCustomerApproval or GoCardlessMandateStatus.PendingSubmission
         or GoCardlessMandateStatus.Submitted or GoCardlessMandateStatus.Active;
+}
+
+// The usual pairing of schemes and currencies (PROVIDERS.md A2; GoCardless documents both lists but not the pairs).
+public static class GoCardlessSchemeCurrency
+{
+    public static Currency? Of(GoCardlessScheme scheme) => scheme switch
+    {
+        GoCardlessScheme.Bacs or GoCardlessScheme.FasterPayments => Currency.GBP,
+        GoCardlessScheme.SepaCore => Currency.EUR,
+        GoCardlessScheme.Ach => Currency.USD,
+        GoCardlessScheme.Autogiro => Currency.FromCode("SEK"),
+        GoCardlessScheme.Becs or GoCardlessScheme.PayTo => Currency.FromCode("AUD"),
+        GoCardlessScheme.BecsNz => Currency.FromCode("NZD"),
+        GoCardlessScheme.Betalingsservice => Currency.FromCode("DKK"),
+        GoCardlessScheme.Pad => Currency.FromCode("CAD"),
+        GoCardlessScheme.Unknown => null,
+    };
 }
 
 public sealed record GoCardlessMandateLinks

@@ -11,6 +11,7 @@ public static class GoCardlessSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GoCardlessRateLimits>();
         services.AddSingleton<GoCardlessClients>();
+        services.AddSingleton<GoCardlessConnectionCheck>();
 
         // Retries live in GoCardlessTransport, which knows whether a request is safe to send twice.
         services.AddHttpClient(GoCardlessClients.HttpClientName)
