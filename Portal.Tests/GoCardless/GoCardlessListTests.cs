@@ -53,4 +53,16 @@ public sealed class GoCardlessListTests
         single.ResourceMetadata["invoice_id"].ShouldBe("42");
         forMandate.Select(e => e.Action).ShouldBe(["active", "created"]);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(501)]
+    public async Task A_page_size_gocardless_refuses_is_refused_before_any_request(int limit)
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync();
+
+        await Should.ThrowAsync<ArgumentOutOfRangeException>(() => bed.Client.ListPaymentsAsync(paging: new GoCardlessPaging(limit)).ToListAsync().AsTask());
+
+        bed.Logs.Lines.ShouldNotContain(l => l.Message.Contains("GET payments", StringComparison.Ordinal));
+    }
 }

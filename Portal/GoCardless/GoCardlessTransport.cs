@@ -61,6 +61,9 @@ internal sealed class GoCardlessTransport(
         GoCardlessPaging paging,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // GoCardless pages hold 1 to 500 items.
+        ArgumentOutOfRangeException.ThrowIfLessThan(paging.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(paging.Limit, 500);
         var fixedQuery = filters.Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         var backwards = paging.Before is not null;
         var cursor = paging.Before ?? paging.After;
@@ -78,11 +81,13 @@ internal sealed class GoCardlessTransport(
                 yield return item;
             }
 
-            cursor = backwards ? page.Before : page.After;
-            if (cursor is null || page.Items.Count == 0)
+            var next = backwards ? page.Before : page.After;
+            if (next is null || next == cursor || page.Items.Count == 0)
             {
                 yield break;
             }
+
+            cursor = next;
         }
     }
 
