@@ -94,6 +94,24 @@ public sealed class GoCardlessWebhookTests
     }
 
     [Fact]
+    public async Task A_sandbox_webhook_for_a_fulfilled_billing_request_links_the_new_mandate()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync();
+        var mandate = await bed.MandateThroughHostedFlowAsync();
+        var verifier = new GoCardlessWebhookVerifier(bed.Sandbox.WebhookSecret);
+
+        var delivery = await bed.Sandbox.Receiver.WaitForAsync(w => w.Body.Contains("\"fulfilled\"", StringComparison.Ordinal));
+        var webhook = verifier.Verify(delivery.Body, delivery.Header("Webhook-Signature")).ShouldBeOfType<GoCardlessWebhookCheck.Verified>().Webhook;
+
+        var fulfilled = webhook.Events.Single(e => e.ResourceType == GoCardlessResourceType.BillingRequests && e.Action == "fulfilled");
+        fulfilled.Links.MandateRequestMandate.ShouldBe(mandate.Id);
+        fulfilled.Links.Customer.ShouldBe(mandate.Links.Customer);
+        fulfilled.Links.CustomerBankAccount.ShouldBe(mandate.Links.CustomerBankAccount);
+        fulfilled.Details.Origin.ShouldBe(GoCardlessEventOrigin.Payer);
+        webhook.Events.ShouldContain(e => e.ResourceType == GoCardlessResourceType.Mandates && e.Action == "created" && e.Links.Mandate == mandate.Id);
+    }
+
+    [Fact]
     public void Values_this_client_does_not_know_yet_parse_as_unknown_instead_of_failing()
     {
         const string body = """{"events":[{"id":"EV0001","created_at":"2026-11-20T10:00:00.000Z","resource_type":"outbound_payments","action":"executed","links":{"outbound_payment":"OUT001"},"details":{"origin":"some_new_origin","cause":"outbound_payment_executed"},"metadata":{}}],"meta":{"webhook_id":"WB0001"}}""";
