@@ -135,6 +135,19 @@ internal sealed class GoCardlessApi(GoCardlessSandbox sandbox, IdempotencyStore 
             return;
         }
 
+        if (sandbox.Options.GoCardless.RateLimit is { } limit)
+        {
+            var (allowed, remaining, reset) = account!.Requests.Take(now, limit);
+            response.Headers["RateLimit-Limit"] = limit.Requests.ToString(CultureInfo.InvariantCulture);
+            response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            response.Headers["RateLimit-Reset"] = reset.ToString("R", CultureInfo.InvariantCulture);
+            if (!allowed)
+            {
+                await WriteAsync(response, 429, RateLimitReached("See the RateLimit-Reset header.").ToJson(requestId));
+                return;
+            }
+        }
+
         var fault = faults.TakeNext(SandboxProvider.GoCardless, request.Method, request.Path.Value ?? "");
         if (fault is { IsBeforeHandling: true })
         {
@@ -254,13 +267,15 @@ internal sealed class GoCardlessApi(GoCardlessSandbox sandbox, IdempotencyStore 
         {
             response.Headers["RateLimit-Remaining"] = "0";
             response.Headers["RateLimit-Reset"] = (now + TimeSpan.FromSeconds(30)).ToString("R", CultureInfo.InvariantCulture);
-            return WriteAsync(response, 429, GoCardlessApiError.InvalidApiUsage(429, "rate_limit_reached",
-                "You have exceeded the rate limit (sandbox: injected). See the RateLimit-Reset header.").ToJson(requestId));
+            return WriteAsync(response, 429, RateLimitReached("(sandbox: injected) See the RateLimit-Reset header.").ToJson(requestId));
         }
 
         return WriteAsync(response, 500, new GoCardlessApiError(500, "gocardless", "Uh-oh! Something went wrong (sandbox: injected).",
             [new JsonObject { ["reason"] = "internal_server_error", ["message"] = "Internal server error" }]).ToJson(requestId));
     }
+
+    private static GoCardlessApiError RateLimitReached(string detail) =>
+        GoCardlessApiError.InvalidApiUsage(429, "rate_limit_reached", $"You have exceeded the rate limit. {detail}");
 
     private static async Task WriteAsync(HttpResponse response, int status, JsonNode body)
     {

@@ -45,7 +45,7 @@ public sealed class GoCardlessClientBed : IAsyncDisposable
             ["GoCardless:PortalSandboxUrl"] = new Uri(sandbox.Sandbox.BaseUrl, "sandbox/gocardless/").ToString(),
             ["GoCardless:RetryBaseDelay"] = "00:00:00.010",
             ["GoCardless:MaxRateLimitWait"] = "00:00:01",
-        }.Concat(settings ?? new Dictionary<string, string?>())).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var logs = new RecordedLogs();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

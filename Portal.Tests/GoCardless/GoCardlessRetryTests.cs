@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Portal.GoCardless;
+using Portal.Sandbox;
 
 namespace Portal.Tests.GoCardless;
 
@@ -108,5 +109,22 @@ public sealed class GoCardlessRetryTests
         error.Kind.ShouldBe(GoCardlessErrorKind.RateLimited);
         error.Reasons.ShouldBe(["rate_limit_reached"]);
         (await bed.Client.GetMandateAsync(mandate.Id)).Status.ShouldBe(GoCardlessMandateStatus.Active);
+    }
+
+    [Fact]
+    public async Task An_exhausted_rate_limit_holds_the_next_request_until_the_reset_instead_of_earning_a_429()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync(
+            o => o.GoCardless.RateLimit = new GoCardlessRateLimit(3, TimeSpan.FromSeconds(3)),
+            new Dictionary<string, string?> { ["GoCardless:MaxRateLimitWait"] = "00:00:05" });
+        var creditorId = (await bed.Client.ListCreditorsAsync().SingleAsync()).Id;
+        await bed.Client.GetCreditorAsync(creditorId);
+        await bed.Client.GetCreditorAsync(creditorId);
+
+        var fourth = await bed.Client.GetCreditorAsync(creditorId);
+
+        fourth.Id.ShouldBe(creditorId);
+        bed.Logs.Lines.ShouldContain(l => l.Message.Contains("rate limit exhausted", StringComparison.Ordinal));
+        bed.Logs.Lines.ShouldNotContain(l => l.Message.Contains("answered 429", StringComparison.Ordinal));
     }
 }

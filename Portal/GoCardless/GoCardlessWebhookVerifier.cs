@@ -15,8 +15,8 @@ public abstract record GoCardlessWebhookCheck
 
     public sealed record Verified(GoCardlessWebhook Webhook) : GoCardlessWebhookCheck;
 
-    // GoCardless expects 498 Token Invalid for a bad signature (and keeps retrying, in case the secret was rotated),
-    // 400 for a signed body that is not a webhook.
+    // GoCardless asks for 498 Token Invalid on a bad signature; 400 is for a signed body that is not a webhook.
+    // Either way GoCardless retries the delivery, as it does any non-2xx answer.
     public sealed record Refused(int StatusCode, string Reason) : GoCardlessWebhookCheck;
 }
 
