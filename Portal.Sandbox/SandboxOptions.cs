@@ -30,6 +30,12 @@ public sealed record StripeSandboxAccount(string SecretKey, string? WebhookUrl, 
 public sealed class GoCardlessSandboxOptions
 {
     public List<GoCardlessSandboxAccount> Accounts { get; } = [];
+
+    // When set, each creditor gets this many requests per window (GoCardless: 1000 a minute), with true
+    // RateLimit-* headers and 429 beyond; otherwise every answer says 999 left.
+    public GoCardlessRateLimit? RateLimit { get; set; }
 }
+
+public sealed record GoCardlessRateLimit(int Requests, TimeSpan Window);
 
 public sealed record GoCardlessSandboxAccount(string AccessToken, string? WebhookUrl, string? WebhookSecret);

@@ -13,6 +13,8 @@ internal sealed class GoCardlessAccount(string creditorId, GoCardlessSandboxAcco
 
     public Lock Gate { get; } = new();
 
+    public GoCardlessRequestWindow Requests { get; } = new();
+
     public string CreditorId { get; } = creditorId;
 
     public GoCardlessSandbox Sandbox { get; } = sandbox;

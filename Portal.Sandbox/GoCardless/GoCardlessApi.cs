@@ -45,6 +45,14 @@ internal sealed record GcCall(
         return new GcResult(201, GoCardlessJson.Envelope(resourceName, Account.Show(resource, Now)), $"{BaseUrl}/sandbox/gocardless/{resourceName}/{resource.Id}");
     }
 
+    // The resource a request links to (links.mandate, links.payment), which must belong to this creditor.
+    public T Linked<T>(GoCardlessFields fields, string link, string label)
+        where T : class, IGoCardlessResource
+    {
+        var id = fields.RequiredLink(link);
+        return Account.Find<T>(id) ?? throw GoCardlessApiError.InvalidApiUsage(404, "resource_not_found", $"{label} {id} was not found.");
+    }
+
     public JsonObject Envelope(string resourceName) =>
         Body[resourceName] as JsonObject
         ?? throw GoCardlessApiError.InvalidApiUsage(400, "invalid_document_structure", $"The request body must be a JSON object wrapped in \"{resourceName}\".");
@@ -125,6 +133,19 @@ internal sealed class GoCardlessApi(GoCardlessSandbox sandbox, IdempotencyStore 
         {
             await WriteAsync(response, refusal.Status, refusal.ToJson(requestId));
             return;
+        }
+
+        if (sandbox.Options.GoCardless.RateLimit is { } limit)
+        {
+            var (allowed, remaining, reset) = account!.Requests.Take(now, limit);
+            response.Headers["RateLimit-Limit"] = limit.Requests.ToString(CultureInfo.InvariantCulture);
+            response.Headers["RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+            response.Headers["RateLimit-Reset"] = reset.ToString("R", CultureInfo.InvariantCulture);
+            if (!allowed)
+            {
+                await WriteAsync(response, 429, RateLimitReached("See the RateLimit-Reset header.").ToJson(requestId));
+                return;
+            }
         }
 
         var fault = faults.TakeNext(SandboxProvider.GoCardless, request.Method, request.Path.Value ?? "");
@@ -246,13 +267,15 @@ internal sealed class GoCardlessApi(GoCardlessSandbox sandbox, IdempotencyStore 
         {
             response.Headers["RateLimit-Remaining"] = "0";
             response.Headers["RateLimit-Reset"] = (now + TimeSpan.FromSeconds(30)).ToString("R", CultureInfo.InvariantCulture);
-            return WriteAsync(response, 429, GoCardlessApiError.InvalidApiUsage(429, "rate_limit_reached",
-                "You have exceeded the rate limit (sandbox: injected). See the RateLimit-Reset header.").ToJson(requestId));
+            return WriteAsync(response, 429, RateLimitReached("(sandbox: injected) See the RateLimit-Reset header.").ToJson(requestId));
         }
 
         return WriteAsync(response, 500, new GoCardlessApiError(500, "gocardless", "Uh-oh! Something went wrong (sandbox: injected).",
             [new JsonObject { ["reason"] = "internal_server_error", ["message"] = "Internal server error" }]).ToJson(requestId));
     }
+
+    private static GoCardlessApiError RateLimitReached(string detail) =>
+        GoCardlessApiError.InvalidApiUsage(429, "rate_limit_reached", $"You have exceeded the rate limit. {detail}");
 
     private static async Task WriteAsync(HttpResponse response, int status, JsonNode body)
     {

@@ -77,9 +77,7 @@ internal static class GoCardlessBillingRequests
     public static GcResult CreateFlow(GcCall call) => call.Create("billing_request_flows", () =>
     {
         var fields = new GoCardlessFields("billing_request_flows", call.Envelope("billing_request_flows"));
-        var requestId = fields.Link("billing_request") ?? throw GoCardlessApiError.Validation("billing_request_flows", "links.billing_request", "is missing");
-        var request = call.Account.Find<GcBillingRequest>(requestId)
-            ?? throw GoCardlessApiError.InvalidApiUsage(404, "resource_not_found", $"Billing request {requestId} was not found.");
+        var request = call.Linked<GcBillingRequest>(fields, "billing_request", "Billing request");
         if (request.Status is "fulfilled" or "cancelled")
         {
             throw GoCardlessApiError.InvalidState("billing_request_not_pending", $"The billing request is {request.Status}; a flow can only be created for a pending billing request.");

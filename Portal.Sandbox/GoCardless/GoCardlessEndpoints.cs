@@ -12,6 +12,7 @@ internal static class GoCardlessEndpoints
     {
         gc.MapGet("/creditors", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessReads.Creditors));
         gc.MapGet("/creditors/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessReads.CreditorById(call, id)));
+        gc.MapPost("/customers", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessCustomers.Create));
         gc.MapGet("/customers", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessReads.Customers));
         gc.MapGet("/customers/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessReads.Customer(call, id)));
         gc.MapGet("/customer_bank_accounts/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessReads.BankAccount(call, id)));
@@ -30,6 +31,13 @@ internal static class GoCardlessEndpoints
         gc.MapGet("/payments/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayments.Get(call, id)));
         gc.MapPost("/payments/{id}/actions/cancel", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayments.Cancel(call, id)));
         gc.MapPost("/payments/{id}/actions/retry", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayments.Retry(call, id)));
+
+        gc.MapPost("/refunds", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessRefunds.Create));
+        gc.MapGet("/refunds", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessRefunds.List));
+        gc.MapGet("/refunds/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessRefunds.Get(call, id)));
+
+        gc.MapGet("/payouts", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessPayouts.List));
+        gc.MapGet("/payouts/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayouts.Get(call, id)));
 
         gc.MapGet("/events", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessReads.Events));
         gc.MapGet("/events/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessReads.Event(call, id)));

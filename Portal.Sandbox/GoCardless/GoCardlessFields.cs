@@ -40,6 +40,15 @@ internal sealed class GoCardlessFields(string resourceName, JsonObject fields)
 
     public string? Link(string name) => fields["links"] is JsonObject links ? Text(links, name) : null;
 
+    public string RequiredLink(string name) => Link(name) ?? throw GoCardlessApiError.Validation(resourceName, $"links.{name}", "is missing");
+
+    // An amount in minor units: present, a whole number, above zero.
+    public long PositiveAmount(string name)
+    {
+        var amount = Long(name) ?? throw GoCardlessApiError.Validation(resourceName, name, "is missing");
+        return amount >= 1 ? amount : throw GoCardlessApiError.Validation(resourceName, name, "must be greater than 0");
+    }
+
     public GoCardlessFields Nested(string name) => new(resourceName, fields[name] as JsonObject ?? []);
 
     public bool Has(string name) => fields[name] is not null;

@@ -141,7 +141,7 @@ internal static class GoCardlessLifecycle
             var links = new Dictionary<string, string> { ["payment"] = payment.Id };
             if (status == "paid_out")
             {
-                payment.Links["payout"] = SandboxIds.GoCardless("PO");
+                payment.Links["payout"] = GoCardlessPayouts.PayOut(action, payment).Id;
                 links["payout"] = payment.Links["payout"];
             }
 

@@ -116,7 +116,7 @@ internal sealed class GcPayment : IGoCardlessResource
     public required string CreatedAt { get; init; }
     public required string ChargeDate { get; set; }
     public required long Amount { get; init; }
-    public long AmountRefunded => 0;
+    public long AmountRefunded { get; set; }
     public required string Currency { get; init; }
     public string? Description { get; init; }
     public string? Reference { get; init; }
@@ -153,4 +153,30 @@ internal sealed class GcEvent : IGoCardlessResource
 
     [JsonIgnore]
     public DateTimeOffset CreatedAtTime { get; init; }
+}
+
+internal sealed class GcPayout : IGoCardlessResource
+{
+    public required string Id { get; init; }
+    public required string CreatedAt { get; init; }
+    public required long Amount { get; init; }
+    public required long DeductedFees { get; init; }
+    public required string Currency { get; init; }
+    public required string ArrivalDate { get; init; }
+    public string Status { get; set; } = "paid";
+    public string PayoutType => "merchant";
+    public required string Reference { get; init; }
+    public required Dictionary<string, string> Links { get; init; }
+}
+
+internal sealed class GcRefund : IGoCardlessResource
+{
+    public required string Id { get; init; }
+    public required string CreatedAt { get; init; }
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public string? Reference { get; init; }
+    public string Status { get; set; } = "created";
+    public Dictionary<string, string> Metadata { get; init; } = [];
+    public required Dictionary<string, string> Links { get; init; }
 }

@@ -7,20 +7,14 @@ internal static class GoCardlessPayments
     public static GcResult Create(GcCall call) => call.Create("payments", () =>
     {
         var fields = new GoCardlessFields("payments", call.Envelope("payments"));
-        var mandateId = fields.Link("mandate") ?? throw GoCardlessApiError.Validation("payments", "links.mandate", "is missing");
-        var mandate = call.Account.Find<GcMandate>(mandateId)
-            ?? throw GoCardlessApiError.InvalidApiUsage(404, "resource_not_found", $"Mandate {mandateId} was not found.");
+        var mandate = call.Linked<GcMandate>(fields, "mandate", "Mandate");
         if (!GoCardlessLifecycle.IsUsable(mandate))
         {
             throw GoCardlessApiError.InvalidState("mandate_is_inactive", $"The mandate is {mandate.Status}; payments cannot be created on it.");
         }
 
         var scheme = GoCardlessSchemes.Named(mandate.Scheme)!;
-        var amount = fields.Long("amount") ?? throw GoCardlessApiError.Validation("payments", "amount", "is missing");
-        if (amount < 1)
-        {
-            throw GoCardlessApiError.Validation("payments", "amount", "must be greater than 0");
-        }
+        var amount = fields.PositiveAmount("amount");
 
         var currency = fields.RequiredText("currency").ToUpperInvariant();
         if (currency != scheme.Currency)

@@ -32,6 +32,9 @@ internal static class GoCardlessReads
             .Where(e => LinkMatches(query["payment"].FirstOrDefault(), e, "payment"))
             .Where(e => LinkMatches(query["mandate"].FirstOrDefault(), e, "mandate"))
             .Where(e => LinkMatches(query["billing_request"].FirstOrDefault(), e, "billing_request"))
+            .Where(e => LinkMatches(query["payout"].FirstOrDefault(), e, "payout"))
+            .Where(e => LinkMatches(query["refund"].FirstOrDefault(), e, "refund"))
+            .Where(e => LinkMatches(query["parent_event"].FirstOrDefault(), e, "parent_event"))
             .Where(e => CreatedMatches(query["created_at[gt]"].FirstOrDefault(), e, (a, b) => a > b))
             .Where(e => CreatedMatches(query["created_at[gte]"].FirstOrDefault(), e, (a, b) => a >= b))
             .Where(e => CreatedMatches(query["created_at[lt]"].FirstOrDefault(), e, (a, b) => a < b))
@@ -47,7 +50,7 @@ internal static class GoCardlessReads
         ["name"] = "Sandbox creditor " + call.Account.CreditorId[^4..],
         ["country_code"] = "GB",
         ["verification_status"] = "successful",
-        ["can_create_refunds"] = false,
+        ["can_create_refunds"] = true,
         ["scheme_identifiers"] = new JsonArray(),
         ["links"] = new JsonObject(),
     };

@@ -12,7 +12,7 @@ internal static class GoCardlessScenarios
     public static GcResult Run(GcCall call, string scenario)
     {
         var fields = new GoCardlessFields("scenario_simulators", call.Body["scenario_simulators"] as System.Text.Json.Nodes.JsonObject ?? []);
-        var resource = fields.Link("resource") ?? throw GoCardlessApiError.Validation("scenario_simulators", "links.resource", "is missing");
+        var resource = fields.RequiredLink("resource");
         Apply(call.Action, scenario, resource);
         return new GcResult(200, GoCardlessJson.Envelope("scenario_simulators", new System.Text.Json.Nodes.JsonObject { ["id"] = scenario }));
     }
