@@ -41,4 +41,33 @@ public sealed class CreditJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await Assertions.Expect(contact.GetByTestId("statement-closing")).ToHaveTextAsync(new Regex("^-€80\\.00$|^€-80\\.00$|^\\(€80\\.00\\)$"));
         await contact.ScreenshotAsync("client-statement");
     }
+
+    [Fact]
+    public async Task Staff_record_a_transfer_that_pays_the_oldest_invoice_and_part_of_the_next()
+    {
+        var firm = await _app.AFirmAsync();
+        var client = await _app.AClientAsync(firm, name: "Quayside Florist");
+        var oldest = await _app.AnInvoice(client).WithLine("January bookkeeping", 1, 100_00).IssuedDaysAgo(40).IssuedAsync();
+        var newer = await _app.AnInvoice(client).WithLine("February bookkeeping", 1, 50_00).IssuedDaysAgo(10).IssuedAsync();
+
+        var staff = await browser.NewPageAsync(_app.BaseUrl);
+        await staff.SignInAsync(firm.Staff.Email, firm.Staff.Password);
+        await staff.GoToAsync($"/staff/clients/{client.Id}");
+        await staff.GetByTestId("record-payment-link").ClickAsync();
+        await staff.WaitForURLAsync(new Regex("/payments/new$"));
+        await staff.WaitForInteractiveAsync();
+        await staff.Field("payment-amount").FillAsync("120");
+        await staff.Field("payment-reference").FillAsync("Transfer QF-88");
+        await staff.GetByTestId("record-payment").ClickAsync();
+
+        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await Assertions.Expect(staff.GetByTestId("client-payment")).ToHaveCountAsync(1);
+        await Assertions.Expect(staff.GetByTestId("client-payments")).ToContainTextAsync("Transfer QF-88");
+        await Assertions.Expect(staff.GetByTestId("statement-closing")).ToHaveTextAsync("€30.00");
+        await using var db = _app.OpenDb(firm.Id);
+        (await db.Invoices.FindAsync(oldest.Id))!.Status.ShouldBe(Portal.Domain.Invoices.InvoiceStatus.Paid);
+        var partly = (await db.Invoices.FindAsync(newer.Id))!;
+        (partly.Status, partly.AmountDue).ShouldBe((Portal.Domain.Invoices.InvoiceStatus.PartiallyPaid, client.Amount(30_00)));
+        await staff.ScreenshotAsync("staff-client-detail");
+    }
 }
