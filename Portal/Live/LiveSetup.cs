@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using StackExchange.Redis;
@@ -44,6 +45,9 @@ public static class LiveSetup
                 if (!context.Request.Path.StartsWithSegments("/hubs"))
                     return redirectToLogin(context);
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                // The status code page would re-run this POST as a page, which antiforgery turns into a 400.
+                if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+                    statusCodePages.Enabled = false;
                 return Task.CompletedTask;
             };
         });
