@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every Portal test: domain, sandbox conformance, integration on PostgreSQL (and once more on SQLite),
-# and browser journeys in Chromium. Installs PostgreSQL and Chromium with apt when they are missing.
+# and browser journeys in Chromium. Installs PostgreSQL, Chromium and Redis with apt when they are missing
+# (the live-update tests start their own redis-server for two app instances).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
