@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
+using Portal.Ledger;
 using Portal.Tests.Fixture;
+using Portal.Wallets;
 
 namespace Portal.Tests.Live;
 
@@ -36,5 +38,25 @@ public sealed class LivePagesTests(Fixture.Browser browser) : IAsyncLifetime
         await Assertions.Expect(staff.GetByTestId("collected-today")).ToHaveTextAsync("€150.00", new() { Timeout = 5_000 });
         await Assertions.Expect(staff.GetByTestId("feed-payment")).ToHaveTextAsync("Lighthouse Dental");
         await staff.ScreenshotAsync("staff-live-payments");
+    }
+
+    [Fact]
+    public async Task Credit_applied_by_staff_turns_the_open_client_invoice_paid()
+    {
+        var firm = await _app.AFirmAsync();
+        var client = await _app.AClientAsync(firm, name: "Orchard Cycles");
+        var invoice = await _app.AnInvoice(client).WithLine("Annual accounts", 1, 80_00).IssuedAsync();
+        await _app.GiveCreditAsync(client, 100_00);
+
+        var contact = await browser.NewPageAsync(_app.BaseUrl);
+        await contact.SignInAsync(client.Contact.Email, client.Contact.Password);
+        await contact.GoToAsync($"/portal/invoices/{invoice.Id}");
+        await Assertions.Expect(contact.GetByTestId("invoice-status")).ToHaveTextAsync("Open");
+
+        await _app.AsStaffOfAsync<CreditSpender, MoneyResult>(firm, s => s.ApplyAsync(new CreditUse(invoice.Id, null, MoneyChecks.NewKey())));
+
+        await Assertions.Expect(contact.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 5_000 });
+        await Assertions.Expect(contact.GetByTestId("invoice-payment")).ToContainTextAsync("Credit");
+        await Assertions.Expect(contact.GetByTestId("apply-credit")).ToHaveCountAsync(0);
     }
 }
