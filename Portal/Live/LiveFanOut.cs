@@ -30,19 +30,31 @@ internal sealed class RedisFanOut(IConnectionMultiplexer redis, LiveUpdates upda
     public async Task PublishAsync(LiveUpdate update, CancellationToken cancellationToken) =>
         await redis.GetSubscriber().PublishAsync(Channel, JsonSerializer.Serialize(update));
 
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().SubscribeAsync(Channel, (_, payload) =>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                if (JsonSerializer.Deserialize<LiveUpdate>(payload.ToString()) is { } update)
-                    updates.Deliver(update);
-            }
-            catch (JsonException ex)
-            {
-                logger.LogWarning(ex, "Ignored a live update that could not be read");
-            }
-        });
+            await redis.GetSubscriber().SubscribeAsync(Channel, (_, payload) => Deliver(payload));
+        }
+        catch (RedisConnectionException ex)
+        {
+            // The multiplexer keeps the subscription and makes it once Redis answers.
+            logger.LogWarning(ex, "Redis is not reachable yet; pages on this instance will hear other instances once it is");
+        }
+    }
+
+    private void Deliver(RedisValue payload)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<LiveUpdate>(payload.ToString()) is { } update)
+                updates.Deliver(update);
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning(ex, "Ignored a live update that could not be read");
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Channel);
 }

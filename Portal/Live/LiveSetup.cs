@@ -26,7 +26,13 @@ public static class LiveSetup
         if (configuration["Redis:Connection"] is { Length: > 0 } redis)
         {
             signalR.AddStackExchangeRedis(redis, options => options.Configuration.ChannelPrefix = RedisChannel.Literal("portal"));
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            // Redis starting later than the app, or restarting, is not fatal: the connection retries and the outbox waits.
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis);
+                options.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(options);
+            });
             services.AddSingleton<RedisFanOut>();
             services.AddSingleton<ILiveFanOut>(sp => sp.GetRequiredService<RedisFanOut>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisFanOut>());

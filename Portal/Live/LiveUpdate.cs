@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Portal.Account;
 using Portal.Tenancy;
 
@@ -11,6 +12,7 @@ namespace Portal.Live;
 public sealed record LiveUpdate(LiveKind Kind, Guid FirmId, Guid? ClientAccountId, Guid SubjectId, string Status)
 {
     /// <summary>Staff of the firm hear everything of the firm; a client's contacts only what concerns their account.</summary>
+    [JsonIgnore]
     public IReadOnlyList<LiveAudience> Audiences =>
         ClientAccountId is { } client ? [LiveAudience.Firm(FirmId), LiveAudience.Client(client)] : [LiveAudience.Firm(FirmId)];
 }
