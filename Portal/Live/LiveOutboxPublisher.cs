@@ -50,20 +50,22 @@ internal sealed class LiveOutboxPublisher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        int published;
-        do
+        // Looked at first without a transaction: most sweeps find nothing, and on SQLite a transaction takes the write lock.
+        while (await db.LiveMessages.IgnoreQueryFilters().AnyAsync(m => m.PublishedAt == null, cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var batch = await ClaimAsync(db, cancellationToken);
+            if (batch.Count == 0)
+                return; // Another instance is publishing them.
             foreach (var message in batch)
                 await PublishAsync(message.ToUpdate(), cancellationToken);
             var ids = batch.Select(m => m.Id).ToArray();
             await db.LiveMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, clock.GetUtcNow()), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            published = batch.Count;
+            if (batch.Count < BatchSize)
+                return;
         }
-        while (published == BatchSize);
     }
 
     private async Task PublishAsync(LiveUpdate update, CancellationToken cancellationToken)
