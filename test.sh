@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every Portal test: domain, sandbox conformance, integration on PostgreSQL (and once more on SQLite),
-# and browser journeys in Chromium. Installs PostgreSQL and Chromium with apt when they are missing.
+# and browser journeys in Chromium. Installs PostgreSQL, Chromium and Redis with apt when they are missing
+# (the live-update tests start their own redis-server for two app instances).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
@@ -31,7 +33,7 @@ dotnet build Portal.Tests -c Release -v q -nologo | tail -n 3
 PORTAL_TEST_DB=Postgres dotnet test Portal.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=1
 # The integration suite once more on the embedded database.
 PORTAL_TEST_DB=Sqlite dotnet test Portal.Tests -c Release --no-build \
-  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health" 2>&1 | tee -a "$log" || status=1
+  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health|FullyQualifiedName~Portal.Tests.Live.LiveHubTests" 2>&1 | tee -a "$log" || status=1
 
 passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')

@@ -28,6 +28,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual bool SeedDemoData => false;
 
+    /// <summary>Another instance whose database this one uses, as several instances behind a load balancer do; null for a database of its own.</summary>
+    protected virtual PortalApp? SharesDatabaseWith => null;
+
     public static DatabaseProvider DatabaseUnderTest =>
         Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("PORTAL_TEST_DB"), ignoreCase: true, out var provider) ? provider : DatabaseProvider.Postgres;
 
@@ -35,7 +38,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _connectionString = DatabaseUnderTest == DatabaseProvider.Postgres
+        _connectionString = SharesDatabaseWith is { } first
+            ? first._connectionString
+            : DatabaseUnderTest == DatabaseProvider.Postgres
             ? await TestPostgres.CreateDatabaseAsync(_databaseName)
             : $"Data Source={Path.Combine(_dataFolder, "portal.db")};Pooling=false";
         UseKestrel(0);
@@ -65,7 +70,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        if (DatabaseUnderTest == DatabaseProvider.Postgres)
+        if (DatabaseUnderTest == DatabaseProvider.Postgres && SharesDatabaseWith is null)
             await TestPostgres.DropDatabaseAsync(_databaseName);
         try { Directory.Delete(_dataFolder, recursive: true); } catch (IOException) { }
     }

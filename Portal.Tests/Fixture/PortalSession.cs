@@ -6,15 +6,21 @@ namespace Portal.Tests.Fixture;
 /// <summary>A browser-less visitor: an HttpClient with its own cookies, that can fill in server-rendered forms.</summary>
 public sealed partial class PortalSession(Uri baseUrl) : IDisposable
 {
-    private readonly HttpClient _http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+    private readonly CookieContainer _cookies = new();
+    private HttpClient? _http;
 
-    public HttpClient Http => _http;
+    private HttpClient Client => _http ??= new(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = baseUrl };
 
-    public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+    public HttpClient Http => Client;
+
+    /// <summary>The session's cookies (the sign-in cookie among them), for other clients of the app such as a hub connection.</summary>
+    public CookieContainer Cookies => _cookies;
+
+    public Task<HttpResponseMessage> GetAsync(string path) => Client.GetAsync(path);
 
     public async Task<(HttpStatusCode Status, string Html)> GetPageAsync(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Client.GetAsync(path);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -24,12 +30,12 @@ public sealed partial class PortalSession(Uri baseUrl) : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> SubmitFormAsync(string path, string formName, Dictionary<string, string> fields)
     {
-        var html = await _http.GetStringAsync(path);
+        var html = await Client.GetStringAsync(path);
         var values = HiddenFields(html);
         values["_handler"] = formName;
         foreach (var (key, value) in fields)
             values[key] = value;
-        return await _http.PostAsync(path, new FormUrlEncodedContent(values));
+        return await Client.PostAsync(path, new FormUrlEncodedContent(values));
     }
 
     private static Dictionary<string, string> HiddenFields(string html)
@@ -45,7 +51,7 @@ public sealed partial class PortalSession(Uri baseUrl) : IDisposable
         return values;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _http?.Dispose();
 
     [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex HiddenInput();

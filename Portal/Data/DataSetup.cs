@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Tenancy;
 
 namespace Portal.Data;
@@ -12,14 +13,16 @@ public sealed class PortalDatabase
 {
     private readonly DbContextOptions _options;
 
-    public PortalDatabase(DatabaseProvider provider, string connectionString)
+    /// <param name="interceptors">Run on every context opened, e.g. the live outbox that rides along with each SaveChanges.</param>
+    public PortalDatabase(DatabaseProvider provider, string connectionString, IEnumerable<IInterceptor>? interceptors = null)
     {
         Provider = provider;
         ConnectionString = connectionString;
+        IInterceptor[] added = [.. interceptors ?? []];
         _options = provider switch
         {
-            DatabaseProvider.Sqlite => new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connectionString).Options,
-            DatabaseProvider.Postgres => new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).Options,
+            DatabaseProvider.Sqlite => new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connectionString).AddInterceptors(added).Options,
+            DatabaseProvider.Postgres => new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).AddInterceptors(added).Options,
         };
     }
 
@@ -32,7 +35,7 @@ public sealed class PortalDatabase
         DatabaseProvider.Postgres => new PostgresPortalDbContext((DbContextOptions<PostgresPortalDbContext>)_options, tenant),
     };
 
-    public static PortalDatabase FromConfiguration(IConfiguration configuration, string contentRoot)
+    public static PortalDatabase FromConfiguration(IConfiguration configuration, string contentRoot, IEnumerable<IInterceptor>? interceptors = null)
     {
         var provider = Enum.Parse<DatabaseProvider>(configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite), ignoreCase: true);
         var connectionString = configuration.GetConnectionString("Portal");
@@ -44,7 +47,7 @@ public sealed class PortalDatabase
             Directory.CreateDirectory(folder);
             connectionString = $"Data Source={Path.Combine(folder, "portal.db")}";
         }
-        return new PortalDatabase(provider, connectionString!);
+        return new PortalDatabase(provider, connectionString!, interceptors);
     }
 }
 
@@ -58,8 +61,7 @@ public static class DataSetup
 {
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
-        var database = PortalDatabase.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(sp => PortalDatabase.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath, sp.GetServices<IInterceptor>()));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddScoped<IDbContextFactory<PortalDbContext>, PortalDbContextFactory>();

@@ -1,0 +1,131 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Portal.Data;
+using Portal.Domain.Invoices;
+using Portal.Domain.Payments;
+using Portal.Domain.Wallets;
+
+namespace Portal.Live;
+
+/// <summary>Wakes the publisher as soon as live messages have committed, so pages hear of a change at once rather than at the next sweep.</summary>
+public sealed class LiveSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    internal ChannelReader<bool> Reader => _channel.Reader;
+}
+
+/// <summary>
+/// Writes the live outbox in the one place every change goes through: each SaveChanges that adds or changes a
+/// payment, an invoice or a wallet also adds a <see cref="LiveMessage"/> for it, so the money services need not
+/// remember to. The publisher is woken only once the messages are committed: right after SaveChanges, or after
+/// the surrounding transaction commits (a money operation, an invoice issue); a rollback sends nothing.
+/// </summary>
+internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Enqueue(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Enqueue(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        NotifyIfCommitted(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        NotifyIfCommitted(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => NotifyCommitted(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        NotifyCommitted(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Enqueue(DbContext? context)
+    {
+        if (context is not PortalDbContext db)
+            return;
+        var messages = LiveChanges.Of(db.ChangeTracker, clock.GetUtcNow());
+        if (messages.Count == 0)
+            return;
+        db.LiveMessages.AddRange(messages);
+        db.HasUncommittedLiveMessages = true;
+    }
+
+    private void NotifyIfCommitted(DbContext? context)
+    {
+        if (context?.Database.CurrentTransaction is null)
+            NotifyCommitted(context);
+    }
+
+    private void NotifyCommitted(DbContext? context)
+    {
+        if (context is PortalDbContext { HasUncommittedLiveMessages: true } db)
+        {
+            db.HasUncommittedLiveMessages = false;
+            signal.Notify();
+        }
+    }
+
+    private static void Forget(DbContext? context)
+    {
+        if (context is PortalDbContext db)
+            db.HasUncommittedLiveMessages = false;
+    }
+}
+
+/// <summary>Which tracked changes open pages care about, one message per thing changed.</summary>
+internal static class LiveChanges
+{
+    public static IReadOnlyList<LiveMessage> Of(ChangeTracker tracker, DateTimeOffset now)
+    {
+        tracker.DetectChanges();
+        var entries = tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        // A SaveChanges tried again on the same context (after a conflict) already holds its messages.
+        var queued = entries.Select(e => e.Entity).OfType<LiveMessage>().Select(m => (m.Kind, m.SubjectId)).ToHashSet();
+        var messages = new List<LiveMessage>();
+        foreach (var entry in entries)
+        {
+            var message = entry.Entity switch
+            {
+                Payment payment => new LiveMessage(payment.FirmId, payment.ClientAccountId, LiveKind.Payment, payment.Id, payment.Status.ToString(), now),
+                // A draft is the firm's work in progress: its contacts hear of the invoice once it is issued.
+                Invoice invoice => new LiveMessage(invoice.FirmId, invoice.Status == InvoiceStatus.Draft ? null : invoice.ClientAccountId,
+                    LiveKind.Invoice, invoice.Id, entry.State == EntityState.Deleted ? "Deleted" : invoice.Status.ToString(), now),
+                Wallet wallet => new LiveMessage(wallet.FirmId, wallet.ClientAccountId, LiveKind.Credit, wallet.Id, wallet.Balance.ToString(), now),
+                // Mandates join here as one more arm when they are stored.
+                _ => null,
+            };
+            if (message is not null && queued.Add((message.Kind, message.SubjectId)))
+                messages.Add(message);
+        }
+        return messages;
+    }
+}
