@@ -29,7 +29,7 @@ public sealed record MoneyOperation(string Name, string IdempotencyKey, string F
 /// Runs one money operation in one database transaction: the ledger postings, the balances they explain
 /// (wallet, invoice paid and pending amounts, payment status), the idempotency record and the audit entry are
 /// saved by a single SaveChanges, or not at all.
-/// Guards, in order: the client's row is locked first (<see cref="MoneyWork.LockClientAsync"/>), so two
+/// Guards, in order: the client's row is locked first (<see cref="MoneyWork.ClientAsync"/>), so two
 /// operations on one client's money queue instead of both passing a balance check; the version tokens on
 /// wallet, invoice and payment refuse any write based on a stale read; the unique (firm, key) index refuses a
 /// second run of the same request. Any of those conflicts rolls back and runs the operation again on fresh
@@ -90,22 +90,18 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     public AuditActor Actor => actor;
 
     /// <summary>
-    /// Locks the client's row until the transaction ends, so operations on its money run one after the other
-    /// (on PostgreSQL a row lock; SQLite already holds its single write lock). Call before reading balances.
+    /// Loads the client and locks its row until the transaction ends, so operations on its money run one after
+    /// the other: on PostgreSQL with SELECT … FOR UPDATE (one round trip); on SQLite the transaction already
+    /// holds the database's single write lock, taken here at the latest. Call before reading balances.
     /// Another tenant's client, or another client for a contact, is not found.
     /// </summary>
-    public async Task LockClientAsync(Guid clientAccountId)
-    {
-        var locked = await db.ClientAccounts.Where(c => c.Id == clientAccountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name));
-        if (locked == 0)
-            throw new NotFoundException("client");
-    }
-
     public async Task<ClientAccount> ClientAsync(Guid clientAccountId)
     {
-        await LockClientAsync(clientAccountId);
-        return await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
+        if (db.Database.IsNpgsql())
+            return await db.ClientAccounts.FromSql($"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = {clientAccountId} FOR UPDATE").SingleOrDefaultAsync()
+                ?? throw new NotFoundException("client");
+        var locked = await db.ClientAccounts.Where(c => c.Id == clientAccountId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name));
+        return locked == 0 ? throw new NotFoundException("client") : await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
     }
 
     /// <summary>The client an invoice belongs to; not found outside the tenant (or the contact's own account).</summary>
