@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Npgsql;
 
 namespace Portal.Bench;
@@ -35,13 +37,23 @@ internal sealed class BenchPostgres : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("PORTAL_BENCH_PG") is { Length: > 0 } given)
             return new BenchPostgres(given, null);
         var folder = Directory.CreateTempSubdirectory("portal-bench-pg-").FullName;
-        var port = 57000 + Random.Shared.Next(1000);
+        var port = FreePort();
         if (Environment.UserName == "root")
             await Shell.RunAsync("chown", ["postgres:postgres", folder]);
         await AsPostgresAsync("initdb", ["-D", folder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
         await AsPostgresAsync("pg_ctl", ["-D", folder, "-l", Path.Combine(folder, "server.log"), "-w", "start",
             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c max_connections=200"]);
         return new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", folder);
+    }
+
+    // Other clusters run on this machine too: ask the system for a port nobody listens on.
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public async Task<string> CreateDatabaseAsync(string name)
