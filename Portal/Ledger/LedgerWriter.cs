@@ -104,10 +104,20 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
         return locked == 0 ? throw new NotFoundException("client") : await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
     }
 
-    /// <summary>The client an invoice belongs to; not found outside the tenant (or the contact's own account).</summary>
-    public async Task<Guid> ClientOfInvoiceAsync(Guid invoiceId) =>
-        await db.Invoices.Where(i => i.Id == invoiceId).Select(i => (Guid?)i.ClientAccountId).SingleOrDefaultAsync()
-        ?? throw new NotFoundException("invoice");
+    /// <summary>
+    /// The client an invoice belongs to, loaded and locked as <see cref="ClientAsync"/> does (in one round trip on
+    /// PostgreSQL). Not found outside the tenant, or outside the contact's own account.
+    /// </summary>
+    public async Task<ClientAccount> ClientOfInvoiceAsync(Guid invoiceId)
+    {
+        if (db.Database.IsNpgsql())
+            return await db.ClientAccounts.FromSql(
+                    $"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = (SELECT \"ClientAccountId\" FROM \"Invoices\" WHERE \"Id\" = {invoiceId}) FOR UPDATE")
+                .SingleOrDefaultAsync() ?? throw new NotFoundException("invoice");
+        var clientId = await db.Invoices.Where(i => i.Id == invoiceId).Select(i => (Guid?)i.ClientAccountId).SingleOrDefaultAsync()
+            ?? throw new NotFoundException("invoice");
+        return await ClientAsync(clientId);
+    }
 
     public Task<Firm> FirmAsync() => db.Firms.SingleAsync();
 
