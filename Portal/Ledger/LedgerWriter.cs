@@ -32,8 +32,8 @@ public sealed record MoneyOperation(string Name, string IdempotencyKey, string F
 /// Guards, in order: the client's row is locked first (<see cref="MoneyWork.ClientAsync"/>), so two
 /// operations on one client's money queue instead of both passing a balance check; the version tokens on
 /// wallet, invoice and payment refuse any write based on a stale read; the unique (firm, key) index refuses a
-/// second run of the same request. Any of those conflicts rolls back and runs the operation again on fresh
-/// data, where a replay finds the first result.
+/// second run of the same request. Any of those conflicts rolls back and looks the key up: a replay answers
+/// with the first result, anything else runs the operation again on fresh data.
 /// </summary>
 public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, CurrentActor actor)
 {
@@ -49,11 +49,6 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                var earlier = await db.IdempotentRequests.AsNoTracking()
-                    .Where(r => r.Key == key).Select(r => new { r.Fingerprint, r.ResultId }).SingleOrDefaultAsync(cancellationToken);
-                if (earlier is not null)
-                    return earlier.Fingerprint == operation.Fingerprint ? new MoneyResult(earlier.ResultId, Replayed: true) : throw new IdempotencyKeyReusedException(key);
-
                 var now = clock.GetUtcNow();
                 var resultId = await work(new MoneyWork(db, firmId, key, now, actor.Current));
                 db.IdempotentRequests.Add(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
@@ -61,10 +56,18 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
                 await transaction.CommitAsync(cancellationToken);
                 return new MoneyResult(resultId, Replayed: false);
             }
-            catch (Exception conflict) when (attempt < MaxAttempts && IsConflict(conflict))
+            catch (Exception failure) when (failure is DomainException or NotFoundException || IsConflict(failure))
             {
-                // Someone else changed the same rows, or ran the same key, first: start again on what they left.
+                // The key is looked up only when something went wrong, which spares a round trip on every
+                // operation: a replay either fails on the unique key or on state the first run changed.
                 await transaction.RollbackAsync(CancellationToken.None);
+                var earlier = await db.IdempotentRequests.AsNoTracking()
+                    .Where(r => r.Key == key).Select(r => new { r.Fingerprint, r.ResultId }).SingleOrDefaultAsync(cancellationToken);
+                if (earlier is not null)
+                    return earlier.Fingerprint == operation.Fingerprint ? new MoneyResult(earlier.ResultId, Replayed: true) : throw new IdempotencyKeyReusedException(key);
+                if (failure is DomainException or NotFoundException || attempt >= MaxAttempts)
+                    throw;
+                // Someone else changed the same rows first: start again on what they left.
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
         }
