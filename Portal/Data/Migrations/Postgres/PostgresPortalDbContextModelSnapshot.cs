@@ -810,7 +810,6 @@ namespace Portal.Data.Migrations.Postgres
             modelBuilder.Entity("Portal.Domain.Payments.PaymentAllocation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<long>("AmountMinor")
@@ -1203,15 +1202,6 @@ namespace Portal.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>

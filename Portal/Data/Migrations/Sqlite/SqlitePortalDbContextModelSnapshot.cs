@@ -799,7 +799,6 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Domain.Payments.PaymentAllocation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AmountMinor")
@@ -1192,15 +1191,6 @@ namespace Portal.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>

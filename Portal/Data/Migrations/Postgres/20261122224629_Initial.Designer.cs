@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261122221447_Initial")]
+    [Migration("20261122224629_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -813,7 +813,6 @@ namespace Portal.Data.Migrations.Postgres
             modelBuilder.Entity("Portal.Domain.Payments.PaymentAllocation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<long>("AmountMinor")
@@ -1206,15 +1205,6 @@ namespace Portal.Data.Migrations.Postgres
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>

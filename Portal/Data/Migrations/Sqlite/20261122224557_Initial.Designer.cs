@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261122221308_Initial")]
+    [Migration("20261122224557_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -802,7 +802,6 @@ namespace Portal.Data.Migrations.Sqlite
             modelBuilder.Entity("Portal.Domain.Payments.PaymentAllocation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AmountMinor")
@@ -1195,15 +1194,6 @@ namespace Portal.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>
