@@ -8,6 +8,9 @@ using Portal.Domain;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Domain.Payments;
+using Portal.Integrations;
+using Portal.Providers.InAppSandbox;
 
 namespace Portal.Demo;
 
@@ -22,6 +25,9 @@ public static class DemoData
 {
     public const string FirmKey = "demo";
     public const string Password = "Portal-demo-2026";
+
+    /// <summary>The demo firm's key for the in-app Stripe sandbox; it opens an emulated account and moves no money.</summary>
+    public const string SandboxStripeKey = "sk_test_portal_demo_sandbox_4242";
 
     public static readonly (string Email, string Name, string Role)[] StaffLogins =
     [
@@ -53,6 +59,8 @@ public static class DemoData
             return;
 
         await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+        if (services.GetRequiredService<InAppSandbox>().Enabled)
+            await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
 
@@ -95,6 +103,16 @@ public static class DemoData
                     invoice.Void("Issued to the wrong entity; reissued.", now);
             }
         }
+        await db.SaveChangesAsync();
+    }
+
+    // The webhook secret is filled in once the app listens, when the sandbox webhook is registered.
+    private static async Task ConnectSandboxStripeAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    {
+        var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
+        var connection = new ProviderConnection(firm.Id, PaymentProvider.Stripe, clock.GetUtcNow());
+        connection.SetCredentials(ProviderMode.Sandbox, "pk_test_portal_demo_sandbox_4242", secrets.Protect(PaymentProvider.Stripe, SandboxStripeKey), new ProtectedSecret("", ""), clock.GetUtcNow());
+        db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
     }
 
