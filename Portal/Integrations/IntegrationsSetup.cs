@@ -3,5 +3,5 @@ namespace Portal.Integrations;
 public static class IntegrationsSetup
 {
     public static IServiceCollection AddIntegrations(this IServiceCollection services) =>
-        services.AddSingleton<ProviderSecrets>().AddScoped<ProviderConnections>();
+        services.AddSingleton<ProviderSecrets>().AddScoped<ProviderConnections>().AddScoped<CardPaymentsSetting>();
 }
