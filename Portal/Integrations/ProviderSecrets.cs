@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
 using Portal.Domain.Payments;
 
@@ -7,7 +8,7 @@ namespace Portal.Integrations;
 /// Encrypts provider secrets at rest with Data Protection, one purpose per provider so a Stripe ciphertext can never
 /// be read back as a GoCardless token. Plain secrets live only in memory for the length of a provider call.
 /// </summary>
-public sealed class ProviderSecrets(IDataProtectionProvider dataProtection)
+public sealed partial class ProviderSecrets(IDataProtectionProvider dataProtection)
 {
     public ProtectedSecret Protect(PaymentProvider provider, string secret)
     {
@@ -17,13 +18,18 @@ public sealed class ProviderSecrets(IDataProtectionProvider dataProtection)
 
     public string Unprotect(PaymentProvider provider, string ciphertext) => Protector(provider).Unprotect(ciphertext);
 
-    /// <summary>The key's prefix up to its last underscore and its last four characters: <c>sk_test_…4242</c>.</summary>
+    /// <summary>The key's kind and environment, and its last four characters: <c>sk_test_…4242</c>, <c>whsec_…9876</c>.</summary>
     public static string Mask(string secret)
     {
-        var prefixEnd = secret.LastIndexOf('_', Math.Max(0, secret.Length - 5));
-        var prefix = prefixEnd >= 0 && prefixEnd <= 12 ? secret[..(prefixEnd + 1)] : "";
-        return secret.Length <= 8 ? "…" : $"{prefix}…{secret[^4..]}";
+        if (secret.Length <= 12)
+            return "…";
+        var prefix = KindPrefix().Match(secret).Value;
+        return $"{prefix}…{secret[^4..]}";
     }
+
+    // Providers name their keys kind_environment_random (sk_live_…, sandbox_…, whsec_…); the kind is not secret.
+    [GeneratedRegex("^[a-z]{2,8}_((test|live)_)?")]
+    private static partial Regex KindPrefix();
 
     private IDataProtector Protector(PaymentProvider provider) =>
         dataProtection.CreateProtector($"Portal.Integrations.{provider}.Secrets.v1");

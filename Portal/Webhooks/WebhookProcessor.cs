@@ -96,6 +96,8 @@ internal sealed class WebhookProcessingService(WebhookProcessor processor, Webho
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.ProcessInBackground)
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Portal.Webhooks;
 
 public static class WebhooksSetup
@@ -12,17 +10,7 @@ public static class WebhooksSetup
         services.AddScoped<WebhookDispatcher>();
         services.AddSingleton<WebhookProcessor>();
         services.AddScoped<WebhookAdministration>();
-        services.AddHostedService(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.ProcessInBackground
-            ? (IHostedService)ActivatorUtilities.CreateInstance<WebhookProcessingService>(sp)
-            : new NoBackgroundWork());
+        services.AddHostedService<WebhookProcessingService>();
         return services;
     }
-}
-
-/// <summary>Stands in for a background service that configuration turned off (tests drive the work by hand).</summary>
-internal sealed class NoBackgroundWork : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -54,6 +54,8 @@ internal sealed class StripeEventReconciliationService(IServiceScopeFactory scop
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.ProcessInBackground)
+            return;
         using var timer = new PeriodicTimer(options.Value.ReconcileEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Portal.Webhooks;
 
 namespace Portal.Providers.Stripe;
@@ -13,9 +12,7 @@ public static class StripeSetup
         services.AddScoped<StripeEventReconciliation>();
         foreach (var type in StripePaymentEventRecorder.Types)
             services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<StripePaymentEventRecorder>(sp, type));
-        services.AddHostedService(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.ProcessInBackground
-            ? (IHostedService)ActivatorUtilities.CreateInstance<StripeEventReconciliationService>(sp)
-            : new NoBackgroundWork());
+        services.AddHostedService<StripeEventReconciliationService>();
         return services;
     }
 }
