@@ -16,21 +16,24 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
     private const string BeforeHandler = "before_handler";
     private const int CandidatesPerLook = 20;
 
-    /// <summary>Applies every event due now; returns how many it attempted.</summary>
+    /// <summary>
+    /// Applies every event due now, each at most once: a failure is due again only after this pass.
+    /// Returns how many events it attempted.
+    /// </summary>
     public async Task<int> ProcessDueAsync(CancellationToken cancellationToken = default)
     {
+        var dueBy = clock.GetUtcNow();
         var attempted = 0;
-        while (await ProcessNextAsync(cancellationToken))
+        while (await ProcessNextAsync(dueBy, cancellationToken))
             attempted++;
         return attempted;
     }
 
-    private async Task<bool> ProcessNextAsync(CancellationToken cancellationToken)
+    private async Task<bool> ProcessNextAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PortalDbContext>();
-        var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = db.Database.IsNpgsql() ? await ClaimWithRowLockAsync(db, now, cancellationToken) : await ClaimWithConditionalUpdateAsync(db, now, cancellationToken);
         if (claimed is null)
