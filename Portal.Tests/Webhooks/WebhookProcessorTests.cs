@@ -132,7 +132,9 @@ public sealed class WebhookProcessorTests(WebhookTestApp app) : IClassFixture<We
         var counts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => processor.ProcessDueAsync())));
 
         counts.Sum().ShouldBe(events.Length);
-        counts.ShouldAllBe(c => c > 0, "both processors should have taken part");
+        if (PortalApp.DatabaseUnderTest == DatabaseProvider.Postgres)
+            // SQLite has one writer at a time, so there one processor may well take everything.
+            counts.ShouldAllBe(c => c > 0, "both processors should have taken part");
         foreach (var (id, _) in events)
             app.Journal.Calls[id].ShouldBe(1, id);
         (await app.InboxAsync()).ShouldAllBe(e => e.Status == WebhookEventStatus.Applied && e.Attempts == 1);
