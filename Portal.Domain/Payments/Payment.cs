@@ -11,7 +11,7 @@ namespace Portal.Domain.Payments;
 /// <see cref="Refunds"/> and <see cref="CreditApplication"/>, which update invoices, wallet and ledger with it.
 /// Invariant: the allocations always add up to the amount less what was refunded.
 /// </summary>
-public sealed class Payment : ITenantOwned
+public sealed class Payment : IClientOwned
 {
     public const int MaxProviderIdLength = 255;
 

@@ -7,7 +7,7 @@ namespace Portal.Domain.Wallets;
 /// spent on invoices. One per (firm, client, currency). Its balance moves in the same database transaction
 /// as the wallet postings that explain it, and equals the negative of their sum.
 /// </summary>
-public sealed class Wallet : ITenantOwned
+public sealed class Wallet : IClientOwned
 {
     private Wallet() { }
 

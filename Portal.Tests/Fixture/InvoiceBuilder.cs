@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
+using Portal.Invoices;
 
 namespace Portal.Tests.Fixture;
 
@@ -45,7 +47,7 @@ public sealed class InvoiceBuilder(PortalApp app, TestClient client)
         invoice.ReplaceLines(_lines);
         db.Invoices.Add(invoice);
         if (issue)
-            invoice.Issue(await db.Firms.SingleAsync(), app.Clock.GetUtcNow());
+            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, await db.Firms.SingleAsync(), Invoicing.IssueKey(invoice.Id), app.Clock.GetUtcNow()));
         await db.SaveChangesAsync();
         return invoice;
     }

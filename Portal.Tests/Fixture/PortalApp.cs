@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Account;
+using Portal.Audit;
 using Portal.Data;
 using Portal.Demo;
 using Portal.Domain;
@@ -184,6 +185,26 @@ public static class PortalAppServiceExtensions
 {
     /// <summary>Runs <paramref name="action"/> with a service from a fresh scope acting for <paramref name="firm"/>, as a staff request would.</summary>
     public static async Task<TResult> AsStaffOfAsync<TService, TResult>(this PortalApp app, TestFirm firm, Func<TService, Task<TResult>> action)
+        where TService : notnull
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Id);
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAs(new AuditActor(firm.Staff.UserId, "Staff " + firm.Key, IsStaff: true));
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Runs <paramref name="action"/> as the client's contact would: its own account only.</summary>
+    public static async Task<TResult> AsClientAsync<TService, TResult>(this PortalApp app, TestClient client, Func<TService, Task<TResult>> action)
+        where TService : notnull
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(client.Firm.Id, client.Id);
+        scope.ServiceProvider.GetRequiredService<CurrentActor>().ActAs(new AuditActor(client.Contact.UserId, client.Contact.Email, IsStaff: false));
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Runs <paramref name="action"/> as a provider webhook would: for the firm, with no person signed in.</summary>
+    public static async Task<TResult> AsProviderForAsync<TService, TResult>(this PortalApp app, TestFirm firm, Func<TService, Task<TResult>> action)
         where TService : notnull
     {
         await using var scope = app.Services.CreateAsyncScope();

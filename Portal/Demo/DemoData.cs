@@ -8,8 +8,10 @@ using Portal.Domain;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Integrations;
+using Portal.Invoices;
 using Portal.Providers.InAppSandbox;
 
 namespace Portal.Demo;
@@ -98,9 +100,9 @@ public static class DemoData
                 db.Invoices.Add(invoice);
                 if (i == invoiceCount - 1)
                     continue; // the newest stays a draft
-                invoice.Issue(firm, now);
+                db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, Invoicing.IssueKey(invoice.Id), now));
                 if (i == 1)
-                    invoice.Void("Issued to the wrong entity; reissued.", now);
+                    db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now));
             }
         }
         await db.SaveChangesAsync();

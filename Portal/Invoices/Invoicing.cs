@@ -3,6 +3,7 @@ using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
 
 namespace Portal.Invoices;
 
@@ -47,8 +48,9 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
     }
 
     /// <summary>
-    /// Issues a draft with the firm's next number. The firm's counter is a concurrency token, so two invoices
-    /// issued at the same moment cannot share a number; the loser simply takes the next one.
+    /// Issues a draft with the firm's next number and books it in the ledger (receivable +T · revenue −N ·
+    /// tax −V) in the same SaveChanges. The firm's counter is a concurrency token, so two invoices issued at
+    /// the same moment cannot share a number; the loser simply takes the next one.
     /// </summary>
     public async Task<string> IssueAsync(Guid invoiceId, CancellationToken cancellationToken = default)
     {
@@ -62,7 +64,8 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             await db.Firms.Where(f => f.Id == invoice.FirmId)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.NextInvoiceNumber, f => f.NextInvoiceNumber), cancellationToken);
             var firm = await db.Firms.SingleAsync(f => f.Id == invoice.FirmId, cancellationToken);
-            invoice.Issue(firm, clock.GetUtcNow());
+            // One issue per invoice: the key makes a second booking of the same invoice impossible.
+            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, IssueKey(invoice.Id), clock.GetUtcNow()));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -76,13 +79,19 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
         }
     }
 
+    /// <summary>Voids an issued invoice with nothing paid or pending on it and books the reverse of its issue in the same SaveChanges.</summary>
     public async Task VoidAsync(Guid invoiceId, string reason, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
-        invoice.Void(reason, clock.GetUtcNow());
+        db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, reason, VoidKey(invoice.Id), clock.GetUtcNow()));
+        // The invoice's version token refuses a void racing a payment that was applied meanwhile.
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    public static string IssueKey(Guid invoiceId) => $"invoice-issued:{invoiceId:N}";
+
+    public static string VoidKey(Guid invoiceId) => $"invoice-voided:{invoiceId:N}";
 
     private static void Fill(Invoice invoice, InvoiceDraft draft)
     {

@@ -27,7 +27,8 @@ public sealed class TenantContext(IHttpContextAccessor http, IServiceProvider se
         return user is null ? (null, null) : (PortalClaims.FirmId(user), PortalClaims.ClientAccountId(user));
     }
 
-    private ClaimsPrincipal? CurrentUser()
+    /// <summary>The signed-in person of this request or circuit, if any.</summary>
+    public ClaimsPrincipal? CurrentUser()
     {
         if (http.HttpContext?.User is { Identity.IsAuthenticated: true } httpUser)
             return httpUser;

@@ -56,6 +56,26 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    UserName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Action = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    SubjectType = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Before = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    After = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -116,6 +136,23 @@ namespace Portal.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Firms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotentRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Operation = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResultId = table.Column<Guid>(type: "uuid", nullable: true),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotentRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -294,6 +331,30 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "LedgerTransactions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    PaymentId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LedgerTransactions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LedgerTransactions_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProviderConnections",
                 columns: table => new
                 {
@@ -419,6 +480,97 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Payments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Method = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Provider = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    ProviderCheckoutId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    ProviderPaymentId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    AmountMinor = table.Column<long>(type: "bigint", nullable: false),
+                    FeeMinor = table.Column<long>(type: "bigint", nullable: false),
+                    RefundedMinor = table.Column<long>(type: "bigint", nullable: false),
+                    CreditedBackMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Disputed = table.Column<bool>(type: "boolean", nullable: false),
+                    ReversalReason = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    FailureReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PendingAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SucceededAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SettledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReversedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DisputedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastRefundedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Payments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Payments_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Wallets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    BalanceMinor = table.Column<long>(type: "bigint", nullable: false),
+                    NeedsAttention = table.Column<bool>(type: "boolean", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Wallets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Wallets_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Postings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TransactionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AccountCode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    AccountKind = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    AmountMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ClientAccountId = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Postings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Postings_LedgerTransactions_TransactionId",
+                        column: x => x.TransactionId,
+                        principalTable: "LedgerTransactions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "InvoiceLines",
                 columns: table => new
                 {
@@ -439,6 +591,35 @@ namespace Portal.Data.Migrations.Postgres
                         name: "FK_InvoiceLines_Invoices_InvoiceId",
                         column: x => x.InvoiceId,
                         principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PaymentAllocations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PaymentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    AmountMinor = table.Column<long>(type: "bigint", nullable: false),
+                    ReservedMinor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PaymentAllocations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PaymentAllocations_Invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PaymentAllocations_Payments_PaymentId",
+                        column: x => x.PaymentId,
+                        principalTable: "Payments",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -481,6 +662,16 @@ namespace Portal.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_FirmId_At",
+                table: "AuditEntries",
+                columns: new[] { "FirmId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_FirmId_SubjectType_SubjectId",
+                table: "AuditEntries",
+                columns: new[] { "FirmId", "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ClientAccounts_FirmId_Name",
                 table: "ClientAccounts",
                 columns: new[] { "FirmId", "Name" });
@@ -509,6 +700,12 @@ namespace Portal.Data.Migrations.Postgres
                 name: "IX_Firms_Key",
                 table: "Firms",
                 column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotentRequests_FirmId_Key",
+                table: "IdempotentRequests",
+                columns: new[] { "FirmId", "Key" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -549,6 +746,22 @@ namespace Portal.Data.Migrations.Postgres
                 columns: new[] { "FirmId", "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_IdempotencyKey",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_OccurredAt",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_PaymentId",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "PaymentId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MagicLinkTokens_TokenHash",
                 table: "MagicLinkTokens",
                 column: "TokenHash",
@@ -560,9 +773,77 @@ namespace Portal.Data.Migrations.Postgres
                 columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_FirmId_InvoiceId",
+                table: "PaymentAllocations",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_InvoiceId",
+                table: "PaymentAllocations",
+                column: "InvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_PaymentId",
+                table: "PaymentAllocations",
+                column: "PaymentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_ClientAccountId",
+                table: "Payments",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_ClientAccountId_CreatedAt",
+                table: "Payments",
+                columns: new[] { "FirmId", "ClientAccountId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_Provider_ProviderCheckoutId",
+                table: "Payments",
+                columns: new[] { "FirmId", "Provider", "ProviderCheckoutId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_Provider_ProviderPaymentId",
+                table: "Payments",
+                columns: new[] { "FirmId", "Provider", "ProviderPaymentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_AccountCode",
+                table: "Postings",
+                columns: new[] { "FirmId", "AccountCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_ClientAccountId_AccountKind",
+                table: "Postings",
+                columns: new[] { "FirmId", "ClientAccountId", "AccountKind" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_InvoiceId",
+                table: "Postings",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_TransactionId",
+                table: "Postings",
+                column: "TransactionId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProviderConnections_FirmId_Provider",
                 table: "ProviderConnections",
                 columns: new[] { "FirmId", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Wallets_ClientAccountId",
+                table: "Wallets",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Wallets_FirmId_ClientAccountId_Currency",
+                table: "Wallets",
+                columns: new[] { "FirmId", "ClientAccountId", "Currency" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -601,6 +882,9 @@ namespace Portal.Data.Migrations.Postgres
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "Contacts");
 
             migrationBuilder.DropTable(
@@ -608,6 +892,9 @@ namespace Portal.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "EmailMessage");
+
+            migrationBuilder.DropTable(
+                name: "IdempotentRequests");
 
             migrationBuilder.DropTable(
                 name: "Invitations");
@@ -619,7 +906,16 @@ namespace Portal.Data.Migrations.Postgres
                 name: "MagicLinkTokens");
 
             migrationBuilder.DropTable(
+                name: "PaymentAllocations");
+
+            migrationBuilder.DropTable(
+                name: "Postings");
+
+            migrationBuilder.DropTable(
                 name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
+                name: "Wallets");
 
             migrationBuilder.DropTable(
                 name: "WebhookEvents");
@@ -628,10 +924,16 @@ namespace Portal.Data.Migrations.Postgres
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
                 name: "Invoices");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "Payments");
+
+            migrationBuilder.DropTable(
+                name: "LedgerTransactions");
 
             migrationBuilder.DropTable(
                 name: "ClientAccounts");

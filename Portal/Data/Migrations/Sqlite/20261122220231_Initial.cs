@@ -55,6 +55,26 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Before = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    After = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -115,6 +135,23 @@ namespace Portal.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Firms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IdempotentRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ResultId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotentRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -293,6 +330,30 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "LedgerTransactions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LedgerTransactions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LedgerTransactions_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProviderConnections",
                 columns: table => new
                 {
@@ -418,6 +479,97 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Payments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ProviderCheckoutId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    ProviderPaymentId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    FeeMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    RefundedMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreditedBackMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Disputed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReversalReason = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    FailureReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PendingAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SucceededAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SettledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FailedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReversedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DisputedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastRefundedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Payments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Payments_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Wallets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    BalanceMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    NeedsAttention = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Wallets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Wallets_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Postings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TransactionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    AccountKind = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Postings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Postings_LedgerTransactions_TransactionId",
+                        column: x => x.TransactionId,
+                        principalTable: "LedgerTransactions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "InvoiceLines",
                 columns: table => new
                 {
@@ -438,6 +590,35 @@ namespace Portal.Data.Migrations.Sqlite
                         name: "FK_InvoiceLines_Invoices_InvoiceId",
                         column: x => x.InvoiceId,
                         principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PaymentAllocations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReservedMinor = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PaymentAllocations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PaymentAllocations_Invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PaymentAllocations_Payments_PaymentId",
+                        column: x => x.PaymentId,
+                        principalTable: "Payments",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -480,6 +661,16 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_FirmId_At",
+                table: "AuditEntries",
+                columns: new[] { "FirmId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_FirmId_SubjectType_SubjectId",
+                table: "AuditEntries",
+                columns: new[] { "FirmId", "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ClientAccounts_FirmId_Name",
                 table: "ClientAccounts",
                 columns: new[] { "FirmId", "Name" });
@@ -508,6 +699,12 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "IX_Firms_Key",
                 table: "Firms",
                 column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotentRequests_FirmId_Key",
+                table: "IdempotentRequests",
+                columns: new[] { "FirmId", "Key" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -548,6 +745,22 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "FirmId", "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_IdempotencyKey",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "IdempotencyKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_OccurredAt",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerTransactions_FirmId_PaymentId",
+                table: "LedgerTransactions",
+                columns: new[] { "FirmId", "PaymentId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MagicLinkTokens_TokenHash",
                 table: "MagicLinkTokens",
                 column: "TokenHash",
@@ -559,9 +772,77 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_FirmId_InvoiceId",
+                table: "PaymentAllocations",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_InvoiceId",
+                table: "PaymentAllocations",
+                column: "InvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PaymentAllocations_PaymentId",
+                table: "PaymentAllocations",
+                column: "PaymentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_ClientAccountId",
+                table: "Payments",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_ClientAccountId_CreatedAt",
+                table: "Payments",
+                columns: new[] { "FirmId", "ClientAccountId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_Provider_ProviderCheckoutId",
+                table: "Payments",
+                columns: new[] { "FirmId", "Provider", "ProviderCheckoutId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payments_FirmId_Provider_ProviderPaymentId",
+                table: "Payments",
+                columns: new[] { "FirmId", "Provider", "ProviderPaymentId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_AccountCode",
+                table: "Postings",
+                columns: new[] { "FirmId", "AccountCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_ClientAccountId_AccountKind",
+                table: "Postings",
+                columns: new[] { "FirmId", "ClientAccountId", "AccountKind" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_FirmId_InvoiceId",
+                table: "Postings",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Postings_TransactionId",
+                table: "Postings",
+                column: "TransactionId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProviderConnections_FirmId_Provider",
                 table: "ProviderConnections",
                 columns: new[] { "FirmId", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Wallets_ClientAccountId",
+                table: "Wallets",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Wallets_FirmId_ClientAccountId_Currency",
+                table: "Wallets",
+                columns: new[] { "FirmId", "ClientAccountId", "Currency" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -600,6 +881,9 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "Contacts");
 
             migrationBuilder.DropTable(
@@ -607,6 +891,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "EmailMessage");
+
+            migrationBuilder.DropTable(
+                name: "IdempotentRequests");
 
             migrationBuilder.DropTable(
                 name: "Invitations");
@@ -618,7 +905,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "MagicLinkTokens");
 
             migrationBuilder.DropTable(
+                name: "PaymentAllocations");
+
+            migrationBuilder.DropTable(
+                name: "Postings");
+
+            migrationBuilder.DropTable(
                 name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
+                name: "Wallets");
 
             migrationBuilder.DropTable(
                 name: "WebhookEvents");
@@ -627,10 +923,16 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
+                name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
                 name: "Invoices");
 
             migrationBuilder.DropTable(
-                name: "AspNetUsers");
+                name: "Payments");
+
+            migrationBuilder.DropTable(
+                name: "LedgerTransactions");
 
             migrationBuilder.DropTable(
                 name: "ClientAccounts");

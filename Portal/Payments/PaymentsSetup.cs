@@ -1,0 +1,10 @@
+namespace Portal.Payments;
+
+public static class PaymentsSetup
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services) => services
+        .AddScoped<ManualPaymentRecorder>()
+        .AddScoped<ProviderPayments>()
+        .AddScoped<PaymentCorrections>()
+        .AddScoped<PaymentHistory>();
+}

@@ -1,0 +1,178 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
+using Portal.Ledger;
+
+namespace Portal.Payments;
+
+/// <summary>
+/// A card or direct-debit payment a client starts: amounts on chosen invoices (full or partial, per the firm's
+/// policy) and/or a prepayment into credit. Nothing is collected yet; the provider's checkout or collection is
+/// started with the payment id this returns.
+/// </summary>
+public sealed record ProviderPaymentRequest(
+    Guid ClientAccountId, PaymentMethod Method, PaymentProvider Provider, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string IdempotencyKey);
+
+/// <summary>
+/// The API the Stripe and GoCardless adapters drive: create a payment, then report what the provider says
+/// about it. Every call takes an idempotency key (use the provider's event id, or event id + suffix when one
+/// event makes several calls): replaying a key returns the first result and changes nothing, a key reused for
+/// something else throws <see cref="IdempotencyKeyReusedException"/>. The payment's state machine also makes a
+/// stale or repeated report a no-op, so out-of-order delivery is safe. Money movements are booked in the
+/// ledger in the same database transaction as the payment, invoice and wallet changes.
+/// Call it in a scope acting for the firm (<c>TenantContext.ActFor(firmId)</c>).
+/// </summary>
+public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<PortalDbContext> dbFactory)
+{
+    /// <summary>Creates an Initiated payment with its intended allocations; returns its id. Checks the firm's policy (methods, partial minimum, prepayments).</summary>
+    public Task<MoneyResult> InitiateAsync(ProviderPaymentRequest request, CancellationToken cancellationToken = default) =>
+        writer.RunAsync(new MoneyOperation("provider-payment", request.IdempotencyKey,
+            OperationFingerprint.Of("provider-payment", request.ClientAccountId, request.Method, request.Provider, request.Invoices.ToArray(), request.Prepayment)), async work =>
+        {
+            var client = await work.ClientAsync(request.ClientAccountId);
+            var policy = (await work.FirmAsync()).Policy;
+            var invoices = await work.InvoicesOfAsync(client.Id, request.Invoices.Select(i => i.InvoiceId).ToArray());
+            var method = MethodFlag(request.Method);
+            if (!policy.MethodsAllowed.HasFlag(method))
+                throw new DomainException($"This firm does not take {request.Method} payments.");
+            var parts = request.Invoices.Select(i => new InvoicePayment(invoices.Single(v => v.Id == i.InvoiceId), i.Amount)).ToArray();
+            foreach (var (invoice, amount) in parts)
+            {
+                if (!invoice.MethodsAllowed.HasFlag(method))
+                    throw new DomainException($"{invoice.Number} cannot be paid by {request.Method}.");
+                if (invoice.AcceptsPayment && amount.Currency == invoice.Currency)
+                    policy.EnsurePayable(amount, invoice.AmountPayable);
+            }
+            if (request.Prepayment is { } prepayment)
+            {
+                if (!policy.PrepaymentsAllowed)
+                    throw new DomainException("This firm does not take prepayments.");
+                if (prepayment.Minor < policy.PrepaymentMinimumMinor)
+                    throw new DomainException($"A prepayment must be at least {new Money(policy.PrepaymentMinimumMinor, prepayment.Currency)}.");
+            }
+            var payment = Payment.Create(client, request.Method, request.Provider, AllocationPlan.Explicit(parts, request.Prepayment), work.Now);
+            work.Db.Payments.Add(payment);
+            return payment.Id;
+        }, cancellationToken);
+
+    /// <summary>Stores the provider's checkout id (Stripe Checkout Session, GoCardless Billing Request). The same id again is a no-op; another id is refused.</summary>
+    public Task LinkCheckoutAsync(Guid paymentId, string checkoutId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(paymentId, p => p.LinkCheckout(checkoutId), cancellationToken);
+
+    /// <summary>Stores the provider's payment id (PaymentIntent, GoCardless payment). The same id again is a no-op; another id is refused.</summary>
+    public Task LinkProviderPaymentAsync(Guid paymentId, string providerPaymentId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(paymentId, p => p.LinkProviderPayment(providerPaymentId), cancellationToken);
+
+    /// <summary>The payment a provider id (checkout or payment id) belongs to, or null; for webhook handlers.</summary>
+    public async Task<Guid?> FindByProviderIdAsync(PaymentProvider provider, string providerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Payments.Where(p => p.Provider == provider && (p.ProviderCheckoutId == providerId || p.ProviderPaymentId == providerId))
+            .Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>In flight (direct debit submitted, delayed card method): the invoice amounts are held as pending, not paid. No ledger movement.</summary>
+    public Task<MoneyResult> MarkProcessingAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-processing", paymentId, idempotencyKey, [], (work, loaded) =>
+            Settlement.MarkInFlight(loaded.Payment, loaded.Invoices, work.Now), cancellationToken);
+
+    /// <summary>
+    /// The money arrived: clearing +X · receivable −A · wallet −W (an invoice paid meanwhile sends its share to
+    /// credit). With <paramref name="totalFee"/>, the provider's fee is booked too (fees +F · clearing −F).
+    /// </summary>
+    public Task<MoneyResult> MarkSucceededAsync(Guid paymentId, Money? totalFee, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-succeeded", paymentId, idempotencyKey, [totalFee], (work, loaded) =>
+        {
+            work.Post(Settlement.ApplySucceeded(loaded.Payment, loaded.Invoices, loaded.Wallet, work.IdempotencyKey, work.Now));
+            if (totalFee is { } fee)
+                work.Post(Settlement.RecordFee(loaded.Payment, fee, work.IdempotencyKey + ":fee", work.Now));
+        }, cancellationToken);
+
+    /// <summary>
+    /// The provider says the payment failed. Before success it just ends it (pending amounts released); after
+    /// success it is a late failure and reverses it (invoices reopen, wallet may go negative and be flagged).
+    /// </summary>
+    public Task<MoneyResult> MarkFailedAsync(Guid paymentId, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-failed", paymentId, idempotencyKey, [reason], (work, loaded) =>
+            work.Post(Settlement.ApplyFailure(loaded.Payment, loaded.Invoices, loaded.Wallet, reason, work.IdempotencyKey, work.Now)), cancellationToken);
+
+    /// <summary>Abandoned before any money arrived (checkout expired, collection cancelled). No ledger movement.</summary>
+    public Task<MoneyResult> CancelAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-cancelled", paymentId, idempotencyKey, [], (work, loaded) =>
+            Settlement.Cancel(loaded.Payment, loaded.Invoices, work.Now), cancellationToken);
+
+    /// <summary>The provider's fee for the payment, as a total so far: the change is booked (fees +ΔF · clearing −ΔF).</summary>
+    public Task<MoneyResult> RecordFeeAsync(Guid paymentId, Money totalFee, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-fee", paymentId, idempotencyKey, [totalFee], (work, loaded) =>
+            work.Post(Settlement.RecordFee(loaded.Payment, totalFee, work.IdempotencyKey, work.Now)), cancellationToken);
+
+    /// <summary>
+    /// The provider refunded the payment; <paramref name="totalRefunded"/> is the cumulative amount refunded so far
+    /// (Stripe's amount_refunded). Only the part not yet booked is refunded; the same total again is a no-op.
+    /// </summary>
+    public Task<MoneyResult> RecordRefundAsync(Guid paymentId, Money totalRefunded, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-refunded", paymentId, idempotencyKey, [totalRefunded], (work, loaded) =>
+        {
+            var change = totalRefunded - loaded.Payment.Refunded;
+            if (change.IsPositive)
+                work.Post(Refunds.ToPaymentMethod(loaded.Payment, loaded.Invoices, loaded.Wallet, change, work.IdempotencyKey, work.Now));
+        }, cancellationToken);
+
+    /// <summary>The client disputed the payment; nothing moves until the money is taken (<see cref="ReverseAsync"/>).</summary>
+    public Task<MoneyResult> MarkDisputedAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-disputed", paymentId, idempotencyKey, [], (work, loaded) =>
+            loaded.Payment.MarkDisputed(work.Now), cancellationToken);
+
+    /// <summary>Money taken back after success (chargeback, dispute lost, late failure): the reverse of the success. A second report is a no-op.</summary>
+    public Task<MoneyResult> ReverseAsync(Guid paymentId, ReversalReason reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-reversed", paymentId, idempotencyKey, [reason], (work, loaded) =>
+            work.Post(Settlement.Reverse(loaded.Payment, loaded.Invoices, loaded.Wallet, reason, work.IdempotencyKey, work.Now)), cancellationToken);
+
+    /// <summary>The firm won the dispute: if the money had been taken back it lands again.</summary>
+    public Task<MoneyResult> WinDisputeAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("dispute-won", paymentId, idempotencyKey, [], (work, loaded) =>
+            work.Post(Settlement.WinDispute(loaded.Payment, loaded.Invoices, loaded.Wallet, work.IdempotencyKey, work.Now)), cancellationToken);
+
+    /// <summary>Paid out to the firm (GoCardless paid_out). Status only; the money itself is booked by <see cref="RecordPayoutAsync"/>.</summary>
+    public Task<MoneyResult> MarkSettledAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-settled", paymentId, idempotencyKey, [], (work, loaded) =>
+            Settlement.MarkSettled(loaded.Payment, work.Now), cancellationToken);
+
+    /// <summary>A provider payout reached the firm's bank: bank +N · clearing −N.</summary>
+    public Task<MoneyResult> RecordPayoutAsync(PaymentProvider provider, string providerPayoutId, Money net, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        writer.RunAsync(new MoneyOperation("payout", idempotencyKey, Settlement.PayoutFingerprint(provider, providerPayoutId, net)), work =>
+        {
+            var transaction = Settlement.RecordPayout(work.FirmId, provider, net, providerPayoutId, work.IdempotencyKey, work.Now);
+            work.Post(transaction);
+            return Task.FromResult<Guid?>(transaction.Id);
+        }, cancellationToken);
+
+    private Task<MoneyResult> OnPaymentAsync(string operation, Guid paymentId, string idempotencyKey, object?[] inputs, Action<MoneyWork, LoadedPayment> change, CancellationToken cancellationToken) =>
+        writer.RunAsync(new MoneyOperation(operation, idempotencyKey, OperationFingerprint.Of(operation, [paymentId, .. inputs])), async work =>
+        {
+            var loaded = await work.PaymentAsync(paymentId);
+            change(work, loaded);
+            return paymentId;
+        }, cancellationToken);
+
+    private async Task ChangeAsync(Guid paymentId, Action<Payment> change, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken) ?? throw new NotFoundException("payment");
+        change(payment);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static PaymentMethods MethodFlag(PaymentMethod method) => method switch
+    {
+        PaymentMethod.Card => PaymentMethods.Card,
+        PaymentMethod.DirectDebit => PaymentMethods.DirectDebit,
+        PaymentMethod.Credit => PaymentMethods.Credit,
+        PaymentMethod.BankTransfer or PaymentMethod.Cheque or PaymentMethod.Cash =>
+            throw new DomainException("Card and direct debit payments go through a provider; record other payments as manual ones."),
+    };
+}
