@@ -50,6 +50,8 @@ public sealed class WebhookEvent : ITenantOwned
     public int Attempts { get; private set; }
     public DateTimeOffset NextAttemptAt { get; private set; }
     public DateTimeOffset? ProcessedAt { get; private set; }
+    /// <summary>Where a claim is a committed Processing status (SQLite), another processor may take the event over after this time.</summary>
+    public DateTimeOffset? ClaimExpiresAt { get; private set; }
     public string? LastError { get; private set; }
 
     public void Complete(WebhookOutcome outcome, DateTimeOffset now)
@@ -62,6 +64,7 @@ public sealed class WebhookEvent : ITenantOwned
         };
         ProcessedAt = now;
         LastError = null;
+        ClaimExpiresAt = null;
     }
 
     /// <summary>Counts a failed attempt: try again after <paramref name="delay"/>, or park once attempts reach <paramref name="maxAttempts"/>.</summary>
@@ -71,6 +74,7 @@ public sealed class WebhookEvent : ITenantOwned
         LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
         Status = Attempts >= maxAttempts ? WebhookEventStatus.Parked : WebhookEventStatus.Pending;
         NextAttemptAt = now + delay;
+        ClaimExpiresAt = null;
     }
 
     /// <summary>An admin's "try again" on a parked event. It gets one more attempt before it parks again.</summary>

@@ -6,15 +6,19 @@ using Portal.Tenancy;
 namespace Portal.Webhooks;
 
 /// <summary>
-/// Applies due inbox events, each in its own transaction together with its new status, so an event's effects and
-/// "Applied" commit or roll back as one. Several processors (threads or app instances) can run at once: on
-/// PostgreSQL a claim is a row lock taken with SKIP LOCKED; on SQLite, which has one writer at a time, it is a
-/// conditional update from Pending to Processing inside the write transaction.
+/// Applies due inbox events, each at most once per pass, through <see cref="WebhookDispatcher"/>. Several processors
+/// (threads or app instances) can run at once:
+/// on PostgreSQL an event is claimed with a row lock (FOR UPDATE SKIP LOCKED) held until its new status commits, so a
+/// crash simply releases it; on SQLite, which has a single writer, the claim is a committed conditional update to
+/// Processing with an expiry, and the handler runs outside that write transaction (money operations open their own).
+/// Handlers must be idempotent on the event id (the money API's idempotency keys are): an event whose effects
+/// committed but whose status did not is applied again as a no-op.
 /// </summary>
 public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookProcessor> logger)
 {
     private const string BeforeHandler = "before_handler";
     private const int CandidatesPerLook = 20;
+    private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Applies every event due now, each at most once: a failure is due again only after this pass.
@@ -29,65 +33,92 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
         return attempted;
     }
 
-    private async Task<bool> ProcessNextAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ProcessNextAsync(DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<PortalDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        return db.Database.IsNpgsql()
+            ? await ProcessUnderRowLockAsync(scope.ServiceProvider, db, dueBy, cancellationToken)
+            : await ProcessUnderClaimAsync(scope.ServiceProvider, db, dueBy, cancellationToken);
+    }
+
+    private async Task<bool> ProcessUnderRowLockAsync(IServiceProvider services, PortalDbContext db, DateTimeOffset dueBy, CancellationToken cancellationToken)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = db.Database.IsNpgsql() ? await ClaimWithRowLockAsync(db, now, cancellationToken) : await ClaimWithConditionalUpdateAsync(db, now, cancellationToken);
+        var claimed = (await db.WebhookEvents.FromSql($"""
+            SELECT * FROM "WebhookEvents"
+            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {dueBy}
+            ORDER BY "NextAttemptAt", "ReceivedAt"
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """).IgnoreQueryFilters().ToListAsync(cancellationToken)).SingleOrDefault();
         if (claimed is null)
             return false;
 
-        services.GetRequiredService<TenantContext>().ActFor(claimed.FirmId);
         await transaction.CreateSavepointAsync(BeforeHandler, cancellationToken);
-        try
+        var error = await ApplyAsync(services, claimed, cancellationToken);
+        if (error is not null)
         {
-            var outcome = await services.GetRequiredService<WebhookDispatcher>().DispatchAsync(claimed, cancellationToken);
-            claimed.Complete(outcome, clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Undo whatever the handler did, keep the claim, and record the failure in the same transaction.
+            // Undo whatever the handler wrote through this context; the claim (row lock) stays.
             await transaction.RollbackToSavepointAsync(BeforeHandler, cancellationToken);
             db.ChangeTracker.Clear();
-            var failed = await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == claimed.Id, cancellationToken);
-            failed.Fail(Describe(error), options.Value.MaxAttempts, options.Value.RetryDelay(failed.Attempts + 1), clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
-            logger.LogWarning("Webhook event {Provider} {EventId} ({Type}) failed attempt {Attempt}: {Error}; now {Status}",
-                failed.Provider, failed.ProviderEventId, failed.Type, failed.Attempts, error.GetType().Name, failed.Status);
+            claimed = await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == claimed.Id, cancellationToken);
+            RecordFailure(claimed, error);
         }
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
-    private static async Task<WebhookEvent?> ClaimWithRowLockAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ProcessUnderClaimAsync(IServiceProvider services, PortalDbContext db, DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
-        var rows = await db.WebhookEvents.FromSql($"""
-            SELECT * FROM "WebhookEvents"
-            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
-            ORDER BY "NextAttemptAt", "ReceivedAt"
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-            """).IgnoreQueryFilters().ToListAsync(cancellationToken);
-        return rows.SingleOrDefault();
+        var now = clock.GetUtcNow();
+        var candidates = await db.WebhookEvents.IgnoreQueryFilters()
+            .Where(e => (e.Status == WebhookEventStatus.Pending && e.NextAttemptAt <= dueBy) || (e.Status == WebhookEventStatus.Processing && e.ClaimExpiresAt < now))
+            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.ReceivedAt).Select(e => new { e.Id, e.Status }).Take(CandidatesPerLook).ToListAsync(cancellationToken);
+        foreach (var candidate in candidates)
+        {
+            // The status in the condition makes the update a compare-and-swap: only one processor gets 1 row back.
+            var taken = await db.WebhookEvents.IgnoreQueryFilters()
+                .Where(e => e.Id == candidate.Id && e.Status == candidate.Status && (e.Status == WebhookEventStatus.Pending || e.ClaimExpiresAt < now))
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.Status, WebhookEventStatus.Processing).SetProperty(e => e.ClaimExpiresAt, now + ClaimDuration), cancellationToken);
+            if (taken != 1)
+                continue;
+            var claimed = await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == candidate.Id, cancellationToken);
+            var error = await ApplyAsync(services, claimed, cancellationToken);
+            if (error is not null)
+            {
+                db.ChangeTracker.Clear();
+                claimed = await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == candidate.Id, cancellationToken);
+                RecordFailure(claimed, error);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        return false;
     }
 
-    private static async Task<WebhookEvent?> ClaimWithConditionalUpdateAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Runs the event's handler acting for its firm; returns the failure, if any, instead of throwing.</summary>
+    private async Task<Exception?> ApplyAsync(IServiceProvider services, WebhookEvent claimed, CancellationToken cancellationToken)
     {
-        var candidates = await db.WebhookEvents.IgnoreQueryFilters()
-            .Where(e => e.Status == WebhookEventStatus.Pending && e.NextAttemptAt <= now)
-            .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.ReceivedAt).Select(e => e.Id).Take(CandidatesPerLook).ToListAsync(cancellationToken);
-        foreach (var id in candidates)
+        services.GetRequiredService<TenantContext>().ActFor(claimed.FirmId);
+        try
         {
-            var claimed = await db.WebhookEvents.IgnoreQueryFilters()
-                .Where(e => e.Id == id && e.Status == WebhookEventStatus.Pending)
-                .ExecuteUpdateAsync(set => set.SetProperty(e => e.Status, WebhookEventStatus.Processing), cancellationToken);
-            if (claimed == 1)
-                return await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == id, cancellationToken);
+            var outcome = await services.GetRequiredService<WebhookDispatcher>().DispatchAsync(claimed, cancellationToken);
+            claimed.Complete(outcome, clock.GetUtcNow());
+            return null;
         }
-        return null;
+        catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return error;
+        }
+    }
+
+    private void RecordFailure(WebhookEvent failed, Exception error)
+    {
+        failed.Fail(Describe(error), options.Value.MaxAttempts, options.Value.RetryDelay(failed.Attempts + 1), clock.GetUtcNow());
+        logger.LogWarning("Webhook event {Provider} {EventId} ({Type}) failed attempt {Attempt}: {Error}; now {Status}",
+            failed.Provider, failed.ProviderEventId, failed.Type, failed.Attempts, error.GetType().Name, failed.Status);
     }
 
     // Exception messages from our code and Stripe's errors carry no secrets; they are what an admin needs to see.

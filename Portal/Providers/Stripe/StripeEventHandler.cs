@@ -19,29 +19,3 @@ public abstract class StripeEventHandler(string eventType) : IWebhookHandler
 
     protected abstract Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// The payment events Portal acts on. Until payments are recorded from them they are acknowledged and logged, so
-/// the inbox, retries and the admin page already work end to end.
-/// </summary>
-internal sealed class StripePaymentEventRecorder(string eventType, ILogger<StripePaymentEventRecorder> logger) : StripeEventHandler(eventType)
-{
-    public static readonly string[] Types =
-    [
-        EventTypes.CheckoutSessionCompleted,
-        EventTypes.CheckoutSessionAsyncPaymentSucceeded,
-        EventTypes.CheckoutSessionAsyncPaymentFailed,
-        EventTypes.CheckoutSessionExpired,
-        EventTypes.PaymentIntentPaymentFailed,
-        EventTypes.ChargeRefunded,
-        EventTypes.ChargeDisputeCreated,
-        EventTypes.ChargeDisputeClosed,
-    ];
-
-    protected override Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
-    {
-        var subject = stripeEvent.Data.Object as IHasId;
-        logger.LogInformation("Stripe {Type} for {ObjectId} recorded ({EventId}).", stripeEvent.Type, subject?.Id, stripeEvent.Id);
-        return Task.FromResult(WebhookOutcome.Applied);
-    }
-}

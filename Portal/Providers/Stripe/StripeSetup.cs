@@ -10,8 +10,17 @@ public static class StripeSetup
         services.AddScoped<StripeClients>();
         services.AddScoped<StripeConnector>();
         services.AddScoped<StripeEventReconciliation>();
-        foreach (var type in StripePaymentEventRecorder.Types)
-            services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<StripePaymentEventRecorder>(sp, type));
+        services.AddScoped<StripePaymentLookup>();
+        services.AddScoped<StripeCheckoutStarter>();
+        services.AddScoped<StripeRefunder>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionCompleted>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentSucceeded>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentFailed>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionExpired>();
+        services.AddScoped<IWebhookHandler, PaymentIntentPaymentFailed>();
+        services.AddScoped<IWebhookHandler, ChargeRefunded>();
+        services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
+        services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
         services.AddHostedService<StripeEventReconciliationService>();
         return services;
     }
