@@ -1115,6 +1115,9 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("ClaimExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
 

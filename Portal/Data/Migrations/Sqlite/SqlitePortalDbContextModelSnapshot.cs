@@ -1104,6 +1104,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClaimExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
 

@@ -13,7 +13,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPortalDbContext))]
-    [Migration("20261122220341_Initial")]
+    [Migration("20261122221849_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1117,6 +1117,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ClaimExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");

@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261122220231_Initial")]
+    [Migration("20261122221546_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1106,6 +1106,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimExpiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
