@@ -38,6 +38,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             _ when template.StartsWith("/staff/clients/", StringComparison.Ordinal) => other.ClientId,
             _ when template.StartsWith("/staff/invoices/", StringComparison.Ordinal) && template.EndsWith("/edit", StringComparison.Ordinal) => other.DraftId,
             _ when template.StartsWith("/staff/invoices/", StringComparison.Ordinal) => other.InvoiceId,
+            _ when template.StartsWith("/staff/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ when template.StartsWith("/portal/invoices/", StringComparison.Ordinal) => other.InvoiceId,
             _ when template.StartsWith("/portal/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ => throw new InvalidOperationException($"The tenant sweep does not know how to fill {template}: add it."),
