@@ -36,6 +36,15 @@ public sealed class CardPaymentDriver(StripePortalApp app, TestFirm firm, string
             new CardPaymentRequest(client.Id, invoices, prepayment, Guid.NewGuid().ToString("N"), app.BaseUrl, client.Contact.Email));
     }
 
+    /// <summary>A card payment the client started, paid on the hosted page, and whose webhook the portal applied.</summary>
+    public async Task<CardCheckout> PaidAsync(TestClient client, IReadOnlyList<InvoiceAmount> invoices, Money? prepayment = null)
+    {
+        var checkout = await StartAsync(client, invoices, prepayment);
+        await ChooseAsync(checkout, "pay");
+        await ApplyWebhooksAsync(global::Stripe.EventTypes.CheckoutSessionCompleted);
+        return checkout;
+    }
+
     /// <summary>What the payer's browser does on the hosted page; returns where it is sent back to.</summary>
     public async Task<Uri?> ChooseAsync(CardCheckout checkout, string choice)
     {

@@ -65,9 +65,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
         var invoice = await app.AnInvoice(client).WithLine("Payroll", 1, 300_00).IssuedAsync();
 
         await Should.ThrowAsync<DomainException>(() => stripe.StartAsync(client, [new(invoice.Id, client.Amount(20_00))]));
-        var checkout = await stripe.StartAsync(client, [new(invoice.Id, client.Amount(120_00))]);
-        await stripe.ChooseAsync(checkout, "pay");
-        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted);
+        var checkout = await stripe.PaidAsync(client, [new(invoice.Id, client.Amount(120_00))]);
 
         var stored = await app.InvoiceAsync(client.Firm, invoice.Id);
         stored.Status.ShouldBe(InvoiceStatus.PartiallyPaid);
@@ -80,9 +78,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
     {
         var (stripe, client) = await AConnectedClientAsync();
 
-        var checkout = await stripe.StartAsync(client, [], client.Amount(250_00));
-        await stripe.ChooseAsync(checkout, "pay");
-        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted);
+        await stripe.PaidAsync(client, [], client.Amount(250_00));
 
         (await app.CreditOfAsync(client)).ShouldBe(client.Amount(250_00));
         (await app.LedgerShouldBeConsistentAsync(client.Firm)).WalletCredit(client.Id, client.Currency).ShouldBe(client.Amount(250_00));
@@ -172,9 +168,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
     {
         var (stripe, client) = await AConnectedClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 200_00).IssuedAsync();
-        var checkout = await stripe.StartAsync(client, [new(invoice.Id, client.Amount(200_00))]);
-        await stripe.ChooseAsync(checkout, "pay");
-        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted);
+        var checkout = await stripe.PaidAsync(client, [new(invoice.Id, client.Amount(200_00))]);
 
         await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(50_00), "refund-1"));
         await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(30_00), "refund-2"));
@@ -195,9 +189,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
     {
         var (stripe, client) = await AConnectedClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Advisory", 1, 100_00).IssuedAsync();
-        var checkout = await stripe.StartAsync(client, [new(invoice.Id, client.Amount(100_00))]);
-        await stripe.ChooseAsync(checkout, "pay");
-        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted);
+        var checkout = await stripe.PaidAsync(client, [new(invoice.Id, client.Amount(100_00))]);
 
         await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundAsCreditAsync(checkout.PaymentId, invoice.Id, client.Amount(40_00), "credit-1"));
 
@@ -210,9 +202,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
     {
         var (stripe, client) = await AConnectedClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Annual accounts", 1, 150_00).IssuedAsync();
-        var checkout = await stripe.StartAsync(client, [new(invoice.Id, client.Amount(150_00))]);
-        await stripe.ChooseAsync(checkout, "pay");
-        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted);
+        var checkout = await stripe.PaidAsync(client, [new(invoice.Id, client.Amount(150_00))]);
 
         var dispute = await stripe.OpenDisputeAsync(checkout.PaymentId);
         await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeDisputeCreated);

@@ -54,58 +54,77 @@ public sealed class StripePaymentLookup(ProviderPayments payments, IDbContextFac
     }
 }
 
+/// <summary>
+/// A handler for an event about one Stripe object behind one of our payments. Events about objects Portal did not
+/// create (another integration on the same account) are ignored. The idempotency key comes from the event id.
+/// </summary>
+internal abstract class StripePaymentEventHandler<TObject>(string eventType, StripePaymentLookup lookup) : StripeEventHandler(eventType)
+    where TObject : class
+{
+    protected StripePaymentLookup Lookup => lookup;
+
+    protected ProviderPayments Payments => lookup.Payments;
+
+    protected sealed override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    {
+        var subject = (TObject)stripeEvent.Data.Object;
+        return await FindPaymentAsync(subject, cancellationToken) is { } paymentId
+            ? await ApplyAsync(paymentId, subject, StripePaymentLookup.Key(stripeEvent), cancellationToken)
+            : WebhookOutcome.Ignored;
+    }
+
+    protected abstract Task<Guid?> FindPaymentAsync(TObject subject, CancellationToken cancellationToken);
+
+    protected abstract Task<WebhookOutcome> ApplyAsync(Guid paymentId, TObject subject, string key, CancellationToken cancellationToken);
+}
+
+/// <summary>Checkout Sessions carry our payment id in their metadata.</summary>
+internal abstract class CheckoutSessionHandler(string eventType, StripePaymentLookup lookup) : StripePaymentEventHandler<Session>(eventType, lookup)
+{
+    protected override Task<Guid?> FindPaymentAsync(Session session, CancellationToken cancellationToken) =>
+        Lookup.FromMetadataAsync(session.Metadata, cancellationToken);
+}
+
 /// <summary>checkout.session.completed: paid by card now, or (unpaid) a delayed method such as SEPA still on its way.</summary>
-internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.CheckoutSessionCompleted)
+internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup) : CheckoutSessionHandler(EventTypes.CheckoutSessionCompleted, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
-        var session = (Session)stripeEvent.Data.Object;
-        if (await lookup.FromMetadataAsync(session.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.LinkCheckoutAsync(paymentId, session.Id, cancellationToken);
+        await Payments.LinkCheckoutAsync(paymentId, session.Id, cancellationToken);
         if (session.PaymentIntentId is { } intentId)
-            await lookup.Payments.LinkProviderPaymentAsync(paymentId, intentId, cancellationToken);
+            await Payments.LinkProviderPaymentAsync(paymentId, intentId, cancellationToken);
         if (session.PaymentStatus == "paid")
-            await lookup.Payments.MarkSucceededAsync(paymentId, await lookup.FeeAsync(session.PaymentIntentId, cancellationToken), StripePaymentLookup.Key(stripeEvent), cancellationToken);
+            await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(session.PaymentIntentId, cancellationToken), key, cancellationToken);
         else
-            await lookup.Payments.MarkProcessingAsync(paymentId, StripePaymentLookup.Key(stripeEvent), cancellationToken);
+            await Payments.MarkProcessingAsync(paymentId, key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
-internal sealed class CheckoutSessionAsyncPaymentSucceeded(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.CheckoutSessionAsyncPaymentSucceeded)
+internal sealed class CheckoutSessionAsyncPaymentSucceeded(StripePaymentLookup lookup) : CheckoutSessionHandler(EventTypes.CheckoutSessionAsyncPaymentSucceeded, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
-        var session = (Session)stripeEvent.Data.Object;
-        if (await lookup.FromMetadataAsync(session.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.MarkSucceededAsync(paymentId, await lookup.FeeAsync(session.PaymentIntentId, cancellationToken), StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(session.PaymentIntentId, cancellationToken), key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
-internal sealed class CheckoutSessionAsyncPaymentFailed(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.CheckoutSessionAsyncPaymentFailed)
+internal sealed class CheckoutSessionAsyncPaymentFailed(StripePaymentLookup lookup) : CheckoutSessionHandler(EventTypes.CheckoutSessionAsyncPaymentFailed, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
-        var session = (Session)stripeEvent.Data.Object;
-        if (await lookup.FromMetadataAsync(session.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.MarkFailedAsync(paymentId, "The bank did not complete the payment.", StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.MarkFailedAsync(paymentId, "The bank did not complete the payment.", key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
 /// <summary>The client left the hosted page without paying: the attempt ends and nothing is held as pending.</summary>
-internal sealed class CheckoutSessionExpired(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.CheckoutSessionExpired)
+internal sealed class CheckoutSessionExpired(StripePaymentLookup lookup) : CheckoutSessionHandler(EventTypes.CheckoutSessionExpired, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
-        var session = (Session)stripeEvent.Data.Object;
-        if (await lookup.FromMetadataAsync(session.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.CancelAsync(paymentId, StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.CancelAsync(paymentId, key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
@@ -114,65 +133,65 @@ internal sealed class CheckoutSessionExpired(StripePaymentLookup lookup) : Strip
 /// A card was declined. Inside Checkout the session stays open and the client may try another card, so a checkout
 /// payment is left as it is (its session's expiry ends it); a payment made outside Checkout has failed.
 /// </summary>
-internal sealed class PaymentIntentPaymentFailed(StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory) : StripeEventHandler(EventTypes.PaymentIntentPaymentFailed)
+internal sealed class PaymentIntentPaymentFailed(StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
+    : StripePaymentEventHandler<PaymentIntent>(EventTypes.PaymentIntentPaymentFailed, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override Task<Guid?> FindPaymentAsync(PaymentIntent intent, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(intent.Id, intent.Metadata, cancellationToken);
+
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, PaymentIntent intent, string key, CancellationToken cancellationToken)
     {
-        var intent = (PaymentIntent)stripeEvent.Data.Object;
-        if (await lookup.FromPaymentIntentAsync(intent.Id, intent.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (await db.Payments.AnyAsync(p => p.Id == paymentId && p.ProviderCheckoutId != null, cancellationToken))
                 return WebhookOutcome.Ignored;
         }
-        var reason = intent.LastPaymentError?.Message ?? "The card was declined.";
-        await lookup.Payments.MarkFailedAsync(paymentId, reason, StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.MarkFailedAsync(paymentId, intent.LastPaymentError?.Message ?? "The card was declined.", key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
 /// <summary>charge.refunded carries the cumulative amount refunded; the money API books only what is new.</summary>
-internal sealed class ChargeRefunded(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.ChargeRefunded)
+internal sealed class ChargeRefunded(StripePaymentLookup lookup) : StripePaymentEventHandler<Charge>(EventTypes.ChargeRefunded, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override Task<Guid?> FindPaymentAsync(Charge charge, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(charge.PaymentIntentId, charge.Metadata, cancellationToken);
+
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Charge charge, string key, CancellationToken cancellationToken)
     {
-        var charge = (Charge)stripeEvent.Data.Object;
-        if (await lookup.FromPaymentIntentAsync(charge.PaymentIntentId, charge.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.RecordRefundAsync(paymentId, StripeAmounts.FromStripe(charge.AmountRefunded, charge.Currency), StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.RecordRefundAsync(paymentId, StripeAmounts.FromStripe(charge.AmountRefunded, charge.Currency), key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
-internal sealed class ChargeDisputeCreated(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.ChargeDisputeCreated)
+/// <summary>Disputes point at the charge's PaymentIntent, which the completed checkout linked to our payment.</summary>
+internal abstract class DisputeHandler(string eventType, StripePaymentLookup lookup) : StripePaymentEventHandler<Dispute>(eventType, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override Task<Guid?> FindPaymentAsync(Dispute dispute, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(dispute.PaymentIntentId, dispute.Metadata, cancellationToken);
+}
+
+internal sealed class ChargeDisputeCreated(StripePaymentLookup lookup) : DisputeHandler(EventTypes.ChargeDisputeCreated, lookup)
+{
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Dispute dispute, string key, CancellationToken cancellationToken)
     {
-        var dispute = (Dispute)stripeEvent.Data.Object;
-        if (await lookup.FromPaymentIntentAsync(dispute.PaymentIntentId, dispute.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        await lookup.Payments.MarkDisputedAsync(paymentId, StripePaymentLookup.Key(stripeEvent), cancellationToken);
+        await Payments.MarkDisputedAsync(paymentId, key, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
 
 /// <summary>A lost dispute takes the money back (the reverse of the success); a won one leaves or puts it back.</summary>
-internal sealed class ChargeDisputeClosed(StripePaymentLookup lookup) : StripeEventHandler(EventTypes.ChargeDisputeClosed)
+internal sealed class ChargeDisputeClosed(StripePaymentLookup lookup) : DisputeHandler(EventTypes.ChargeDisputeClosed, lookup)
 {
-    protected override async Task<WebhookOutcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Dispute dispute, string key, CancellationToken cancellationToken)
     {
-        var dispute = (Dispute)stripeEvent.Data.Object;
-        if (await lookup.FromPaymentIntentAsync(dispute.PaymentIntentId, dispute.Metadata, cancellationToken) is not { } paymentId)
-            return WebhookOutcome.Ignored;
-        var key = StripePaymentLookup.Key(stripeEvent);
         switch (dispute.Status)
         {
             case "lost":
-                await lookup.Payments.ReverseAsync(paymentId, ReversalReason.DisputeLost, key, cancellationToken);
+                await Payments.ReverseAsync(paymentId, ReversalReason.DisputeLost, key, cancellationToken);
                 return WebhookOutcome.Applied;
             case "won":
-                await lookup.Payments.WinDisputeAsync(paymentId, key, cancellationToken);
+                await Payments.WinDisputeAsync(paymentId, key, cancellationToken);
                 return WebhookOutcome.Applied;
             default:
                 // warning_closed and the like: the money never moved.
