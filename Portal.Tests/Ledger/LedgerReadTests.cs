@@ -23,8 +23,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     [Fact]
     public async Task Issuing_and_voiding_an_invoice_book_its_receivable_and_revenue()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var draft = await app.AnInvoice(client).WithLine("Audit", 1, 100_00, taxBasisPoints: 2000).DraftAsync();
 
         await app.AsStaffOfAsync<Invoicing, string>(firm, s => s.IssueAsync(draft.Id));
@@ -42,8 +41,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     [Fact]
     public async Task Statement_shows_each_movement_with_a_running_balance_read_from_postings()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         await app.AsStaffOfAsync<ManualPaymentRecorder, MoneyResult>(firm, s => s.RecordAsync(new(client.Id, PaymentMethod.BankTransfer, client.Amount(130_00),
             [new InvoiceAmount(invoice.Id, client.Amount(60_00))], SurplusToCredit: true, null, MoneyChecks.NewKey())));
@@ -69,8 +67,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     [Fact]
     public async Task Payment_history_lists_a_clients_payments_and_an_invoices_payments_with_pending_apart()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var transfer = await app.PayByTransferAsync(client, invoice.Id, 30_00);
         var card = (await app.AsProviderForAsync<ProviderPayments, MoneyResult>(firm, p => p.InitiateAsync(new(client.Id, PaymentMethod.DirectDebit, PaymentProvider.GoCardless,
@@ -90,8 +87,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     [Fact]
     public async Task Audit_trail_finds_staff_actions_by_subject_and_is_closed_to_clients()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var paymentId = await app.PayByTransferAsync(client, invoice.Id, 100_00);
         await app.AsStaffOfAsync<PaymentCorrections, MoneyResult>(firm, c => c.ReverseAsync(paymentId, ReversalReason.LateFailure, MoneyChecks.NewKey()));
@@ -109,8 +105,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     [Fact]
     public async Task Postings_cannot_be_edited_or_deleted()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
 
         await using var db = app.OpenDb(firm.Id);

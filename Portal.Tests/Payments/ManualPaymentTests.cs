@@ -21,8 +21,7 @@ public sealed class ManualPaymentTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Transfer_without_allocations_pays_the_oldest_due_invoice_first()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var newer = await app.AnInvoice(client).WithLine("Audit", 1, 300_00).DueInDays(30).IssuedAsync();
         var older = await app.AnInvoice(client).WithLine("Payroll", 1, 100_00).IssuedDaysAgo(40).IssuedAsync();
 
@@ -47,8 +46,7 @@ public sealed class ManualPaymentTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Cheque_on_chosen_invoices_with_overpayment_lands_the_rest_in_credit()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var a = await app.AnInvoice(client).WithLine("A", 1, 100_00).IssuedAsync();
         var b = await app.AnInvoice(client).WithLine("B", 1, 100_00).IssuedAsync();
 
@@ -66,8 +64,7 @@ public sealed class ManualPaymentTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Replaying_the_key_returns_the_first_payment_and_changes_nothing()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("A", 1, 100_00).IssuedAsync();
         var request = new ManualPaymentRequest(client.Id, PaymentMethod.Cash, client.Amount(40_00), [new InvoiceAmount(invoice.Id, client.Amount(40_00))], false, null, MoneyChecks.NewKey());
         var first = await RecordAsync(firm, request);
@@ -85,9 +82,7 @@ public sealed class ManualPaymentTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Bad_manual_payments_are_refused_and_change_nothing()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
-        var other = await app.AClientAsync(firm);
+        var (firm, client, other) = await app.AFirmWithTwoClientsAsync();
         var invoice = await app.AnInvoice(client).WithLine("A", 1, 100_00).IssuedAsync();
         var draft = await app.AnInvoice(client).WithLine("Draft", 1, 100_00).DraftAsync();
         var othersInvoice = await app.AnInvoice(other).WithLine("B", 1, 100_00).IssuedAsync();

@@ -19,8 +19,7 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
     [Fact]
     public async Task Refund_recorded_as_paid_back_reopens_the_invoice_once_whatever_the_replays()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var paymentId = await app.PayByTransferAsync(client, invoice.Id, 100_00);
 
@@ -44,8 +43,7 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
     [Fact]
     public async Task Refund_as_credit_gives_the_client_credit_through_a_credit_note()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00, taxBasisPoints: 2000).IssuedAsync();
         var paymentId = await app.PayByTransferAsync(client, invoice.Id, 120_00);
 
@@ -63,8 +61,7 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
     [Fact]
     public async Task Bounced_cheque_reverses_the_payment_reopens_the_invoice_and_takes_back_spent_credit()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var later = await app.AnInvoice(client).WithLine("Later", 1, 50_00).IssuedAsync();
         var cheque = (await app.AsStaffOfAsync<ManualPaymentRecorder, MoneyResult>(firm, s => s.RecordAsync(new(client.Id, PaymentMethod.Cheque, client.Amount(150_00),

@@ -25,8 +25,7 @@ public sealed class ProviderPaymentTests(PortalApp app) : IClassFixture<PortalAp
     [Fact]
     public async Task Card_payment_on_two_invoices_goes_from_pending_to_paid_with_fee_and_payout_and_replays_change_nothing()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var a = await app.AnInvoice(client).WithLine("A", 1, 100_00).IssuedAsync();
         var b = await app.AnInvoice(client).WithLine("B", 1, 200_00).IssuedAsync();
         var paymentId = await CardPaymentAsync(client, [new(a.Id, client.Amount(100_00)), new(b.Id, client.Amount(50_00))]);
@@ -76,8 +75,7 @@ public sealed class ProviderPaymentTests(PortalApp app) : IClassFixture<PortalAp
     [Fact]
     public async Task Prepayment_spent_then_charged_back_leaves_the_wallet_negative_flagged_and_blocked_until_settled()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 80_00).IssuedAsync();
         var another = await app.AnInvoice(client).WithLine("More", 1, 80_00).IssuedAsync();
         var paymentId = await CardPaymentAsync(client, [], client.Amount(100_00));
@@ -110,8 +108,7 @@ public sealed class ProviderPaymentTests(PortalApp app) : IClassFixture<PortalAp
     [Fact]
     public async Task Cumulative_refunds_book_only_what_is_new_and_reopen_the_invoice()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var paymentId = await CardPaymentAsync(client, [new(invoice.Id, client.Amount(100_00))]);
         await ProviderAsync(firm, p => p.MarkSucceededAsync(paymentId, null, "evt_ok"));
@@ -135,8 +132,7 @@ public sealed class ProviderPaymentTests(PortalApp app) : IClassFixture<PortalAp
     [Fact]
     public async Task Direct_debit_failing_before_success_releases_the_pending_amount_and_a_late_failure_reopens_the_invoice()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var first = await CardPaymentAsync(client, [new(invoice.Id, client.Amount(100_00))], method: PaymentMethod.DirectDebit);
         await ProviderAsync(firm, p => p.MarkProcessingAsync(first, "evt_submitted"));
@@ -164,9 +160,7 @@ public sealed class ProviderPaymentTests(PortalApp app) : IClassFixture<PortalAp
     [Fact]
     public async Task Payments_the_firm_policy_forbids_or_that_overpay_are_refused_and_change_nothing()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
-        var other = await app.AClientAsync(firm);
+        var (firm, client, other) = await app.AFirmWithTwoClientsAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var othersInvoice = await app.AnInvoice(other).WithLine("Theirs", 1, 100_00).IssuedAsync();
         await using (var db = app.OpenDb(firm.Id))

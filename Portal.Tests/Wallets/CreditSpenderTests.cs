@@ -22,8 +22,7 @@ public sealed class CreditSpenderTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Client_uses_credit_on_its_invoice_and_the_default_amount_is_the_lesser_of_due_and_credit()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 120_00).IssuedAsync();
         await app.GiveCreditAsync(client, 100_00);
 
@@ -47,8 +46,7 @@ public sealed class CreditSpenderTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Replaying_a_credit_use_changes_nothing_and_a_reused_key_is_refused()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 120_00).IssuedAsync();
         await app.GiveCreditAsync(client, 100_00);
         var use = new CreditUse(invoice.Id, client.Amount(40_00), MoneyChecks.NewKey());
@@ -64,9 +62,7 @@ public sealed class CreditSpenderTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Bad_credit_uses_are_refused_and_change_nothing()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
-        var other = await app.AClientAsync(firm);
+        var (firm, client, other) = await app.AFirmWithTwoClientsAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 120_00).IssuedAsync();
         var paid = await app.AnInvoice(client).WithLine("Paid", 1, 10_00).IssuedAsync();
         await app.PayByTransferAsync(client, paid.Id, 10_00);
@@ -94,8 +90,7 @@ public sealed class CreditSpenderTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Fifty_concurrent_spends_of_ten_by_staff_and_client_drain_a_wallet_of_a_hundred_exactly()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Retainer", 1, 1_000_00).IssuedAsync();
         await app.GiveCreditAsync(client, 100_00);
 
@@ -128,8 +123,7 @@ public sealed class CreditSpenderTests(PortalApp app) : IClassFixture<PortalApp>
     [Fact]
     public async Task Concurrent_transfers_and_credit_uses_never_pay_an_invoice_beyond_its_total()
     {
-        var firm = await app.AFirmAsync();
-        var client = await app.AClientAsync(firm);
+        var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         await app.GiveCreditAsync(client, 300_00);
 

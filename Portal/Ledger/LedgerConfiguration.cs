@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portal.Domain.Firms;
 using Portal.Domain.Ledger;
 
 namespace Portal.Ledger;
@@ -10,7 +9,8 @@ internal sealed class LedgerTransactionConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<LedgerTransaction> transaction)
     {
         transaction.HasKey(t => t.Id);
-        transaction.HasOne<Firm>().WithMany().HasForeignKey(t => t.FirmId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to the firm on purpose: every insert would take a share lock on the one firm row, and
+        // concurrent writers of one firm would queue on it. Ledger rows are only ever written with the firm's id.
         // A movement asked for twice is stored once (invariant 4).
         transaction.HasIndex(t => new { t.FirmId, t.IdempotencyKey }).IsUnique();
         transaction.HasIndex(t => new { t.FirmId, t.OccurredAt });

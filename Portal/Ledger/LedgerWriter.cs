@@ -29,11 +29,11 @@ public sealed record MoneyOperation(string Name, string IdempotencyKey, string F
 /// Runs one money operation in one database transaction: the ledger postings, the balances they explain
 /// (wallet, invoice paid and pending amounts, payment status), the idempotency record and the audit entry are
 /// saved by a single SaveChanges, or not at all.
-/// Guards, in order: the client's row is locked first (<see cref="MoneyWork.LockClientAsync"/>), so two
+/// Guards, in order: the client's row is locked first (<see cref="MoneyWork.ClientAsync"/>), so two
 /// operations on one client's money queue instead of both passing a balance check; the version tokens on
 /// wallet, invoice and payment refuse any write based on a stale read; the unique (firm, key) index refuses a
-/// second run of the same request. Any of those conflicts rolls back and runs the operation again on fresh
-/// data, where a replay finds the first result.
+/// second run of the same request. Any of those conflicts rolls back and looks the key up: a replay answers
+/// with the first result, anything else runs the operation again on fresh data.
 /// </summary>
 public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, CurrentActor actor)
 {
@@ -49,11 +49,6 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                var earlier = await db.IdempotentRequests.AsNoTracking()
-                    .Where(r => r.Key == key).Select(r => new { r.Fingerprint, r.ResultId }).SingleOrDefaultAsync(cancellationToken);
-                if (earlier is not null)
-                    return earlier.Fingerprint == operation.Fingerprint ? new MoneyResult(earlier.ResultId, Replayed: true) : throw new IdempotencyKeyReusedException(key);
-
                 var now = clock.GetUtcNow();
                 var resultId = await work(new MoneyWork(db, firmId, key, now, actor.Current));
                 db.IdempotentRequests.Add(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
@@ -61,10 +56,18 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
                 await transaction.CommitAsync(cancellationToken);
                 return new MoneyResult(resultId, Replayed: false);
             }
-            catch (Exception conflict) when (attempt < MaxAttempts && IsConflict(conflict))
+            catch (Exception failure) when (failure is DomainException or NotFoundException || IsConflict(failure))
             {
-                // Someone else changed the same rows, or ran the same key, first: start again on what they left.
+                // The key is looked up only when something went wrong, which spares a round trip on every
+                // operation: a replay either fails on the unique key or on state the first run changed.
                 await transaction.RollbackAsync(CancellationToken.None);
+                var earlier = await db.IdempotentRequests.AsNoTracking()
+                    .Where(r => r.Key == key).Select(r => new { r.Fingerprint, r.ResultId }).SingleOrDefaultAsync(cancellationToken);
+                if (earlier is not null)
+                    return earlier.Fingerprint == operation.Fingerprint ? new MoneyResult(earlier.ResultId, Replayed: true) : throw new IdempotencyKeyReusedException(key);
+                if (failure is DomainException or NotFoundException || attempt >= MaxAttempts)
+                    throw;
+                // Someone else changed the same rows first: start again on what they left.
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
             }
         }
@@ -90,28 +93,34 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     public AuditActor Actor => actor;
 
     /// <summary>
-    /// Locks the client's row until the transaction ends, so operations on its money run one after the other
-    /// (on PostgreSQL a row lock; SQLite already holds its single write lock). Call before reading balances.
+    /// Loads the client and locks its row until the transaction ends, so operations on its money run one after
+    /// the other: on PostgreSQL with SELECT … FOR UPDATE (one round trip); on SQLite the transaction already
+    /// holds the database's single write lock, taken here at the latest. Call before reading balances.
     /// Another tenant's client, or another client for a contact, is not found.
     /// </summary>
-    public async Task LockClientAsync(Guid clientAccountId)
-    {
-        var locked = await db.ClientAccounts.Where(c => c.Id == clientAccountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name));
-        if (locked == 0)
-            throw new NotFoundException("client");
-    }
-
     public async Task<ClientAccount> ClientAsync(Guid clientAccountId)
     {
-        await LockClientAsync(clientAccountId);
-        return await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
+        if (db.Database.IsNpgsql())
+            return await db.ClientAccounts.FromSql($"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = {clientAccountId} FOR UPDATE").SingleOrDefaultAsync()
+                ?? throw new NotFoundException("client");
+        var locked = await db.ClientAccounts.Where(c => c.Id == clientAccountId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name));
+        return locked == 0 ? throw new NotFoundException("client") : await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
     }
 
-    /// <summary>The client an invoice belongs to; not found outside the tenant (or the contact's own account).</summary>
-    public async Task<Guid> ClientOfInvoiceAsync(Guid invoiceId) =>
-        await db.Invoices.Where(i => i.Id == invoiceId).Select(i => (Guid?)i.ClientAccountId).SingleOrDefaultAsync()
-        ?? throw new NotFoundException("invoice");
+    /// <summary>
+    /// The client an invoice belongs to, loaded and locked as <see cref="ClientAsync"/> does (in one round trip on
+    /// PostgreSQL). Not found outside the tenant, or outside the contact's own account.
+    /// </summary>
+    public async Task<ClientAccount> ClientOfInvoiceAsync(Guid invoiceId)
+    {
+        if (db.Database.IsNpgsql())
+            return await db.ClientAccounts.FromSql(
+                    $"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = (SELECT \"ClientAccountId\" FROM \"Invoices\" WHERE \"Id\" = {invoiceId}) FOR UPDATE")
+                .SingleOrDefaultAsync() ?? throw new NotFoundException("invoice");
+        var clientId = await db.Invoices.Where(i => i.Id == invoiceId).Select(i => (Guid?)i.ClientAccountId).SingleOrDefaultAsync()
+            ?? throw new NotFoundException("invoice");
+        return await ClientAsync(clientId);
+    }
 
     public Task<Firm> FirmAsync() => db.Firms.SingleAsync();
 

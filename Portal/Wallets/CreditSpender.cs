@@ -19,9 +19,9 @@ public sealed class CreditSpender(LedgerWriter writer)
     public Task<MoneyResult> ApplyAsync(CreditUse use, CancellationToken cancellationToken = default) =>
         writer.RunAsync(new MoneyOperation("apply-credit", use.IdempotencyKey, OperationFingerprint.Of("apply-credit", use.InvoiceId, use.Amount)), async work =>
         {
-            var clientId = await work.ClientOfInvoiceAsync(use.InvoiceId);
-            var client = await work.ClientAsync(clientId);
-            var invoice = (await work.InvoicesOfAsync(clientId, [use.InvoiceId]))[0];
+            var client = await work.ClientOfInvoiceAsync(use.InvoiceId);
+            // Read after the lock, so the amount payable is the one no concurrent payment can change any more.
+            var invoice = (await work.InvoicesOfAsync(client.Id, [use.InvoiceId]))[0];
             if (work.Db.Tenant.ClientAccountId is not null && !(await work.FirmAsync()).Policy.MethodsAllowed.HasFlag(PaymentMethods.Credit))
                 throw new DomainException("This firm does not let clients use their credit on invoices.");
             var wallet = await work.WalletAsync(client, invoice.Currency);

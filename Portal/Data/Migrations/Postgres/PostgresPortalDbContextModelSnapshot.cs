@@ -1298,15 +1298,6 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Lines");
                 });
 
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>
                 {
                     b.HasOne("Portal.Domain.Ledger.LedgerTransaction", null)

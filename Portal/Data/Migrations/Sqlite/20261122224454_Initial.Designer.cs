@@ -12,7 +12,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261122221546_Initial")]
+    [Migration("20261122224454_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1288,15 +1288,6 @@ namespace Portal.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("Lines");
-                });
-
-            modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
-                {
-                    b.HasOne("Portal.Domain.Firms.Firm", null)
-                        .WithMany()
-                        .HasForeignKey("FirmId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>
