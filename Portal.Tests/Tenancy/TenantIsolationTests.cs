@@ -2,7 +2,12 @@ using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Portal.Domain;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
+using Portal.Ledger;
+using Portal.Payments;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Tenancy;
@@ -17,7 +22,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, string Secret);
+    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, string Secret);
 
     private static IEnumerable<string> RoutesWithIds() =>
         typeof(Program).Assembly.GetTypes()
@@ -33,7 +38,9 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             _ when template.StartsWith("/staff/clients/", StringComparison.Ordinal) => other.ClientId,
             _ when template.StartsWith("/staff/invoices/", StringComparison.Ordinal) && template.EndsWith("/edit", StringComparison.Ordinal) => other.DraftId,
             _ when template.StartsWith("/staff/invoices/", StringComparison.Ordinal) => other.InvoiceId,
+            _ when template.StartsWith("/staff/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ when template.StartsWith("/portal/invoices/", StringComparison.Ordinal) => other.InvoiceId,
+            _ when template.StartsWith("/portal/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ => throw new InvalidOperationException($"The tenant sweep does not know how to fill {template}: add it."),
         };
         return template.Replace("{Id:guid}", id.ToString(), StringComparison.Ordinal);
@@ -46,7 +53,9 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
         var client = await app.AClientAsync(other, name: secret);
         var invoice = await app.AnInvoice(client).WithLine(secret, 1, 999_00).IssuedAsync();
         var draft = await app.AnInvoice(client).WithLine(secret, 1, 5_00).DraftAsync();
-        return new OtherTenant(client.Id, invoice.Id, draft.Id, secret);
+        var payment = await app.AsProviderForAsync<ProviderPayments, MoneyResult>(other, p => p.InitiateAsync(new(client.Id, PaymentMethod.Card, PaymentProvider.Stripe,
+            [new InvoiceAmount(invoice.Id, new Money(999_00, client.Currency))], null, MoneyChecks.NewKey())));
+        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, secret);
     }
 
     [Fact]
