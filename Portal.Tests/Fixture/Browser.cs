@@ -61,7 +61,7 @@ public sealed class BrowserCollection : ICollectionFixture<Browser>
 }
 
 /// <summary>Portal with the demo firm seeded, as a newcomer sees it after <c>dotnet run --project Portal</c>.</summary>
-public sealed class DemoPortalApp : PortalApp
+public class DemoPortalApp : PortalApp
 {
     protected override bool SeedDemoData => true;
 }

@@ -115,8 +115,18 @@ public sealed class LiveHubTests : IAsyncLifetime
         }
 
         (await clientHears.WaitForAsync(u => u.SubjectId == subject)).Status.ShouldBe("Succeeded");
-        await using var check = _app.OpenDb();
-        (await check.LiveMessages.IgnoreQueryFilters().SingleAsync(m => m.SubjectId == subject)).PublishedAt.ShouldNotBeNull();
+        // The row is marked published in the transaction that sent it, which commits just after the send.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        DateTimeOffset? publishedAt;
+        do
+        {
+            await using var check = _app.OpenDb();
+            publishedAt = (await check.LiveMessages.IgnoreQueryFilters().SingleAsync(m => m.SubjectId == subject)).PublishedAt;
+            if (publishedAt is null)
+                await Task.Delay(50);
+        }
+        while (publishedAt is null && DateTime.UtcNow < deadline);
+        publishedAt.ShouldNotBeNull();
     }
 
     private async Task<int> MessagesAboutAsync(Guid subjectId)
