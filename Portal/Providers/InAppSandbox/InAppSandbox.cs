@@ -41,9 +41,15 @@ public sealed class InAppSandbox(bool enabled, IConfiguration configuration, ISe
 
 public static class InAppSandboxSetup
 {
-    /// <summary><c>Sandbox:Enabled</c>; when unset, on in Development (the `dotnet run` demo) and off elsewhere.</summary>
+    /// <summary>
+    /// <c>Providers:Mode</c> = <c>Sandbox</c> or <c>Live</c> when set; else <c>Sandbox:Enabled</c>; else on in
+    /// Development (the `dotnet run` demo) and off elsewhere, so a production deployment never mounts the emulator
+    /// by accident.
+    /// </summary>
     public static bool SandboxEnabled(this WebApplicationBuilder builder) =>
-        builder.Configuration.GetValue<bool?>("Sandbox:Enabled") ?? builder.Environment.IsDevelopment();
+        builder.Configuration["Providers:Mode"] is { Length: > 0 } mode
+            ? string.Equals(mode, "Sandbox", StringComparison.OrdinalIgnoreCase)
+            : builder.Configuration.GetValue<bool?>("Sandbox:Enabled") ?? builder.Environment.IsDevelopment();
 
     public static WebApplicationBuilder AddInAppSandbox(this WebApplicationBuilder builder)
     {
