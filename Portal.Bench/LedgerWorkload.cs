@@ -1,20 +1,15 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
-using Portal.Domain.Clients;
-using Portal.Domain.Firms;
-using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Invoices;
 using Portal.Ledger;
 using Portal.Payments;
-using Portal.Tenancy;
 using Portal.Wallets;
 
 namespace Portal.Bench;
