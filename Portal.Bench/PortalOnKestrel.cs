@@ -1,0 +1,50 @@
+extern alias PortalApp;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Portal.Data;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// The whole Portal app (its Program, middleware and background services) on Kestrel with a loopback port, as the
+/// test fixture hosts it, in Production mode on the bench database: no demo data, no in-app sandbox.
+/// </summary>
+internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program>
+{
+    private readonly string _connectionString;
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-bench-app-").FullName;
+
+    private PortalOnKestrel(string connectionString) => _connectionString = connectionString;
+
+    public Uri BaseUrl { get; private set; } = default!;
+
+    public static PortalOnKestrel Start(string connectionString)
+    {
+        var app = new PortalOnKestrel(connectionString);
+        app.UseKestrel(0);
+        app.StartServer();
+        app.BaseUrl = app.ClientOptions.BaseAddress;
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Database:Provider", nameof(DatabaseProvider.Postgres));
+        builder.UseSetting("ConnectionStrings:Portal", _connectionString);
+        builder.UseSetting("Data:Folder", _dataFolder);
+        builder.UseSetting("Email:PickupFolder", Path.Combine(_dataFolder, "mail"));
+        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Sandbox:Enabled", "false");
+        // Per-request logging would cost more than the requests, and would not be on in production either.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(_dataFolder, recursive: true); } catch (IOException) { }
+    }
+}

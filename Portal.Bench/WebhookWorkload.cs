@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain;
+using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
+using Portal.Integrations;
+using Portal.Payments;
+using Portal.Providers.Stripe;
+using Portal.Webhooks;
+
+namespace Portal.Bench;
+
+internal sealed record WebhookFigures(double AcceptedPerSecond, double AppliedPerSecond, double AckP50Ms, double AckP99Ms);
+
+/// <summary>
+/// Stripe's side of card payments against the running app: concurrent senders post signed
+/// <c>checkout.session.completed</c> (paid) events over HTTP, one per Initiated card payment, while the app's background
+/// processor applies them (payment succeeded, ledger posted), as in production.
+/// </summary>
+internal static class WebhookWorkload
+{
+    private const string FirmKey = "bench";
+    private const string WebhookSecret = "whsec_portal_bench_0123456789abcdef";
+    private const int WarmUpPerSender = 10;
+    // Enough payments that the senders do not run out on a quiet machine; each costs a real InitiateAsync to seed.
+    private const int PaymentsPerSecondOfRun = 250;
+    private static readonly Money PerInvoice = new(1_00, Currency.EUR);
+    // The backlog may take minutes to work off on a loaded machine; only a processor that has stopped is an error.
+    private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(1);
+
+    public static async Task<WebhookFigures> RunAsync(BenchPostgres server, int senders, int seconds)
+    {
+        var connectionString = await server.CreateDatabaseAsync("portal_bench_webhooks");
+        await using var app = PortalOnKestrel.Start(connectionString);
+        var services = app.Services;
+        var firm = await BenchFirm.CreateAsync(services, FirmKey);
+        await using (var scope = BenchFirm.StaffScope(services, firm))
+        {
+            // Test mode keeps every Stripe call off the network; the webhook secret is the one Stripe would show.
+            await scope.ServiceProvider.GetRequiredService<StripeConnector>().ConnectAsync(
+                new StripeConnectionInput(ProviderMode.Test, "sk_test_portal_bench", null, WebhookSecret));
+        }
+        var seedWatch = Stopwatch.StartNew();
+        var payments = await SeedPaymentsAsync(services, firm, senders, senders * WarmUpPerSender + seconds * PaymentsPerSecondOfRun);
+        Console.WriteLine($"webhooks: {payments.Count} Initiated card payments seeded in {seedWatch.Elapsed.TotalSeconds:F1} s");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = app.BaseUrl,
+        };
+        var queue = new PaymentQueue(payments);
+
+        // Warm up the JIT, EF's query cache and the connection pools, and let the processor catch up, before measuring.
+        var warmUp = new Senders(http, queue, senders);
+        await warmUp.SendAsync(DateTime.MaxValue, stopAfterEach: WarmUpPerSender);
+        await WaitUntilAppliedAsync(services, warmUp.Accepted.Count);
+
+        var measured = new Senders(http, queue, senders);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var startedAt = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        await measured.SendAsync(DateTime.UtcNow.AddSeconds(seconds));
+        watch.Stop();
+        var endedAt = DateTimeOffset.UtcNow;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        if (queue.RanOut)
+            Console.WriteLine($"webhooks: the senders used up all {payments.Count} payments before the time was up; the figures are over {watch.Elapsed.TotalSeconds:F1} s");
+
+        int appliedInWindow;
+        await using (var db = BenchFirm.OpenDb(services, null))
+        {
+            appliedInWindow = await db.WebhookEvents.IgnoreQueryFilters()
+                .CountAsync(e => e.Status == WebhookEventStatus.Applied && e.ProcessedAt >= startedAt && e.ProcessedAt <= endedAt);
+        }
+        var drainWatch = Stopwatch.StartNew();
+        await WaitUntilAppliedAsync(services, warmUp.Accepted.Count + measured.Accepted.Count);
+        var latencies = measured.AckMilliseconds.Order().ToArray();
+        Console.WriteLine($"webhooks: {measured.Accepted.Count} events accepted ({measured.Refused} refused) by {senders} senders in {watch.Elapsed.TotalSeconds:F1} s, "
+            + $"{appliedInWindow} applied meanwhile, the rest within {drainWatch.Elapsed.TotalSeconds:F1} s after "
+            + $"({(measured.Accepted.Count - appliedInWindow) / drainWatch.Elapsed.TotalSeconds:F1}/s with the senders stopped); "
+            + $"{cpu.TotalMilliseconds / Math.Max(1, measured.Accepted.Count):F2} ms of process CPU (app and senders) per event");
+
+        await CheckAppliedOnceAsync(services, firm, [.. warmUp.Accepted, .. measured.Accepted]);
+        if (measured.Refused > 0)
+            throw new InvalidOperationException($"{measured.Refused} signed events were refused: the figures would hide errors.");
+        return new WebhookFigures(
+            measured.Accepted.Count / watch.Elapsed.TotalSeconds,
+            appliedInWindow / watch.Elapsed.TotalSeconds,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.99));
+    }
+
+    /// <summary>Card payments as clients start them: each pays 1.00 on each of its client's two invoices.</summary>
+    private static async Task<List<Guid>> SeedPaymentsAsync(IServiceProvider services, Guid firmId, int clients, int count)
+    {
+        var accounts = new List<BenchClient>();
+        for (var i = 0; i < clients; i++)
+            accounts.Add(await BenchFirm.AClientAsync(services, firmId, i));
+        var ids = new ConcurrentBag<Guid>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = clients }, async (n, cancellationToken) =>
+        {
+            var client = accounts[n % accounts.Count];
+            await using var scope = BenchFirm.StaffScope(services, firmId);
+            var initiated = await scope.ServiceProvider.GetRequiredService<ProviderPayments>().InitiateAsync(new ProviderPaymentRequest(
+                client.Id, PaymentMethod.Card, PaymentProvider.Stripe,
+                [new InvoiceAmount(client.FirstInvoice, PerInvoice), new InvoiceAmount(client.SecondInvoice, PerInvoice)], null, $"card:bench-{n}"), cancellationToken);
+            ids.Add(initiated.Id ?? throw new InvalidOperationException("The payment was not created."));
+        });
+        return [.. ids];
+    }
+
+    private static async Task WaitUntilAppliedAsync(IServiceProvider services, int expected)
+    {
+        var deadline = DateTime.UtcNow + StallLimit;
+        var appliedBefore = -1;
+        while (true)
+        {
+            await using var db = BenchFirm.OpenDb(services, null);
+            var byStatus = await db.WebhookEvents.IgnoreQueryFilters().GroupBy(e => e.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync();
+            var applied = byStatus.Where(s => s.Status == WebhookEventStatus.Applied).Sum(s => s.Count);
+            var failing = await db.WebhookEvents.IgnoreQueryFilters().Where(e => e.LastError != null || e.Status == WebhookEventStatus.Parked || e.Status == WebhookEventStatus.Ignored)
+                .Select(e => $"{e.ProviderEventId} {e.Status}: {e.LastError}").Take(3).ToListAsync();
+            if (failing.Count > 0)
+                throw new InvalidOperationException("Webhook events were not applied: " + string.Join("; ", failing));
+            if (applied >= expected)
+                return;
+            if (applied > appliedBefore)
+                (appliedBefore, deadline) = (applied, DateTime.UtcNow + StallLimit);
+            else if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{applied} of {expected} accepted events applied, and none for {StallLimit.TotalMinutes} minute: "
+                    + string.Join(", ", byStatus.Select(s => $"{s.Count} {s.Status}")));
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every accepted event applied exactly once: one Applied inbox row each, its payment Succeeded with one ledger movement, the books balanced.</summary>
+    private static async Task CheckAppliedOnceAsync(IServiceProvider services, Guid firmId, IReadOnlyCollection<SentEvent> accepted)
+    {
+        await using var db = BenchFirm.OpenDb(services, firmId);
+        var problems = new List<string>();
+        var eventIds = accepted.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        var paymentIds = accepted.Select(e => e.PaymentId).ToHashSet();
+        if (eventIds.Count != accepted.Count || paymentIds.Count != accepted.Count)
+            problems.Add("an event id or a payment was sent twice");
+
+        var inbox = await db.WebhookEvents.AsNoTracking().Select(e => new { e.ProviderEventId, e.Status, e.Attempts }).ToListAsync();
+        if (inbox.Count != accepted.Count || !inbox.All(e => eventIds.Contains(e.ProviderEventId)))
+            problems.Add($"{inbox.Count} inbox rows for {accepted.Count} accepted events");
+        var notOnce = inbox.Count(e => e.Status != WebhookEventStatus.Applied || e.Attempts != 1);
+        if (notOnce > 0)
+            problems.Add($"{notOnce} inbox rows not Applied at the first attempt");
+
+        var succeeded = await db.Payments.Where(p => p.Status == PaymentStatus.Succeeded).Select(p => p.Id).ToListAsync();
+        if (succeeded.Count != accepted.Count || !succeeded.All(paymentIds.Contains))
+            problems.Add($"{succeeded.Count} payments Succeeded for {accepted.Count} accepted events");
+        var movements = await db.LedgerTransactions.Where(t => t.Kind == LedgerTransactionKind.PaymentSucceeded)
+            .GroupBy(t => t.PaymentId).Select(g => g.Count()).ToListAsync();
+        if (movements.Count != accepted.Count || movements.Any(n => n != 1))
+            problems.Add($"{movements.Sum()} payment-succeeded ledger movements for {movements.Count} payments, {accepted.Count} expected");
+        var paidMinor = await db.Invoices.SumAsync(i => i.PaidMinor);
+        if (paidMinor != accepted.Count * 2 * PerInvoice.Minor)
+            problems.Add($"invoices show {paidMinor} minor units paid, {accepted.Count * 2 * PerInvoice.Minor} expected");
+        if (problems.Count > 0)
+            throw new InvalidOperationException("The accepted events were not each applied exactly once: " + string.Join("; ", problems) + ".");
+        await BenchFirm.CheckBooksAsync(services, firmId);
+    }
+
+    private static double Percentile(double[] sorted, double fraction) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>
+    /// The event Stripe sends when a client has paid on the hosted page. It has no payment_intent: the handler would
+    /// fetch the fee from Stripe's API with it, and the bench has no Stripe to ask.
+    /// </summary>
+    private static string CheckoutCompletedJson(string eventId, Guid paymentId) => new JsonObject
+    {
+        ["id"] = eventId,
+        ["object"] = "event",
+        ["api_version"] = "2026-10-28.endive",
+        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["type"] = "checkout.session.completed",
+        ["livemode"] = false,
+        ["pending_webhooks"] = 1,
+        ["request"] = new JsonObject { ["id"] = null, ["idempotency_key"] = null },
+        ["data"] = new JsonObject
+        {
+            ["object"] = new JsonObject
+            {
+                ["id"] = "cs_test_" + paymentId.ToString("N"),
+                ["object"] = "checkout.session",
+                ["mode"] = "payment",
+                ["status"] = "complete",
+                ["payment_status"] = "paid",
+                ["amount_total"] = 2 * PerInvoice.Minor,
+                ["currency"] = "eur",
+                ["client_reference_id"] = paymentId.ToString(),
+                ["metadata"] = new JsonObject { [StripePaymentLookup.PaymentIdKey] = paymentId.ToString() },
+                ["payment_intent"] = null,
+                ["livemode"] = false,
+            },
+        },
+    }.ToJsonString();
+
+    /// <summary>Stripe's signature scheme, written out rather than borrowed from the library the app verifies with.</summary>
+    private static string StripeSignature(string body, long timestamp)
+    {
+        var signed = HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{body}"));
+        return $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(signed)}";
+    }
+
+    private sealed record SentEvent(string EventId, Guid PaymentId);
+
+    /// <summary>Hands each payment to exactly one sender.</summary>
+    private sealed class PaymentQueue(List<Guid> payments)
+    {
+        private int _next = -1;
+
+        public bool RanOut => Volatile.Read(ref _next) >= payments.Count;
+
+        public Guid? Take()
+        {
+            var index = Interlocked.Increment(ref _next);
+            return index < payments.Count ? payments[index] : null;
+        }
+    }
+
+    private sealed class Senders(HttpClient http, PaymentQueue queue, int count)
+    {
+        private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+        public ConcurrentBag<SentEvent> Accepted { get; } = [];
+        public ConcurrentBag<double> AckMilliseconds { get; } = [];
+        public int Refused => _refused;
+        private int _refused;
+
+        public Task SendAsync(DateTime until, int stopAfterEach = int.MaxValue) =>
+            Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => SendOneByOneAsync(until, stopAfterEach))));
+
+        private async Task SendOneByOneAsync(DateTime until, int stopAfter)
+        {
+            for (var sent = 0; sent < stopAfter && DateTime.UtcNow < until && queue.Take() is { } paymentId; sent++)
+            {
+                var eventId = "evt_bench_" + paymentId.ToString("N");
+                var body = CheckoutCompletedJson(eventId, paymentId);
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe/{FirmKey}") { Content = new StringContent(body, Encoding.UTF8, Json) };
+                request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                var answer = await response.Content.ReadAsStringAsync();
+                AckMilliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (response.IsSuccessStatusCode && answer.Contains("\"duplicate\":false", StringComparison.Ordinal))
+                {
+                    Accepted.Add(new SentEvent(eventId, paymentId));
+                }
+                else
+                {
+                    Interlocked.Increment(ref _refused);
+                    Console.Error.WriteLine($"webhooks: {eventId} answered {(int)response.StatusCode}: {answer}");
+                }
+            }
+        }
+    }
+}
