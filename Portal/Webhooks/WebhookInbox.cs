@@ -44,12 +44,29 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
 /// <summary>Lets the processor start on a new event at once instead of at its next poll.</summary>
 public sealed class WebhookSignal
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private const int MaxWaiters = 64;
+    private readonly SemaphoreSlim _wake = new(0, MaxWaiters);
+    private int _waiting;
 
+    /// <summary>Wakes every waiting processor loop, so a burst of events is shared between them.</summary>
     public void Wake()
     {
-        try { _wake.Release(); } catch (SemaphoreFullException) { }
+        var count = Math.Min(Math.Max(1, Volatile.Read(ref _waiting)), MaxWaiters - _wake.CurrentCount);
+        if (count <= 0)
+            return;
+        try { _wake.Release(count); } catch (SemaphoreFullException) { }
     }
 
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _wake.WaitAsync(timeout, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
 }

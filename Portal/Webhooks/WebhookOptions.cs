@@ -13,6 +13,12 @@ public sealed class WebhookOptions
     /// <summary>Run the processor and reconciliation as background services (tests drive them by hand).</summary>
     public bool ProcessInBackground { get; set; } = true;
 
+    /// <summary>
+    /// Processor loops per instance on PostgreSQL, each claiming its own event (SKIP LOCKED); a handler spends most
+    /// of its time waiting on the database, so one loop leaves the server idle. SQLite, a single writer, runs one.
+    /// </summary>
+    public int Workers { get; set; } = 4;
+
     /// <summary>How often the background processor looks for due events when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

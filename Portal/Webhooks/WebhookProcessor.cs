@@ -126,12 +126,22 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
 }
 
 /// <summary>Runs the processor on every instance: woken by new events, and polling for retries that fall due.</summary>
-internal sealed class WebhookProcessingService(WebhookProcessor processor, WebhookSignal signal, IOptions<WebhookOptions> options, ILogger<WebhookProcessingService> logger) : BackgroundService
+internal sealed class WebhookProcessingService(
+    WebhookProcessor processor, WebhookSignal signal, IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<WebhookProcessingService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.ProcessInBackground)
             return;
+        bool onPostgres;
+        await using (var scope = scopes.CreateAsyncScope())
+            onPostgres = scope.ServiceProvider.GetRequiredService<PortalDbContext>().Database.IsNpgsql();
+        var loops = onPostgres ? Math.Max(1, options.Value.Workers) : 1;
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => LoopAsync(stoppingToken)));
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
