@@ -13,8 +13,7 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
     /// <summary>Stores the event unless (provider, event id) is already in; true when it was new.</summary>
     public async Task<bool> StoreAsync(PaymentProvider provider, string providerEventId, Guid firmId, string type, string body, CancellationToken cancellationToken = default)
     {
-        if (await IsKnownAsync(provider, providerEventId, cancellationToken))
-            return false;
+        // Insert first: a new event (the common case) costs one round trip; a duplicate is caught by the unique index.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             db.WebhookEvents.Add(new WebhookEvent(provider, providerEventId, firmId, type, body, clock.GetUtcNow()));
@@ -24,7 +23,7 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
             }
             catch (DbUpdateException)
             {
-                // Two deliveries of one event raced and the unique index let exactly one in; anything else is a real error.
+                // A redelivery, or two deliveries racing: the unique index let exactly one in. Anything else is a real error.
                 if (await IsKnownAsync(provider, providerEventId, cancellationToken))
                     return false;
                 throw;
