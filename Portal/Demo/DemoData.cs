@@ -10,8 +10,10 @@ using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Portal.Integrations;
 using Portal.Invoices;
 using Portal.Payments;
+using Portal.Providers.InAppSandbox;
 using Portal.Tenancy;
 
 namespace Portal.Demo;
@@ -27,6 +29,9 @@ public static class DemoData
 {
     public const string FirmKey = "demo";
     public const string Password = "Portal-demo-2026";
+
+    /// <summary>The demo firm's key for the in-app Stripe sandbox; it opens an emulated account and moves no money.</summary>
+    public const string SandboxStripeKey = "sk_test_portal_demo_sandbox_4242";
 
     public static readonly (string Email, string Name, string Role)[] StaffLogins =
     [
@@ -59,6 +64,8 @@ public static class DemoData
 
         var firmId = await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
         await SeedPaymentsAsync(services, firmId);
+        if (services.GetRequiredService<InAppSandbox>().Enabled)
+            await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
 
@@ -125,6 +132,16 @@ public static class DemoData
             .Where(i => i.ClientAccountId == blueRiver.Id && i.Status == InvoiceStatus.Open).OrderBy(i => i.DueDate).FirstAsync();
         await recorder.RecordAsync(new ManualPaymentRequest(blueRiver.Id, PaymentMethod.Cheque, new Money(200_00, blueRiver.Currency),
             [new InvoiceAmount(oldestOpen.Id, new Money(200_00, blueRiver.Currency))], SurplusToCredit: false, "Cheque 004512", "demo-blueriver-cheque"));
+    }
+
+    // The webhook secret is filled in once the app listens, when the sandbox webhook is registered.
+    private static async Task ConnectSandboxStripeAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    {
+        var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
+        var connection = new ProviderConnection(firm.Id, PaymentProvider.Stripe, clock.GetUtcNow());
+        connection.SetCredentials(ProviderMode.Sandbox, "pk_test_portal_demo_sandbox_4242", secrets.Protect(PaymentProvider.Stripe, SandboxStripeKey), new ProtectedSecret("", ""), clock.GetUtcNow());
+        db.ProviderConnections.Add(connection);
+        await db.SaveChangesAsync();
     }
 
     private static async Task CreateUserAsync(UserManager<PortalUser> users, PortalUser user, string role)

@@ -40,6 +40,8 @@ internal sealed class PaymentAllocationConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<PaymentAllocation> allocation)
     {
         allocation.HasKey(a => a.Id);
+        // The domain makes ids; an allocation added to a loaded payment (credit given back) must be inserted, not updated.
+        allocation.Property(a => a.Id).ValueGeneratedNever();
         allocation.HasOne<Invoice>().WithMany().HasForeignKey(a => a.InvoiceId).OnDelete(DeleteBehavior.Restrict);
         allocation.HasIndex(a => new { a.FirmId, a.InvoiceId });
         allocation.Ignore(a => a.Amount);

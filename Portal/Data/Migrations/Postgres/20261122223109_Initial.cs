@@ -156,6 +156,29 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "WebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Provider = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    ProviderEventId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClaimExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -330,6 +353,36 @@ namespace Portal.Data.Migrations.Postgres
                         principalTable: "Firms",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProviderConnections",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Provider = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Mode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    PublicKey = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    ApiSecretProtected = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    ApiSecretHint = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    WebhookSecretProtected = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    WebhookSecretHint = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    AccountId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    AccountName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    ConnectedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastVerifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EventsReconciledUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProviderConnections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProviderConnections_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -778,6 +831,12 @@ namespace Portal.Data.Migrations.Postgres
                 column: "TransactionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProviderConnections_FirmId_Provider",
+                table: "ProviderConnections",
+                columns: new[] { "FirmId", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Wallets_ClientAccountId",
                 table: "Wallets",
                 column: "ClientAccountId");
@@ -787,6 +846,22 @@ namespace Portal.Data.Migrations.Postgres
                 table: "Wallets",
                 columns: new[] { "FirmId", "ClientAccountId", "Currency" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_FirmId_ReceivedAt",
+                table: "WebhookEvents",
+                columns: new[] { "FirmId", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_Provider_ProviderEventId",
+                table: "WebhookEvents",
+                columns: new[] { "Provider", "ProviderEventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_Status_NextAttemptAt",
+                table: "WebhookEvents",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -838,7 +913,13 @@ namespace Portal.Data.Migrations.Postgres
                 name: "Postings");
 
             migrationBuilder.DropTable(
+                name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
                 name: "Wallets");
+
+            migrationBuilder.DropTable(
+                name: "WebhookEvents");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -155,6 +155,29 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "WebhookEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ProviderEventId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -329,6 +352,36 @@ namespace Portal.Data.Migrations.Sqlite
                         principalTable: "Firms",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProviderConnections",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Mode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    ApiSecretProtected = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    ApiSecretHint = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    WebhookSecretProtected = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    WebhookSecretHint = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    AccountId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    AccountName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    ConnectedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastVerifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EventsReconciledUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProviderConnections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProviderConnections_Firms_FirmId",
+                        column: x => x.FirmId,
+                        principalTable: "Firms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -777,6 +830,12 @@ namespace Portal.Data.Migrations.Sqlite
                 column: "TransactionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProviderConnections_FirmId_Provider",
+                table: "ProviderConnections",
+                columns: new[] { "FirmId", "Provider" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Wallets_ClientAccountId",
                 table: "Wallets",
                 column: "ClientAccountId");
@@ -786,6 +845,22 @@ namespace Portal.Data.Migrations.Sqlite
                 table: "Wallets",
                 columns: new[] { "FirmId", "ClientAccountId", "Currency" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_FirmId_ReceivedAt",
+                table: "WebhookEvents",
+                columns: new[] { "FirmId", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_Provider_ProviderEventId",
+                table: "WebhookEvents",
+                columns: new[] { "Provider", "ProviderEventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WebhookEvents_Status_NextAttemptAt",
+                table: "WebhookEvents",
+                columns: new[] { "Status", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
@@ -837,7 +912,13 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "Postings");
 
             migrationBuilder.DropTable(
+                name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
                 name: "Wallets");
+
+            migrationBuilder.DropTable(
+                name: "WebhookEvents");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

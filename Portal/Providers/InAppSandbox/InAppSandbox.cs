@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Portal.Sandbox;
+
+namespace Portal.Providers.InAppSandbox;
+
+/// <summary>
+/// The provider emulators (Portal.Sandbox) mounted inside the app itself, so `dotnet run` needs no keys and no
+/// network, and the hosted checkout pages are served from the portal's own origin. Connections in
+/// <see cref="Integrations.ProviderMode.Sandbox"/> call it through the same Stripe.net adapter as production;
+/// only the API base differs.
+/// </summary>
+public sealed class InAppSandbox(bool enabled, IConfiguration configuration, IServer server)
+{
+    public bool Enabled { get; } = enabled;
+
+    /// <summary>
+    /// Where this app listens, as the emulator and its webhooks reach it: <c>Sandbox:BaseUrl</c>, or else the first
+    /// address Kestrel bound (wildcard hosts become localhost, since the calls never leave the machine).
+    /// </summary>
+    public Uri SelfBaseUrl
+    {
+        get
+        {
+            if (configuration["Sandbox:BaseUrl"] is { Length: > 0 } configured)
+                return new Uri(configured.TrimEnd('/') + "/");
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("The app is not listening yet, so the sandbox address is unknown.");
+            var builder = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+            if (builder.Host is "0.0.0.0" or "[::]" or "::")
+                builder.Host = "localhost";
+            builder.Path = "/";
+            return builder.Uri;
+        }
+    }
+
+    public string StripeApiBase => new Uri(SelfBaseUrl, "sandbox/stripe").ToString();
+
+    public Uri StripeWebhookUrl(string firmKey) => new(SelfBaseUrl, $"webhooks/stripe/{firmKey}");
+}
+
+public static class InAppSandboxSetup
+{
+    /// <summary><c>Sandbox:Enabled</c>; when unset, on in Development (the `dotnet run` demo) and off elsewhere.</summary>
+    public static bool SandboxEnabled(this WebApplicationBuilder builder) =>
+        builder.Configuration.GetValue<bool?>("Sandbox:Enabled") ?? builder.Environment.IsDevelopment();
+
+    public static WebApplicationBuilder AddInAppSandbox(this WebApplicationBuilder builder)
+    {
+        var enabled = builder.SandboxEnabled();
+        builder.Services.AddSingleton(sp => new InAppSandbox(enabled, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IServer>()));
+        if (!enabled)
+            return builder;
+        // The ticker settles delayed payments by itself, as a bank would: right for a demo, noise for tests.
+        var ticker = builder.Configuration.GetValue<bool?>("Sandbox:Ticker") ?? builder.Environment.IsDevelopment();
+        builder.Services.AddPortalSandbox(options => options.DemoTicker = ticker);
+        builder.Services.AddHostedService<SandboxWebhookRegistration>();
+        return builder;
+    }
+
+    public static WebApplication MapInAppSandbox(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<InAppSandbox>().Enabled)
+            app.MapPortalSandbox();
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
+using Portal.Payments;
+using Stripe;
+using Stripe.Checkout;
+using PaymentMethod = Portal.Domain.Payments.PaymentMethod;
+
+namespace Portal.Providers.Stripe;
+
+/// <summary>A client's card payment: amounts on chosen invoices and/or a prepayment, and where the hosted page returns.</summary>
+public sealed record CardPaymentRequest(Guid ClientAccountId, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string RequestKey, Uri PortalBaseUrl, string? PayerEmail);
+
+/// <summary>The payment recorded for a card checkout, and the hosted page to send the client to.</summary>
+public sealed record CardCheckout(Guid PaymentId, string Url);
+
+/// <summary>
+/// Starts a card payment: records it as Initiated with its intended allocations, then opens a Stripe Checkout Session
+/// for exactly that amount and returns the hosted page's URL. Nothing is owed or paid until Stripe reports back.
+/// </summary>
+public sealed class StripeCheckoutStarter(ProviderPayments payments, StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<CardCheckout> StartAsync(CardPaymentRequest request, CancellationToken cancellationToken = default)
+    {
+        var client = await lookup.ClientAsync(cancellationToken);
+        var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
+            request.ClientAccountId, PaymentMethod.Card, PaymentProvider.Stripe, request.Invoices, request.Prepayment, "card:" + request.RequestKey), cancellationToken);
+        var paymentId = initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, cancellationToken);
+        var invoiceIds = request.Invoices.Select(i => i.InvoiceId).ToArray();
+        var numbers = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number ?? "", cancellationToken);
+
+        var metadata = new Dictionary<string, string> { [StripePaymentLookup.PaymentIdKey] = paymentId.ToString() };
+        var returnUrl = new Uri(request.PortalBaseUrl, $"portal/payments/{paymentId}").ToString();
+        var session = await client.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
+        {
+            Mode = "payment",
+            LineItems = [.. LineItems(request, numbers)],
+            Metadata = metadata,
+            ClientReferenceId = paymentId.ToString(),
+            CustomerEmail = request.PayerEmail,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+            SuccessUrl = returnUrl + "?session_id={CHECKOUT_SESSION_ID}",
+            CancelUrl = returnUrl + "?cancelled=true",
+        }, new RequestOptions { IdempotencyKey = "checkout:" + paymentId }, cancellationToken);
+        if (StripeAmounts.FromStripe(session.AmountTotal ?? 0, session.Currency) != payment.Amount)
+            throw new InvalidOperationException("Stripe's checkout total differs from the payment.");
+        await payments.LinkCheckoutAsync(paymentId, session.Id, cancellationToken);
+        return new CardCheckout(paymentId, session.Url);
+    }
+
+    /// <summary>The client returned through "cancel": close the session so it cannot be paid later; its expiry event ends the payment.</summary>
+    public async Task AbandonAsync(Guid paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken) ?? throw new NotFoundException("payment");
+        if (payment.Status != PaymentStatus.Initiated || payment.ProviderCheckoutId is null)
+            return;
+        var client = await lookup.ClientAsync(cancellationToken);
+        var session = await client.V1.Checkout.Sessions.GetAsync(payment.ProviderCheckoutId, cancellationToken: cancellationToken);
+        if (session.Status == "open")
+            await client.V1.Checkout.Sessions.ExpireAsync(session.Id, cancellationToken: cancellationToken);
+    }
+
+    private static IEnumerable<SessionLineItemOptions> LineItems(CardPaymentRequest request, Dictionary<Guid, string> numbers)
+    {
+        foreach (var (invoiceId, amount) in request.Invoices)
+            yield return Line($"Invoice {numbers.GetValueOrDefault(invoiceId)}", amount);
+        if (request.Prepayment is { IsPositive: true } prepayment)
+            yield return Line("Prepayment (account credit)", prepayment);
+    }
+
+    private static SessionLineItemOptions Line(string name, Money amount) => new()
+    {
+        Quantity = 1,
+        PriceData = new SessionLineItemPriceDataOptions
+        {
+            Currency = StripeAmounts.ToStripeCurrency(amount.Currency),
+            UnitAmount = StripeAmounts.ToStripeAmount(amount),
+            ProductData = new SessionLineItemPriceDataProductDataOptions { Name = name },
+        },
+    };
+}

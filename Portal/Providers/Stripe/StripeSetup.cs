@@ -1,0 +1,27 @@
+using Portal.Webhooks;
+
+namespace Portal.Providers.Stripe;
+
+public static class StripeSetup
+{
+    public static IServiceCollection AddStripePayments(this IServiceCollection services)
+    {
+        services.AddHttpClient(StripeClients.HttpClientName);
+        services.AddScoped<StripeClients>();
+        services.AddScoped<StripeConnector>();
+        services.AddScoped<StripeEventReconciliation>();
+        services.AddScoped<StripePaymentLookup>();
+        services.AddScoped<StripeCheckoutStarter>();
+        services.AddScoped<StripeRefunder>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionCompleted>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentSucceeded>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentFailed>();
+        services.AddScoped<IWebhookHandler, CheckoutSessionExpired>();
+        services.AddScoped<IWebhookHandler, PaymentIntentPaymentFailed>();
+        services.AddScoped<IWebhookHandler, ChargeRefunded>();
+        services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
+        services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
+        services.AddHostedService<StripeEventReconciliationService>();
+        return services;
+    }
+}

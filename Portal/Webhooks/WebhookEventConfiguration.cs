@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Webhooks;
+
+internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> webhookEvent)
+    {
+        webhookEvent.HasKey(e => e.Id);
+        // Every provider event takes effect once: a redelivery hits this index and is dropped.
+        webhookEvent.HasIndex(e => new { e.Provider, e.ProviderEventId }).IsUnique();
+        webhookEvent.HasIndex(e => new { e.Status, e.NextAttemptAt });
+        webhookEvent.HasIndex(e => new { e.FirmId, e.ReceivedAt });
+        webhookEvent.Property(e => e.ProviderEventId).HasMaxLength(255);
+        webhookEvent.Property(e => e.Type).HasMaxLength(120);
+        webhookEvent.Property(e => e.LastError).HasMaxLength(WebhookEvent.MaxErrorLength);
+    }
+}
