@@ -52,4 +52,29 @@ public sealed class DirectDebitPageTests(StripePortalApp app) : IClassFixture<St
         dashboardHtml.ShouldContain("••" + mandate.AccountNumberEnding);
         dashboardHtml.ShouldContain("data-testid=\"cancel-mandate\"");
     }
+
+    [Fact]
+    public async Task Returning_from_the_hosted_flow_stores_the_mandate_and_schedules_the_payment_before_any_webhook_is_applied()
+    {
+        var firm = await app.AFirmAsync();
+        var gc = await DirectDebitDriver.ConnectAsync(app, firm);
+        var client = await app.AClientAsync(firm);
+        var invoice = await app.AnInvoice(client).WithLine("Tax return", 1, 150_00).DueInDays(15).IssuedAsync();
+        var started = await gc.PayAsync(client, [new(invoice.Id, client.Amount(150_00))]);
+        var backTo = await gc.ApproveAsync(started.SignMandateAt.ShouldNotBeNull());
+
+        using var session = await app.SignInAsync(client.Contact);
+        var (status, page) = await session.GetPageAsync(backTo!.PathAndQuery);
+
+        status.ShouldBe(HttpStatusCode.OK);
+        WebUtility.HtmlDecode(page).ShouldContain("data-testid=\"direct-debit-return-status\"");
+        (await gc.MandatesAsync(client)).ShouldHaveSingleItem().IsUsable.ShouldBeTrue();
+        (await gc.PaymentAsync(started.PaymentId)).Status.ShouldBe(PaymentStatus.Pending);
+        (await app.InvoiceAsync(firm, invoice.Id)).Status.ShouldBe(Portal.Domain.Invoices.InvoiceStatus.Open);
+
+        // The webhooks arriving afterwards change nothing more.
+        await gc.ApplyWebhooksAsync("billing_requests.fulfilled", "payments.created");
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem();
+        (await gc.MandatesAsync(client)).ShouldHaveSingleItem();
+    }
 }
