@@ -69,6 +69,23 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task Coming_back_to_pay_after_leaving_the_hosted_flow_resumes_the_same_payment_and_billing_request()
+    {
+        var (gc, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Quarterly VAT", 1, 75_00).IssuedAsync();
+
+        var first = await gc.PayAsync(client, [new(invoice.Id, client.Amount(75_00))]);
+        var second = await gc.PayAsync(client, [new(invoice.Id, client.Amount(75_00))]);
+        await gc.ApproveAsync(second.SignMandateAt.ShouldNotBeNull(), "approve_active");
+        await gc.ApplyWebhooksAsync("billing_requests.fulfilled", "payments.created");
+
+        second.PaymentId.ShouldBe(first.PaymentId);
+        (await gc.GoCardless.ListBillingRequestsAsync().ToListAsync()).ShouldHaveSingleItem();
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem();
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).Pending.ShouldBe(client.Amount(75_00));
+    }
+
+    [Fact]
     public async Task Paid_out_settles_the_payment_and_the_payout_books_bank_and_fees()
     {
         var (gc, client, invoice, paymentId) = await AScheduledDirectDebitAsync(300_00);

@@ -31,9 +31,12 @@ public sealed class DirectDebitPayments(
     public async Task<DirectDebitStart> StartAsync(DirectDebitRequest request, CancellationToken cancellationToken = default)
     {
         var client = await connector.ClientAsync(cancellationToken);
-        var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
-            request.ClientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, request.Invoices, request.Prepayment, "direct-debit:" + request.RequestKey), cancellationToken);
-        var paymentId = initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
+        // A client who left the hosted flow and comes back resumes the same payment and billing request: a second one
+        // would collect the invoice twice once both mandates exist (invariant 5).
+        var paymentId = await WaitingForMandateAsync(request, cancellationToken)
+            ?? (await payments.InitiateAsync(new ProviderPaymentRequest(
+                request.ClientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, request.Invoices, request.Prepayment, "direct-debit:" + request.RequestKey), cancellationToken)).Id
+            ?? throw new InvalidOperationException("The payment was not created.");
         var payment = await PaymentAsync(paymentId, cancellationToken);
         if (payment.Status != PaymentStatus.Initiated)
             return new DirectDebitStart(paymentId, null, await ChargeDateAsync(paymentId, cancellationToken));
@@ -188,6 +191,20 @@ public sealed class DirectDebitPayments(
         var exitUrl = new Uri(portalBaseUrl, "portal?direct-debit=exit");
         var payer = new GoCardlessPrefilledCustomer(Email: account.BillingEmail, CompanyName: account.Name);
         return new MandateSetupRequest(attemptId, clientAccountId, currency, returnUrl, exitUrl, payer);
+    }
+
+    /// <summary>The client's direct debit on exactly these invoices that is still waiting for its mandate, if any.</summary>
+    private async Task<Guid?> WaitingForMandateAsync(DirectDebitRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Invoices.Count == 0)
+            return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var waiting = await db.Payments.AsNoTracking()
+            .Where(p => p.ClientAccountId == request.ClientAccountId && p.Method == PaymentMethod.DirectDebit && p.Status == PaymentStatus.Initiated && p.ProviderCheckoutId != null)
+            .ToListAsync(cancellationToken);
+        var wanted = request.Invoices.OrderBy(i => i.InvoiceId).ToList();
+        return waiting.FirstOrDefault(p => p.ToWallet.IsZero == (request.Prepayment is null or { IsPositive: false })
+            && p.ToInvoices.OrderBy(i => i.InvoiceId).SequenceEqual(wanted))?.Id;
     }
 
     private async Task<Payment> PaymentAsync(Guid paymentId, CancellationToken cancellationToken)
