@@ -86,6 +86,34 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_confirmation_whose_webhook_never_arrived_is_found_by_reconciliation_and_applied_once()
+    {
+        var (gc, client, invoice, paymentId) = await AScheduledDirectDebitAsync(95_00);
+        await gc.RunScenarioAsync("payment_confirmed", await gc.ProviderPaymentIdAsync(paymentId));
+        await WaitForInboxAsync("payments.confirmed");
+        await using (var db = app.OpenDb())
+            await db.WebhookEvents.IgnoreQueryFilters().Where(e => e.Type == "payments.confirmed").ExecuteDeleteAsync();
+
+        var reconciliation = () => app.AsProviderForAsync<GoCardlessEventReconciliation, int>(client.Firm, r => r.ReconcileAsync());
+        var found = await reconciliation();
+        var again = await reconciliation();
+        await gc.ApplyWebhooksAsync("payments.confirmed");
+
+        (found, again).ShouldBe((1, 0));
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        (await app.LedgerShouldBeConsistentAsync(client.Firm)).Balance(DirectDebitDriver.Clearing, client.Currency).ShouldBe(client.Amount(95_00));
+    }
+
+    private async Task WaitForInboxAsync(string type)
+    {
+        for (var waited = 0; !(await app.InboxAsync()).Any(e => e.Type == type); waited += 50)
+        {
+            waited.ShouldBeLessThan(15_000, $"{type} never arrived");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Paid_out_settles_the_payment_and_the_payout_books_bank_and_fees()
     {
         var (gc, client, invoice, paymentId) = await AScheduledDirectDebitAsync(300_00);

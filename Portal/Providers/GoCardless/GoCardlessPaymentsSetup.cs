@@ -8,6 +8,8 @@ public static class GoCardlessPaymentsSetup
     public static IServiceCollection AddGoCardlessPayments(this IServiceCollection services)
     {
         services.AddScoped<GoCardlessConnector>();
+        services.AddScoped<GoCardlessEventReconciliation>();
+        services.AddHostedService<GoCardlessEventReconciliationService>();
         foreach (var action in GoCardlessPaymentEvent.Actions)
             services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<GoCardlessPaymentEvent>(sp, action));
         foreach (var action in GoCardlessMandateEvent.Actions)
