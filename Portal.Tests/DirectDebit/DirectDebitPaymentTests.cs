@@ -252,6 +252,36 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_replaced_mandate_hands_over_to_its_successor_which_is_charged_from_then_on()
+    {
+        var (gc, client) = await AConnectedClientAsync();
+        var original = await gc.ActiveMandateAsync(client);
+        var request = await gc.GoCardless.CreateBillingRequestAsync(new NewBillingRequest(new NewMandateRequest(client.Currency)), Guid.NewGuid().ToString("N"));
+        var flow = await gc.GoCardless.CreateBillingRequestFlowAsync(new NewBillingRequestFlow(request.Id, new Uri("https://bank.example/done"), new Uri("https://bank.example/exit")), Guid.NewGuid().ToString("N"));
+        await gc.ApproveAsync(flow.AuthorisationUrl!, "approve_active");
+        var successorId = (await gc.GoCardless.GetBillingRequestAsync(request.Id)).Links.MandateRequestMandate!;
+        var replaced = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "EV" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant(),
+            ["created_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            ["resource_type"] = "mandates",
+            ["action"] = "replaced",
+            ["links"] = new System.Text.Json.Nodes.JsonObject { ["mandate"] = original.MandateId, ["new_mandate"] = successorId },
+            ["details"] = new System.Text.Json.Nodes.JsonObject { ["origin"] = "gocardless", ["cause"] = "mandate_replaced", ["description"] = "Moved to a new bank account." },
+        };
+
+        (await gc.PostEventsAsync(DirectDebitDriver.Delivery(replaced))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await gc.ApplyWebhooksAsync("mandates.replaced");
+
+        var mandates = await gc.MandatesAsync(client);
+        mandates.Single(m => m.MandateId == original.MandateId).IsUsable.ShouldBeFalse();
+        mandates.Single(m => m.MandateId == successorId).IsUsable.ShouldBeTrue();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 40_00).IssuedAsync();
+        (await gc.PayAsync(client, [new(invoice.Id, client.Amount(40_00))])).SignMandateAt.ShouldBeNull();
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem().Links.Mandate.ShouldBe(successorId);
+    }
+
+    [Fact]
     public async Task Client_cancelling_the_mandate_ends_it_at_gocardless_and_here()
     {
         var (gc, client) = await AConnectedClientAsync();
