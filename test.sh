@@ -33,7 +33,7 @@ dotnet build Portal.Tests -c Release -v q -nologo | tail -n 3
 PORTAL_TEST_DB=Postgres dotnet test Portal.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=1
 # The integration suite once more on the embedded database.
 PORTAL_TEST_DB=Sqlite dotnet test Portal.Tests -c Release --no-build \
-  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health|FullyQualifiedName~Portal.Tests.Live.LiveHubTests|FullyQualifiedName~Portal.Tests.Webhooks|FullyQualifiedName~Portal.Tests.Stripe|FullyQualifiedName~Portal.Tests.Integrations" 2>&1 | tee -a "$log" || status=1
+  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health|FullyQualifiedName~Portal.Tests.Live.LiveHubTests|FullyQualifiedName~Portal.Tests.Webhooks|FullyQualifiedName~Portal.Tests.Stripe|FullyQualifiedName~Portal.Tests.Integrations|FullyQualifiedName~Portal.Tests.DirectDebit" 2>&1 | tee -a "$log" || status=1
 
 passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')

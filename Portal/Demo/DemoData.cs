@@ -33,6 +33,9 @@ public static class DemoData
     /// <summary>The demo firm's key for the in-app Stripe sandbox; it opens an emulated account and moves no money.</summary>
     public const string SandboxStripeKey = "sk_test_portal_demo_sandbox_4242";
 
+    /// <summary>The demo firm's access token for the in-app GoCardless sandbox.</summary>
+    public const string SandboxGoCardlessToken = "sandbox_portal_demo_creditor_0001";
+
     public static readonly (string Email, string Name, string Role)[] StaffLogins =
     [
         ("owner@demo.portal", "Olivia Owner", Roles.Owner),
@@ -65,7 +68,10 @@ public static class DemoData
         var firmId = await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
         await SeedPaymentsAsync(services, firmId);
         if (services.GetRequiredService<InAppSandbox>().Enabled)
+        {
             await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
+            await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
+        }
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
 
@@ -140,6 +146,18 @@ public static class DemoData
         var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
         var connection = new ProviderConnection(firm.Id, PaymentProvider.Stripe, clock.GetUtcNow());
         connection.SetCredentials(ProviderMode.Sandbox, "pk_test_portal_demo_sandbox_4242", secrets.Protect(PaymentProvider.Stripe, SandboxStripeKey), new ProtectedSecret("", ""), clock.GetUtcNow());
+        db.ProviderConnections.Add(connection);
+        await db.SaveChangesAsync();
+    }
+
+    // GoCardless has no API to register a webhook endpoint: the in-app emulator is told where to send the demo
+    // creditor's webhooks, and with which secret, once the app listens.
+    private static async Task ConnectSandboxGoCardlessAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    {
+        var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
+        var connection = new ProviderConnection(firm.Id, PaymentProvider.GoCardless, clock.GetUtcNow());
+        var webhookSecret = "gc_sandbox_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        connection.SetCredentials(ProviderMode.Sandbox, null, secrets.Protect(PaymentProvider.GoCardless, SandboxGoCardlessToken), secrets.Protect(PaymentProvider.GoCardless, webhookSecret), clock.GetUtcNow());
         db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
     }

@@ -120,7 +120,7 @@ internal static class LiveChanges
                 Invoice invoice => new LiveMessage(invoice.FirmId, invoice.Status == InvoiceStatus.Draft ? null : invoice.ClientAccountId,
                     LiveKind.Invoice, invoice.Id, entry.State == EntityState.Deleted ? "Deleted" : invoice.Status.ToString(), now),
                 Wallet wallet => new LiveMessage(wallet.FirmId, wallet.ClientAccountId, LiveKind.Credit, wallet.Id, wallet.Balance.ToString(), now),
-                // Mandates join here as one more arm when they are stored.
+                Portal.DirectDebit.DirectDebitMandate mandate => new LiveMessage(mandate.FirmId, mandate.ClientAccountId, LiveKind.Mandate, mandate.Id, mandate.Status.ToString(), now),
                 _ => null,
             };
             if (message is not null && queued.Add((message.Kind, message.SubjectId)))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Portal.GoCardless;
 using Portal.Sandbox;
 
 namespace Portal.Providers.InAppSandbox;
@@ -36,6 +37,8 @@ public sealed class InAppSandbox(bool enabled, IConfiguration configuration, ISe
 
     public string StripeApiBase => new Uri(SelfBaseUrl, "sandbox/stripe").ToString();
 
+    public Uri GoCardlessApiBase => new(SelfBaseUrl, "sandbox/gocardless/");
+
     public Uri StripeWebhookUrl(string firmKey) => new(SelfBaseUrl, $"webhooks/stripe/{firmKey}");
 }
 
@@ -61,6 +64,10 @@ public static class InAppSandboxSetup
         var ticker = builder.Configuration.GetValue<bool?>("Sandbox:Ticker") ?? builder.Environment.IsDevelopment();
         builder.Services.AddPortalSandbox(options => options.DemoTicker = ticker);
         builder.Services.AddHostedService<SandboxWebhookRegistration>();
+        // GoCardless:PortalSandboxUrl points at the emulator mounted here unless configured: its address is known
+        // only once Kestrel listens, which is before the first GoCardless call reads the options.
+        builder.Services.AddOptions<GoCardlessOptions>().PostConfigure<InAppSandbox>((options, sandbox) =>
+            options.PortalSandboxUrl ??= sandbox.GoCardlessApiBase);
         return builder;
     }
 

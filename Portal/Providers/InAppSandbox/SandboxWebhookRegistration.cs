@@ -26,6 +26,11 @@ internal sealed class SandboxWebhookRegistration(IHostApplicationLifetime lifeti
                 .Where(c => c.Provider == PaymentProvider.Stripe && c.Mode == ProviderMode.Sandbox).ToListAsync(stoppingToken);
             foreach (var connection in sandboxConnections)
                 await connector.RegisterSandboxWebhookAsync(db, connection, stoppingToken);
+            var goCardless = scope.ServiceProvider.GetRequiredService<GoCardless.GoCardlessConnector>();
+            var goCardlessConnections = await db.ProviderConnections.IgnoreQueryFilters()
+                .Where(c => c.Provider == PaymentProvider.GoCardless && c.Mode == ProviderMode.Sandbox).ToListAsync(stoppingToken);
+            foreach (var connection in goCardlessConnections)
+                await goCardless.RegisterSandboxWebhookAsync(db, connection, stoppingToken);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {

@@ -191,6 +191,23 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ScheduledCollections",
+                columns: table => new
+                {
+                    PaymentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    MandateId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ChargeDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Automatic = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduledCollections", x => x.PaymentId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WebhookEvents",
                 columns: table => new
                 {
@@ -441,6 +458,35 @@ namespace Portal.Data.Migrations.Sqlite
                         principalTable: "ClientAccounts",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirectDebitMandates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FirmId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MandateId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Scheme = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    BankName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    AccountNumberEnding = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    NextPossibleChargeDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectDebitMandates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectDebitMandates_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -699,6 +745,22 @@ namespace Portal.Data.Migrations.Sqlite
                 columns: new[] { "FirmId", "Email" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_ClientAccountId",
+                table: "DirectDebitMandates",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_FirmId_ClientAccountId_Currency",
+                table: "DirectDebitMandates",
+                columns: new[] { "FirmId", "ClientAccountId", "Currency" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_FirmId_MandateId",
+                table: "DirectDebitMandates",
+                columns: new[] { "FirmId", "MandateId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EmailMessage_FirmId_CreatedAt",
                 table: "EmailMessage",
                 columns: new[] { "FirmId", "CreatedAt" });
@@ -853,6 +915,11 @@ namespace Portal.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScheduledCollections_FirmId_InvoiceId",
+                table: "ScheduledCollections",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Wallets_ClientAccountId",
                 table: "Wallets",
                 column: "ClientAccountId");
@@ -908,6 +975,9 @@ namespace Portal.Data.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DirectDebitMandates");
+
+            migrationBuilder.DropTable(
                 name: "EmailMessage");
 
             migrationBuilder.DropTable(
@@ -933,6 +1003,9 @@ namespace Portal.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
+                name: "ScheduledCollections");
 
             migrationBuilder.DropTable(
                 name: "Wallets");

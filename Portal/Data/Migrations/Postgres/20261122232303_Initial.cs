@@ -192,6 +192,23 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ScheduledCollections",
+                columns: table => new
+                {
+                    PaymentId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    MandateId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ChargeDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    Automatic = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ScheduledCollections", x => x.PaymentId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WebhookEvents",
                 columns: table => new
                 {
@@ -442,6 +459,35 @@ namespace Portal.Data.Migrations.Postgres
                         principalTable: "ClientAccounts",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DirectDebitMandates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    FirmId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientAccountId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MandateId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Scheme = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Status = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    BankName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    AccountNumberEnding = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
+                    NextPossibleChargeDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectDebitMandates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DirectDebitMandates_ClientAccounts_ClientAccountId",
+                        column: x => x.ClientAccountId,
+                        principalTable: "ClientAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -700,6 +746,22 @@ namespace Portal.Data.Migrations.Postgres
                 columns: new[] { "FirmId", "Email" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_ClientAccountId",
+                table: "DirectDebitMandates",
+                column: "ClientAccountId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_FirmId_ClientAccountId_Currency",
+                table: "DirectDebitMandates",
+                columns: new[] { "FirmId", "ClientAccountId", "Currency" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectDebitMandates_FirmId_MandateId",
+                table: "DirectDebitMandates",
+                columns: new[] { "FirmId", "MandateId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EmailMessage_FirmId_CreatedAt",
                 table: "EmailMessage",
                 columns: new[] { "FirmId", "CreatedAt" });
@@ -854,6 +916,11 @@ namespace Portal.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ScheduledCollections_FirmId_InvoiceId",
+                table: "ScheduledCollections",
+                columns: new[] { "FirmId", "InvoiceId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Wallets_ClientAccountId",
                 table: "Wallets",
                 column: "ClientAccountId");
@@ -909,6 +976,9 @@ namespace Portal.Data.Migrations.Postgres
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DirectDebitMandates");
+
+            migrationBuilder.DropTable(
                 name: "EmailMessage");
 
             migrationBuilder.DropTable(
@@ -934,6 +1004,9 @@ namespace Portal.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ProviderConnections");
+
+            migrationBuilder.DropTable(
+                name: "ScheduledCollections");
 
             migrationBuilder.DropTable(
                 name: "Wallets");

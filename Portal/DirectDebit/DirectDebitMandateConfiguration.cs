@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Clients;
+
+namespace Portal.DirectDebit;
+
+internal sealed class DirectDebitMandateConfiguration : IEntityTypeConfiguration<DirectDebitMandate>
+{
+    public void Configure(EntityTypeBuilder<DirectDebitMandate> mandate)
+    {
+        mandate.HasKey(m => m.Id);
+        mandate.HasOne<ClientAccount>().WithMany().HasForeignKey(m => m.ClientAccountId).OnDelete(DeleteBehavior.Restrict);
+        // A GoCardless mandate belongs to one client of one firm; webhooks find it by its id.
+        mandate.HasIndex(m => new { m.FirmId, m.MandateId }).IsUnique();
+        mandate.HasIndex(m => new { m.FirmId, m.ClientAccountId, m.Currency });
+        mandate.Property(m => m.MandateId).HasMaxLength(DirectDebitMandate.MaxIdLength);
+        mandate.Property(m => m.CustomerId).HasMaxLength(DirectDebitMandate.MaxIdLength);
+        mandate.Property(m => m.Scheme).HasMaxLength(40);
+        mandate.Property(m => m.BankName).HasMaxLength(200);
+        mandate.Property(m => m.AccountNumberEnding).HasMaxLength(4);
+        mandate.Ignore(m => m.IsUsable);
+    }
+}
+
+internal sealed class ScheduledCollectionConfiguration : IEntityTypeConfiguration<ScheduledCollection>
+{
+    public void Configure(EntityTypeBuilder<ScheduledCollection> collection)
+    {
+        collection.HasKey(c => c.PaymentId);
+        collection.HasIndex(c => new { c.FirmId, c.InvoiceId });
+        collection.Property(c => c.MandateId).HasMaxLength(DirectDebitMandate.MaxIdLength);
+    }
+}

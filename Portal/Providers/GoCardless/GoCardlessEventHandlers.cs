@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.DirectDebit;
+using Portal.Domain;
+using Portal.Domain.Payments;
+using Portal.GoCardless;
+using Portal.Payments;
+using Portal.Webhooks;
+
+namespace Portal.Providers.GoCardless;
+
+/// <summary>
+/// Base of the handlers for one GoCardless event type (<c>resource_type.action</c>) each. The signature was checked
+/// when the batch was stored; each inbox row holds one event. Idempotency keys come from the event id, so a redelivered
+/// or reconciled event replays instead of moving money twice.
+/// </summary>
+public abstract class GoCardlessEventHandler(string resourceType, string action) : IWebhookHandler
+{
+    public PaymentProvider Provider => PaymentProvider.GoCardless;
+
+    public string EventType { get; } = GoCardlessWebhookEndpoint.TypeOf(resourceType, action);
+
+    public Task<WebhookOutcome> ApplyAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        ApplyAsync(JsonSerializer.Deserialize<GoCardlessEvent>(webhookEvent.Body, GoCardlessJson.Options)
+            ?? throw new JsonException("The stored GoCardless event is empty."), cancellationToken);
+
+    public static string Key(GoCardlessEvent gcEvent, string? step = null) => step is null ? $"gocardless:{gcEvent.Id}" : $"gocardless:{gcEvent.Id}:{step}";
+
+    protected abstract Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>payments.*: the change GoCardlessPaymentChanges reads from the event, applied through the money API.</summary>
+public sealed class GoCardlessPaymentEvent(string action, ProviderPayments payments, IDbContextFactory<PortalDbContext> dbFactory)
+    : GoCardlessEventHandler("payments", action)
+{
+    public static readonly IReadOnlyList<string> Actions =
+    [
+        "created", "submitted", "customer_approval_granted", "resubmission_requested", "confirmed", "paid_out",
+        "failed", "charged_back", "chargeback_cancelled", "cancelled", "customer_approval_denied", "late_failure_settled",
+    ];
+
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (GoCardlessPaymentChanges.For(gcEvent) is not { } change || await PaymentOfAsync(gcEvent, cancellationToken) is not { } paymentId)
+            return WebhookOutcome.Ignored;
+        var key = Key(gcEvent);
+        switch (change.Change)
+        {
+            case PaymentChange.MarkPending:
+                await payments.MarkProcessingAsync(paymentId, key, cancellationToken);
+                break;
+            case PaymentChange.Succeed:
+                // GoCardless takes its fees from the payout, so they are booked when the payout is paid.
+                await payments.MarkSucceededAsync(paymentId, null, key, cancellationToken);
+                break;
+            case PaymentChange.Settle:
+                await payments.MarkSettledAsync(paymentId, key, cancellationToken);
+                break;
+            case PaymentChange.Fail:
+                await payments.MarkFailedAsync(paymentId, change.FailureReason ?? "The direct debit failed.", key, cancellationToken);
+                break;
+            case PaymentChange.Reverse:
+                await payments.ReverseAsync(paymentId, change.Reversal ?? ReversalReason.Chargeback, key, cancellationToken);
+                break;
+            case PaymentChange.Cancel:
+                await payments.CancelAsync(paymentId, key, cancellationToken);
+                break;
+            case PaymentChange.WinDispute:
+                await payments.WinDisputeAsync(paymentId, key, cancellationToken);
+                break;
+        }
+        return WebhookOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Our payment behind the event: by GoCardless payment id, or by the portal id in the payment's metadata when the
+    /// event overtook the link being stored after the collection was created.
+    /// </summary>
+    private async Task<Guid?> PaymentOfAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.Payment is not { } providerId)
+            return null;
+        if (await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, providerId, cancellationToken) is { } found)
+            return found;
+        if (!gcEvent.ResourceMetadata.TryGetValue(GoCardlessCollector.PortalPaymentMetadataKey, out var text) || !Guid.TryParse(text, out var id))
+            return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Payments.AnyAsync(p => p.Id == id && p.Provider == PaymentProvider.GoCardless, cancellationToken))
+            return null;
+        await payments.LinkProviderPaymentAsync(id, providerId, cancellationToken);
+        return id;
+    }
+}
+
+/// <summary>mandates.*: re-read the mandate (events arrive out of order) and follow it; a replaced one hands over to its successor.</summary>
+public sealed class GoCardlessMandateEvent(string action, DirectDebitMandates mandates, GoCardlessConnector connector)
+    : GoCardlessEventHandler("mandates", action)
+{
+    public static readonly IReadOnlyList<string> Actions =
+    [
+        "created", "customer_approval_granted", "submitted", "active", "reinstated", "failed", "cancelled", "expired", "replaced", "blocked", "consumed",
+    ];
+
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.Mandate is not { } mandateId || await mandates.FindAsync(mandateId, cancellationToken) is not { } stored)
+            return WebhookOutcome.Ignored;
+        var client = await connector.ClientAsync(cancellationToken);
+        var current = await client.GetMandateAsync(mandateId, cancellationToken);
+        await mandates.UpdateAsync(current, cancellationToken);
+        if ((gcEvent.Links.NewMandate ?? current.Links.NewMandate) is { } replacementId)
+        {
+            var replacement = await client.GetMandateAsync(replacementId, cancellationToken);
+            var bank = replacement.Links.CustomerBankAccount is { } bankId ? await client.GetCustomerBankAccountAsync(bankId, cancellationToken) : null;
+            await mandates.StoreAsync(stored.ClientAccountId, new MandateSummary(replacement.Id, replacement.Links.Customer ?? stored.CustomerId, replacement.Scheme,
+                replacement.Currency, replacement.Status, replacement.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding), cancellationToken);
+        }
+        return WebhookOutcome.Applied;
+    }
+}
+
+/// <summary>billing_requests.fulfilled: the payer finished the hosted flow; store the mandate and collect what waited for it.</summary>
+public sealed class GoCardlessBillingRequestFulfilled(DirectDebitPayments directDebits) : GoCardlessEventHandler("billing_requests", "fulfilled")
+{
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.BillingRequest is not { } requestId)
+            return WebhookOutcome.Ignored;
+        return await directDebits.CompleteSetupAsync(requestId, cancellationToken) ? WebhookOutcome.Applied : WebhookOutcome.Ignored;
+    }
+}
+
+/// <summary>
+/// payouts.paid: bank +N · clearing −N, and GoCardless's deducted fees booked on the portal payments in the payout
+/// (fees +F · clearing −F), shared by amount since GoCardless reports them per payout.
+/// </summary>
+public sealed class GoCardlessPayoutPaid(ProviderPayments payments, GoCardlessConnector connector) : GoCardlessEventHandler("payouts", "paid")
+{
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.Payout is not { } payoutId)
+            return WebhookOutcome.Ignored;
+        var client = await connector.ClientAsync(cancellationToken);
+        var payout = await client.GetPayoutAsync(payoutId, cancellationToken);
+        var ours = new List<(Guid PaymentId, Money Amount)>();
+        await foreach (var paid in client.ListPaymentsAsync(new GoCardlessPaymentFilter(Statuses: [GoCardlessPaymentStatus.PaidOut]), cancellationToken: cancellationToken))
+        {
+            if (paid.Links.Payout == payoutId && await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, paid.Id, cancellationToken) is { } paymentId)
+                ours.Add((paymentId, paid.Amount));
+        }
+        if (ours.Count > 0 && payout.DeductedFees.IsPositive)
+        {
+            var total = ours.Aggregate(0L, (sum, p) => sum + p.Amount.Minor);
+            var left = payout.DeductedFees.Minor;
+            for (var i = 0; i < ours.Count; i++)
+            {
+                var share = i == ours.Count - 1 ? left : payout.DeductedFees.Minor * ours[i].Amount.Minor / total;
+                left -= share;
+                await payments.RecordFeeAsync(ours[i].PaymentId, new Money(share, payout.DeductedFees.Currency), Key(gcEvent, $"fee:{ours[i].PaymentId:N}"), cancellationToken);
+            }
+        }
+        await payments.RecordPayoutAsync(PaymentProvider.GoCardless, payoutId, payout.Amount, Key(gcEvent), cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+}
