@@ -120,7 +120,7 @@ public sealed class DirectDebitPayments(
             await payments.CancelAsync(paymentId, $"direct-debit-refused:{paymentId:N}", cancellationToken);
             throw new DomainException(refused.Message);
         }
-        await payments.LinkProviderPaymentAsync(paymentId, collected.Id, cancellationToken);
+        await LinkCollectionAsync(paymentId, collected.Id, cancellationToken);
         await payments.MarkProcessingAsync(paymentId, $"direct-debit-scheduled:{paymentId:N}", cancellationToken);
         if (!await db.ScheduledCollections.AnyAsync(c => c.PaymentId == paymentId, cancellationToken))
         {
@@ -137,6 +137,23 @@ public sealed class DirectDebitPayments(
         }
         logger.LogInformation("Direct debit {PaymentId} scheduled for {ChargeDate} as {GoCardlessPayment}", paymentId, collected.ChargeDate, collected.Id);
         return collected.ChargeDate;
+    }
+
+    private async Task LinkCollectionAsync(Guid paymentId, string providerPaymentId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await payments.LinkProviderPaymentAsync(paymentId, providerPaymentId, cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                // The webhook, the return page or another instance changed the payment meanwhile: link again on the
+                // fresh row (the same id is then a no-op).
+            }
+        }
     }
 
     /// <summary>Staff cancel a collection GoCardless has not submitted to the bank yet.</summary>
