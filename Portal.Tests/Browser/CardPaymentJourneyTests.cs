@@ -1,9 +1,11 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Demo;
 using Portal.Domain.Invoices;
+using Portal.Domain.Payments;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Browser;
@@ -39,6 +41,63 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.ScreenshotAsync("client-card-paid");
         await using var db = _app.OpenDb();
         (await db.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Number == number)).Status.ShouldBe(InvoiceStatus.Paid);
+    }
+
+    [Fact]
+    public async Task A_client_signs_a_mandate_sees_the_debit_processing_then_paid_once_gocardless_confirms()
+    {
+        var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await client.SignInAsync("anna@northwind.example", DemoData.Password);
+        var number = await OldestOpenInvoiceAsync("Northwind Traders");
+        await client.GoToAsync($"/portal/invoices/{await InvoiceIdAsync(number)}");
+        await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
+
+        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit (mandate active at once)" }).ClickAsync();
+        await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
+        await Assertions.Expect(client.GetByTestId("direct-debit-return-status")).ToContainTextAsync("scheduled", new() { Timeout = 30_000 });
+
+        await client.GoToAsync($"/portal/invoices/{await InvoiceIdAsync(number)}");
+        await Assertions.Expect(client.GetByTestId("direct-debit-scheduled")).ToBeVisibleAsync();
+        await Assertions.Expect(client.GetByTestId("invoice-status")).Not.ToHaveTextAsync("Paid");
+        await client.ScreenshotAsync("client-direct-debit-processing");
+
+        // GoCardless confirms the collection: the sandbox sends the signed webhook, the processor applies it, and
+        // the open page follows without a reload.
+        await RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(number));
+        await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 30_000 });
+        await client.ScreenshotAsync("client-direct-debit-paid");
+    }
+
+    private async Task<Guid> InvoiceIdAsync(string number)
+    {
+        await using var db = _app.OpenDb();
+        return await db.Invoices.IgnoreQueryFilters().Where(i => i.Number == number).Select(i => i.Id).SingleAsync();
+    }
+
+    private async Task<string> ProviderPaymentIdAsync(string invoiceNumber)
+    {
+        var invoiceId = await InvoiceIdAsync(invoiceNumber);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = _app.OpenDb();
+            var paymentIds = await db.PaymentAllocations.IgnoreQueryFilters().Where(a => a.InvoiceId == invoiceId).Select(a => a.PaymentId).ToListAsync();
+            var providerId = await db.Payments.IgnoreQueryFilters()
+                .Where(p => paymentIds.Contains(p.Id) && p.Method == PaymentMethod.DirectDebit && p.ProviderPaymentId != null)
+                .Select(p => p.ProviderPaymentId).FirstOrDefaultAsync();
+            if (providerId is not null)
+                return providerId;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No direct debit was created at GoCardless for {invoiceNumber}.");
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task RunGoCardlessScenarioAsync(string scenario, string resourceId)
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(_app.BaseUrl, "sandbox/gocardless/_control/") };
+        (await control.PostAsJsonAsync($"scenarios/{scenario}", new { resource = resourceId })).EnsureSuccessStatusCode();
     }
 
     private async Task<string> OldestOpenInvoiceAsync(string clientName)
