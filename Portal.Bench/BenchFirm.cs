@@ -1,8 +1,11 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Account;
 using Portal.Audit;
 using Portal.Data;
+using Portal.Demo;
 using Portal.Domain;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
@@ -15,6 +18,9 @@ namespace Portal.Bench;
 
 /// <summary>A client of the bench firm with two issued invoices large enough to take payments for the whole run.</summary>
 internal sealed record BenchClient(Guid Id, Guid FirstInvoice, Guid SecondInvoice);
+
+/// <summary>A client with a contact who can sign in to the portal (password <see cref="DemoData.Password"/>).</summary>
+internal sealed record BenchContact(BenchClient Client, string Email);
 
 /// <summary>
 /// The firm both benchmarks work for, set up through the app's own services (as staff would), and the checks that
@@ -31,9 +37,11 @@ internal static class BenchFirm
         return firm.Id;
     }
 
-    public static async Task<BenchClient> AClientAsync(IServiceProvider services, Guid firmId, int index)
+    public static async Task<BenchClient> AClientAsync(IServiceProvider services, Guid firmId, int index, string? contactEmail = null)
     {
         var client = new ClientAccount(firmId, $"Client {index}", $"client{index}@bench.example", Currency.EUR, DateTimeOffset.UtcNow);
+        if (contactEmail is not null)
+            client.AddContact($"Contact {index}", contactEmail);
         await using (var db = OpenDb(services, firmId))
         {
             db.ClientAccounts.Add(client);
@@ -51,6 +59,24 @@ internal static class BenchFirm
             invoices.Add(id);
         }
         return new BenchClient(client.Id, invoices[0], invoices[1]);
+    }
+
+    /// <summary>A client whose contact has a portal login, made as staff would invite them, without the email round trip.</summary>
+    public static async Task<BenchContact> AClientWithLoginAsync(IServiceProvider services, Guid firmId, int index)
+    {
+        var email = $"contact{index}@bench.example";
+        var client = await AClientAsync(services, firmId, index, email);
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"Contact {index}", FirmId = firmId, ClientAccountId = client.Id };
+        var created = await users.CreateAsync(user, DemoData.Password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, Roles.Client);
+        await using var db = OpenDb(services, firmId);
+        (await db.Contacts.SingleAsync(c => c.Email == email)).LinkUser(user.Id);
+        await db.SaveChangesAsync();
+        return new BenchContact(client, email);
     }
 
     /// <summary>A DI scope acting for the firm as one of its staff, as a request would be.</summary>

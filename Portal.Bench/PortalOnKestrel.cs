@@ -13,15 +13,18 @@ namespace Portal.Bench;
 internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program>
 {
     private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-bench-app-").FullName;
 
-    private PortalOnKestrel(string connectionString) => _connectionString = connectionString;
+    private PortalOnKestrel(string connectionString, IReadOnlyDictionary<string, string> settings) =>
+        (_connectionString, _settings) = (connectionString, settings);
 
     public Uri BaseUrl { get; private set; } = default!;
 
-    public static PortalOnKestrel Start(string connectionString)
+    /// <param name="settings">Configuration on top of the bench's own, e.g. <c>Redis:Connection</c> for a second instance.</param>
+    public static PortalOnKestrel Start(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new PortalOnKestrel(connectionString);
+        var app = new PortalOnKestrel(connectionString, settings ?? new Dictionary<string, string>());
         app.UseKestrel(0);
         app.StartServer();
         app.BaseUrl = app.ClientOptions.BaseAddress;
@@ -31,6 +34,8 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+        // The Blazor script and MudBlazor's assets come from the build output, as in the tests: nothing is published.
+        builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", nameof(DatabaseProvider.Postgres));
         builder.UseSetting("ConnectionStrings:Portal", _connectionString);
         builder.UseSetting("Data:Folder", _dataFolder);
@@ -40,6 +45,10 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
         // Per-request logging would cost more than the requests, and would not be on in production either.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");
+        // Hundreds of contacts sign in from one loopback address within a minute.
+        builder.UseSetting("Security:SignInPostsPerMinute", "100000");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
     }
 
     public override async ValueTask DisposeAsync()

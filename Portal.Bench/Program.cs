@@ -3,11 +3,15 @@ using Portal.Bench;
 
 // dotnet run -c Release --project Portal.Bench -- ledger [--seconds 20] [--workers 8]
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
+// dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
+// dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50]
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: Portal.Bench ledger [--seconds N] [--workers N]");
     Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N]");
+    Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
+    Console.Error.WriteLine("       Portal.Bench circuits [--tabs N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -15,20 +19,21 @@ if (options is null)
 await using var server = await BenchPostgres.StartAsync();
 Console.WriteLine($"PostgreSQL at {server.Host}:{server.Port}{(server.Throwaway ? " (throwaway cluster)" : "")}");
 
-// The yardstick: as many pgbench clients as the app has workers or senders, for as long.
-var pgbenchTps = await PgBench.RunAsync(server, options.Concurrency, options.Seconds);
-Console.WriteLine($"pgbench TPC-B: {pgbenchTps:F1} tps");
-
 switch (options.Mode)
 {
     case BenchMode.Ledger:
-        var ledgerOps = await LedgerWorkload.RunAsync(server, options.Concurrency, options.Seconds);
+    {
+        var pgbenchTps = await PgBenchYardstickAsync(server, options);
+        var ledgerOps = await LedgerWorkload.RunAsync(server, options.Count, options.Seconds);
         Console.WriteLine($"ledger_ops_per_s={Figure(ledgerOps)}");
         Console.WriteLine($"pgbench_tps={Figure(pgbenchTps)}");
         Console.WriteLine($"ledger_vs_pgbench={Ratio(ledgerOps, pgbenchTps)}");
         break;
+    }
     case BenchMode.Webhooks:
-        var webhooks = await WebhookWorkload.RunAsync(server, options.Concurrency, options.Seconds);
+    {
+        var pgbenchTps = await PgBenchYardstickAsync(server, options);
+        var webhooks = await WebhookWorkload.RunAsync(server, options.Count, options.Seconds);
         Console.WriteLine($"webhook_accepted_per_s={Figure(webhooks.AcceptedPerSecond)}");
         Console.WriteLine($"webhook_applied_per_s={Figure(webhooks.AppliedPerSecond)}");
         Console.WriteLine($"ack_p50_ms={Figure(webhooks.AckP50Ms)}");
@@ -36,42 +41,69 @@ switch (options.Mode)
         Console.WriteLine($"pgbench_tps={Figure(pgbenchTps)}");
         Console.WriteLine($"webhooks_vs_pgbench={Ratio(webhooks.AcceptedPerSecond, pgbenchTps)}");
         break;
+    }
+    case BenchMode.Live:
+        var live = await LiveWorkload.RunAsync(server, options.Count, options.Seconds);
+        Console.WriteLine($"live_measured={live.Measured}");
+        Console.WriteLine($"live_p50_ms={Figure(live.P50Ms)}");
+        Console.WriteLine($"live_p99_ms={Figure(live.P99Ms)}");
+        Console.WriteLine($"live_max_ms={Figure(live.MaxMs)}");
+        break;
+    case BenchMode.Circuits:
+        var circuits = await CircuitWorkload.RunAsync(server, options.Count);
+        Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
+            + $"GC heap size {circuits.HeapSizeBefore / 1024} KB before, {circuits.HeapSizeAfter / 1024} KB after");
+        Console.WriteLine($"circuit_tabs={circuits.Tabs}");
+        Console.WriteLine($"circuit_kb={circuits.KilobytesPerCircuit}");
+        Console.WriteLine($"circuit_heap_size_kb={circuits.HeapKilobytesPerCircuit}");
+        Console.WriteLine($"playwright_kb_per_tab={circuits.BlankPageBytes / 1024} (the bench's own share of circuit_kb)");
+        break;
 }
 return 0;
+
+// The yardstick: as many pgbench clients as the app has workers or senders, for as long.
+static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptions options)
+{
+    var tps = await PgBench.RunAsync(server, options.Count, options.Seconds);
+    Console.WriteLine($"pgbench TPC-B: {tps:F1} tps");
+    return tps;
+}
 
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits }
 
-/// <param name="Concurrency">Ledger workers or webhook senders; also pgbench's client count.</param>
-internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Concurrency)
+/// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts or browser tabs.</param>
+internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count)
 {
     public static BenchOptions? Parse(string[] args)
     {
         if (args.Length == 0)
             return null;
-        (BenchMode Mode, string ConcurrencyFlag)? mode = args[0] switch
+        (BenchMode Mode, string CountFlag, int DefaultCount, bool TakesSeconds)? mode = args[0] switch
         {
-            "ledger" => (BenchMode.Ledger, "--workers"),
-            "webhooks" => (BenchMode.Webhooks, "--senders"),
+            "ledger" => (BenchMode.Ledger, "--workers", 8, true),
+            "webhooks" => (BenchMode.Webhooks, "--senders", 8, true),
+            "live" => (BenchMode.Live, "--clients", 500, true),
+            "circuits" => (BenchMode.Circuits, "--tabs", 50, false),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)
             return null;
         var seconds = 20;
-        var concurrency = 8;
+        var count = chosen.DefaultCount;
         for (var i = 1; i < args.Length; i += 2)
         {
             if (!int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
                 return null;
-            if (args[i] == "--seconds")
+            if (args[i] == "--seconds" && chosen.TakesSeconds)
                 seconds = value;
-            else if (args[i] == chosen.ConcurrencyFlag)
-                concurrency = value;
+            else if (args[i] == chosen.CountFlag)
+                count = value;
             else
                 return null;
         }
-        return seconds > 0 && concurrency > 0 ? new BenchOptions(chosen.Mode, seconds, concurrency) : null;
+        return seconds > 0 && count > 0 ? new BenchOptions(chosen.Mode, seconds, count) : null;
     }
 }

@@ -32,6 +32,7 @@ internal static class WebhookWorkload
     // Enough payments that the senders do not run out on a quiet machine; each costs a real InitiateAsync to seed.
     private const int PaymentsPerSecondOfRun = 250;
     private static readonly Money PerInvoice = new(1_00, Currency.EUR);
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     // The backlog may take minutes to work off on a loaded machine; only a processor that has stopped is an error.
     private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(1);
 
@@ -40,13 +41,7 @@ internal static class WebhookWorkload
         var connectionString = await server.CreateDatabaseAsync("portal_bench_webhooks");
         await using var app = PortalOnKestrel.Start(connectionString);
         var services = app.Services;
-        var firm = await BenchFirm.CreateAsync(services, FirmKey);
-        await using (var scope = BenchFirm.StaffScope(services, firm))
-        {
-            // Test mode keeps every Stripe call off the network; the webhook secret is the one Stripe would show.
-            await scope.ServiceProvider.GetRequiredService<StripeConnector>().ConnectAsync(
-                new StripeConnectionInput(ProviderMode.Test, "sk_test_portal_bench", null, WebhookSecret));
-        }
+        var firm = await CreateFirmTakingCardsAsync(services);
         var seedWatch = Stopwatch.StartNew();
         var payments = await SeedPaymentsAsync(services, firm, senders, senders * WarmUpPerSender + seconds * PaymentsPerSecondOfRun);
         Console.WriteLine($"webhooks: {payments.Count} Initiated card payments seeded in {seedWatch.Elapsed.TotalSeconds:F1} s");
@@ -97,6 +92,36 @@ internal static class WebhookWorkload
             Percentile(latencies, 0.99));
     }
 
+    /// <summary>The bench firm, connected to Stripe in test mode (every Stripe call stays off the network) with the bench's webhook secret.</summary>
+    public static async Task<Guid> CreateFirmTakingCardsAsync(IServiceProvider services)
+    {
+        var firm = await BenchFirm.CreateAsync(services, FirmKey);
+        await using var scope = BenchFirm.StaffScope(services, firm);
+        await scope.ServiceProvider.GetRequiredService<StripeConnector>().ConnectAsync(
+            new StripeConnectionInput(ProviderMode.Test, "sk_test_portal_bench", null, WebhookSecret));
+        return firm;
+    }
+
+    /// <summary>A card payment as a client starts it: 1.00 on each of its two invoices, Initiated until Stripe says otherwise.</summary>
+    public static async Task<Guid> InitiateCardPaymentAsync(IServiceProvider services, Guid firmId, BenchClient client, string key, CancellationToken cancellationToken = default)
+    {
+        await using var scope = BenchFirm.StaffScope(services, firmId);
+        var initiated = await scope.ServiceProvider.GetRequiredService<ProviderPayments>().InitiateAsync(new ProviderPaymentRequest(
+            client.Id, PaymentMethod.Card, PaymentProvider.Stripe,
+            [new InvoiceAmount(client.FirstInvoice, PerInvoice), new InvoiceAmount(client.SecondInvoice, PerInvoice)], null, $"card:{key}"), cancellationToken);
+        return initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
+    }
+
+    /// <summary>Stripe telling the app that <paramref name="paymentId"/> was paid: a signed <c>checkout.session.completed</c> POST.</summary>
+    public static HttpRequestMessage CheckoutCompletedRequest(Guid paymentId, out string eventId)
+    {
+        eventId = "evt_bench_" + paymentId.ToString("N");
+        var body = CheckoutCompletedJson(eventId, paymentId);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe/{FirmKey}") { Content = new StringContent(body, Encoding.UTF8, Json) };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        return request;
+    }
+
     /// <summary>Card payments as clients start them: each pays 1.00 on each of its client's two invoices.</summary>
     private static async Task<List<Guid>> SeedPaymentsAsync(IServiceProvider services, Guid firmId, int clients, int count)
     {
@@ -106,12 +131,7 @@ internal static class WebhookWorkload
         var ids = new ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = clients }, async (n, cancellationToken) =>
         {
-            var client = accounts[n % accounts.Count];
-            await using var scope = BenchFirm.StaffScope(services, firmId);
-            var initiated = await scope.ServiceProvider.GetRequiredService<ProviderPayments>().InitiateAsync(new ProviderPaymentRequest(
-                client.Id, PaymentMethod.Card, PaymentProvider.Stripe,
-                [new InvoiceAmount(client.FirstInvoice, PerInvoice), new InvoiceAmount(client.SecondInvoice, PerInvoice)], null, $"card:bench-{n}"), cancellationToken);
-            ids.Add(initiated.Id ?? throw new InvalidOperationException("The payment was not created."));
+            ids.Add(await InitiateCardPaymentAsync(services, firmId, accounts[n % accounts.Count], $"bench-{n}", cancellationToken));
         });
         return [.. ids];
     }
@@ -172,7 +192,7 @@ internal static class WebhookWorkload
         await BenchFirm.CheckBooksAsync(services, firmId);
     }
 
-    private static double Percentile(double[] sorted, double fraction) =>
+    public static double Percentile(double[] sorted, double fraction) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>
@@ -233,8 +253,6 @@ internal static class WebhookWorkload
 
     private sealed class Senders(HttpClient http, PaymentQueue queue, int count)
     {
-        private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
-
         public ConcurrentBag<SentEvent> Accepted { get; } = [];
         public ConcurrentBag<double> AckMilliseconds { get; } = [];
         public int Refused => _refused;
@@ -247,10 +265,7 @@ internal static class WebhookWorkload
         {
             for (var sent = 0; sent < stopAfter && DateTime.UtcNow < until && queue.Take() is { } paymentId; sent++)
             {
-                var eventId = "evt_bench_" + paymentId.ToString("N");
-                var body = CheckoutCompletedJson(eventId, paymentId);
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe/{FirmKey}") { Content = new StringContent(body, Encoding.UTF8, Json) };
-                request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+                using var request = CheckoutCompletedRequest(paymentId, out var eventId);
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 var answer = await response.Content.ReadAsStringAsync();
