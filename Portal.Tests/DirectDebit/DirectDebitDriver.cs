@@ -88,7 +88,8 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
         while (await app.ProcessWebhooksAsync() > 0)
         {
         }
-        var failing = (await app.InboxAsync()).Where(e => e.Status == WebhookEventStatus.Parked || e.LastError != null).ToList();
+        // Only this firm's events: a late redelivery for an earlier test's firm can slip in while the database is reset.
+        var failing = (await app.InboxAsync()).Where(e => e.FirmId == firm.Id && (e.Status == WebhookEventStatus.Parked || e.LastError != null)).ToList();
         failing.ShouldBeEmpty(string.Join("; ", failing.Select(e => $"{e.Type}: {e.LastError}")));
     }
 

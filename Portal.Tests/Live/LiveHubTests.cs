@@ -66,6 +66,7 @@ public sealed class LiveHubTests : IAsyncLifetime
         var client = await _app.AClientAsync(firm);
         var invoice = await _app.AnInvoice(client).WithLine("Audit", 1, 500_00).IssuedAsync();
         await _app.GiveCreditAsync(client, 20_00);
+        await EverythingPublishedAsync();
         await using var clientHears = await ListenAsAsync(client.Contact);
         var invoiceMessages = await MessagesAboutAsync(invoice.Id);
 
@@ -127,6 +128,21 @@ public sealed class LiveHubTests : IAsyncLifetime
         }
         while (publishedAt is null && DateTime.UtcNow < deadline);
         publishedAt.ShouldNotBeNull();
+    }
+
+    /// <summary>Waits until the publisher has sent what earlier steps committed, so a listener hears only what comes after.</summary>
+    private async Task EverythingPublishedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var db = _app.OpenDb();
+            if (!await db.LiveMessages.IgnoreQueryFilters().AnyAsync(m => m.PublishedAt == null))
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("Live messages were left unpublished.");
+            await Task.Delay(50);
+        }
     }
 
     private async Task<int> MessagesAboutAsync(Guid subjectId)

@@ -24,7 +24,8 @@ public sealed class GoCardlessRateLimits(TimeProvider clock)
             return;
         }
 
-        _exhaustedUntil[accessToken] = ResetOf(headers) ?? clock.GetUtcNow() + TimeSpan.FromSeconds(60);
+        // RateLimit-Reset is an HTTP date in whole seconds, so the window may end up to a second after it says.
+        _exhaustedUntil[accessToken] = ResetOf(headers) + TimeSpan.FromSeconds(1) ?? clock.GetUtcNow() + TimeSpan.FromSeconds(60);
     }
 
     // How long to wait before the next request with this token may go out.
