@@ -83,10 +83,11 @@ public sealed class GoCardlessConnectionTests
         limits.Observe("sandbox_a", renewed.Headers);
         var afterRenewal = limits.WaitFor("sandbox_a", TimeSpan.FromMinutes(1));
 
-        atOnce.ShouldBe(TimeSpan.FromSeconds(20));
+        // The reset is given in whole seconds, so the client waits one more to be past it.
+        atOnce.ShouldBe(TimeSpan.FromSeconds(21));
         capped.ShouldBe(TimeSpan.FromSeconds(5));
         otherToken.ShouldBe(TimeSpan.Zero);
-        later.ShouldBe(TimeSpan.FromSeconds(5));
+        later.ShouldBe(TimeSpan.FromSeconds(6));
         afterRenewal.ShouldBe(TimeSpan.Zero);
     }
 }
