@@ -16,8 +16,10 @@ namespace Portal.Providers.GoCardless;
 /// </summary>
 public sealed class GoCardlessEventReconciliation(
     IDbContextFactory<PortalDbContext> dbFactory, GoCardlessClients clients, ProviderSecrets secrets, WebhookInbox inbox, TimeProvider clock,
-    ILogger<GoCardlessEventReconciliation> logger)
+    ILogger<GoCardlessEventReconciliation> logger) : IEventReconciliation
 {
+    public string ProviderName => "GoCardless";
+
     // Clocks drift between GoCardless and us: look back a little past the last check.
     private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan FirstLookBack = TimeSpan.FromDays(3);
@@ -52,27 +54,5 @@ public sealed class GoCardlessEventReconciliation(
         if (added > 0)
             logger.LogWarning("Reconciliation found {Count} GoCardless events that had not arrived by webhook.", added);
         return added;
-    }
-}
-
-internal sealed class GoCardlessEventReconciliationService(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<GoCardlessEventReconciliationService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.ProcessInBackground)
-            return;
-        using var timer = new PeriodicTimer(options.Value.ReconcileEvery);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<GoCardlessEventReconciliation>().ReconcileAsync(stoppingToken);
-            }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(error, "GoCardless event reconciliation failed; it runs again at the next tick.");
-            }
-        }
     }
 }

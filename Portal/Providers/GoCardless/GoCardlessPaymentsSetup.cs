@@ -9,7 +9,7 @@ public static class GoCardlessPaymentsSetup
     {
         services.AddScoped<GoCardlessConnector>();
         services.AddScoped<GoCardlessEventReconciliation>();
-        services.AddHostedService<GoCardlessEventReconciliationService>();
+        services.AddHostedService<EventReconciliationService<GoCardlessEventReconciliation>>();
         foreach (var action in GoCardlessPaymentEvent.Actions)
             services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<GoCardlessPaymentEvent>(sp, action));
         foreach (var action in GoCardlessMandateEvent.Actions)

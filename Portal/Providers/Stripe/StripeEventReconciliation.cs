@@ -12,8 +12,10 @@ namespace Portal.Providers.Stripe;
 /// Catches webhooks that never arrived: lists each connected account's events created since the last check and puts
 /// any the inbox lacks into it. Stripe keeps events 30 days and does not promise delivery order or success.
 /// </summary>
-public sealed class StripeEventReconciliation(IDbContextFactory<PortalDbContext> dbFactory, StripeClients clients, WebhookInbox inbox, TimeProvider clock, ILogger<StripeEventReconciliation> logger)
+public sealed class StripeEventReconciliation(IDbContextFactory<PortalDbContext> dbFactory, StripeClients clients, WebhookInbox inbox, TimeProvider clock, ILogger<StripeEventReconciliation> logger) : IEventReconciliation
 {
+    public string ProviderName => "Stripe";
+
     // Event timestamps are whole seconds and clocks drift: look back a little past the last check.
     private static readonly TimeSpan Overlap = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan FirstLookBack = TimeSpan.FromDays(3);
@@ -47,27 +49,5 @@ public sealed class StripeEventReconciliation(IDbContextFactory<PortalDbContext>
         if (added > 0)
             logger.LogWarning("Reconciliation found {Count} Stripe events that had not arrived by webhook.", added);
         return added;
-    }
-}
-
-internal sealed class StripeEventReconciliationService(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<StripeEventReconciliationService> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.ProcessInBackground)
-            return;
-        using var timer = new PeriodicTimer(options.Value.ReconcileEvery);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<StripeEventReconciliation>().ReconcileAsync(stoppingToken);
-            }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(error, "Stripe event reconciliation failed; it runs again at the next tick.");
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ public static class StripeSetup
         services.AddScoped<IWebhookHandler, ChargeRefunded>();
         services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
         services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
-        services.AddHostedService<StripeEventReconciliationService>();
+        services.AddHostedService<EventReconciliationService<StripeEventReconciliation>>();
         return services;
     }
 }
