@@ -6,9 +6,13 @@ namespace Portal.Sandbox.GoCardless;
 // (1% + 20 minor units, capped at 400), and sends payouts.paid.
 internal static class GoCardlessPayouts
 {
+    private const long FeeBasisPoints = 100;
+    private const long FixedFeeMinor = 20;
+    private const long FeeCapMinor = 400;
+
     public static GcPayout PayOut(GoCardlessAction action, GcPayment payment)
     {
-        var fee = Math.Min(400, (payment.Amount / 100) + 20);
+        var fee = Math.Min(FeeCapMinor, payment.Amount * FeeBasisPoints / 10_000 + FixedFeeMinor);
         var payout = action.Account.Add(new GcPayout
         {
             Id = SandboxIds.GoCardless("PO"),

@@ -45,11 +45,16 @@ public sealed class LiveHubTests : IAsyncLifetime
             (await listener.WaitForAsync(u => u.Kind == LiveKind.Invoice && u.SubjectId == invoice.Id)).Status.ShouldBe("Paid");
             await listener.WaitForAsync(u => u.Kind == LiveKind.Credit && u.ClientAccountId == client.Id);
         }
-        // Delivery to every group happens at once; a moment more shows the others were left out, not just late.
-        await Task.Delay(500);
-        neighbourHears.Heard.ShouldBeEmpty();
-        strangerHears.Heard.ShouldBeEmpty();
-        otherStaffHear.Heard.ShouldBeEmpty();
+        // Messages go out in commit order: once each outsider hears a later change of its own, anything about this
+        // payment would already have reached it. So they were left out, not just late.
+        var neighbourCredit = await _app.GiveCreditAsync(neighbour, 1_00);
+        var strangerCredit = await _app.GiveCreditAsync(stranger, 1_00);
+        await neighbourHears.WaitForAsync(u => u.SubjectId == neighbourCredit);
+        await strangerHears.WaitForAsync(u => u.SubjectId == strangerCredit);
+        await otherStaffHear.WaitForAsync(u => u.SubjectId == strangerCredit);
+        neighbourHears.Heard.ShouldAllBe(u => u.ClientAccountId == neighbour.Id);
+        strangerHears.Heard.ShouldAllBe(u => u.ClientAccountId == stranger.Id);
+        otherStaffHear.Heard.ShouldAllBe(u => u.FirmId == otherFirm.Id && u.ClientAccountId == stranger.Id);
     }
 
     [Fact]
