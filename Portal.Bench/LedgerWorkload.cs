@@ -34,13 +34,17 @@ internal static class LedgerWorkload
         await Task.WhenAll(desks.Select(d => d.WorkAsync(app, firm, DateTime.MaxValue, stopAfter: 20)));
         var warmUp = desks.Sum(d => d.Operations);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         await Task.WhenAll(desks.Select(d => d.WorkAsync(app, firm, until)));
         watch.Stop();
         var operations = desks.Sum(d => d.Operations) - warmUp;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        Console.WriteLine($"ledger: {operations} operations by {workers} workers in {watch.Elapsed.TotalSeconds:F1} s, {cpu.TotalMilliseconds / Math.Max(1, operations):F2} ms of app CPU each");
+        // Allocation per operation does not depend on what else the machine is doing, unlike CPU time.
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        Console.WriteLine($"ledger: {operations} operations by {workers} workers in {watch.Elapsed.TotalSeconds:F1} s, "
+            + $"{cpu.TotalMilliseconds / Math.Max(1, operations):F2} ms of app CPU and {allocated / 1024.0 / Math.Max(1, operations):F0} KB allocated each");
         await BenchFirm.CheckBooksAsync(app.Services, firm);
         return operations / watch.Elapsed.TotalSeconds;
     }

@@ -30,7 +30,7 @@ internal static class WebhookWorkload
     private const string WebhookSecret = "whsec_portal_bench_0123456789abcdef";
     private const int WarmUpPerSender = 10;
     // Enough payments that the senders do not run out on a quiet machine; each costs a real InitiateAsync to seed.
-    private const int PaymentsPerSecondOfRun = 250;
+    private const int PaymentsPerSecondOfRun = 1000;
     private static readonly Money PerInvoice = new(1_00, Currency.EUR);
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     // The backlog may take minutes to work off on a loaded machine; only a processor that has stopped is an error.

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Portal.Tenancy;
 
 namespace Portal.Data;
@@ -11,7 +12,9 @@ public enum DatabaseProvider { Sqlite, Postgres }
 /// <summary>Which database Portal talks to, and how to open a context on it for a given tenant.</summary>
 public sealed class PortalDatabase
 {
-    private readonly DbContextOptions _options;
+    // Contexts are pooled: a new one would build its own set of EF's internal services, which on a money
+    // operation cost about as much as the operation's own queries.
+    private readonly IDbContextFactory<PortalDbContext> _pool;
 
     /// <param name="interceptors">Run on every context opened, e.g. the live outbox that rides along with each SaveChanges.</param>
     public PortalDatabase(DatabaseProvider provider, string connectionString, IEnumerable<IInterceptor>? interceptors = null)
@@ -19,21 +22,38 @@ public sealed class PortalDatabase
         Provider = provider;
         ConnectionString = connectionString;
         IInterceptor[] added = [.. interceptors ?? []];
-        _options = provider switch
+        _pool = provider switch
         {
-            DatabaseProvider.Sqlite => new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connectionString).AddInterceptors(added).Options,
-            DatabaseProvider.Postgres => new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).AddInterceptors(added).Options,
+            DatabaseProvider.Sqlite => new Pool<SqlitePortalDbContext>(
+                new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connectionString).AddInterceptors(added).Options),
+            DatabaseProvider.Postgres => new Pool<PostgresPortalDbContext>(
+                new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).AddInterceptors(added).Options),
         };
     }
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
 
-    public PortalDbContext Open(TenantContext tenant) => Provider switch
+    /// <summary>A context that sees the rows of <paramref name="tenant"/>; dispose it to give it back to the pool.</summary>
+    public PortalDbContext Open(TenantContext tenant)
     {
-        DatabaseProvider.Sqlite => new SqlitePortalDbContext((DbContextOptions<SqlitePortalDbContext>)_options, tenant),
-        DatabaseProvider.Postgres => new PostgresPortalDbContext((DbContextOptions<PostgresPortalDbContext>)_options, tenant),
-    };
+        var context = _pool.CreateDbContext();
+        context.Serve(tenant);
+        // Every explicit transaction in Portal is all or nothing: when a SaveChanges inside one fails, the whole
+        // transaction is rolled back. The savepoint EF would otherwise set before each such SaveChanges (so the
+        // transaction could carry on) would cost two more round trips on every money operation for nothing.
+        // Set on every lease, as the pool resets it.
+        context.Database.AutoSavepointsEnabled = false;
+        return context;
+    }
+
+    private sealed class Pool<TContext>(DbContextOptions<TContext> options) : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
+    {
+        private readonly PooledDbContextFactory<TContext> _contexts = new(options);
+
+        public PortalDbContext CreateDbContext() => _contexts.CreateDbContext();
+    }
 
     public static PortalDatabase FromConfiguration(IConfiguration configuration, string contentRoot, IEnumerable<IInterceptor>? interceptors = null)
     {

@@ -18,20 +18,42 @@ namespace Portal.Data;
 /// Work that must see across tenants (sign-in, webhooks before the firm is known, seeding) says so with
 /// <c>IgnoreQueryFilters()</c>. Provider-specific subclasses exist only to keep one migration set each.
 /// </summary>
-public abstract partial class PortalDbContext(DbContextOptions options, TenantContext tenant)
+public abstract partial class PortalDbContext(DbContextOptions options)
     : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
+    private TenantContext? _tenant;
+
     public DbSet<Firm> Firms => Set<Firm>();
     public DbSet<ClientAccount> ClientAccounts => Set<ClientAccount>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    // Read by the query filters on every query; EF turns them into parameters.
-    private Guid CurrentFirmId => tenant.FirmId ?? Guid.Empty;
-    private Guid? CurrentClientAccountId => tenant.ClientAccountId;
+    // Read by the query filters on every query; EF turns them into parameters. A context no one has been
+    // served with yet matches no firm.
+    private Guid CurrentFirmId => _tenant?.FirmId ?? Guid.Empty;
+    private Guid? CurrentClientAccountId => _tenant?.ClientAccountId;
 
-    public TenantContext Tenant => tenant;
+    /// <summary>Whose rows this context sees: set by <see cref="PortalDatabase.Open"/> each time it hands the context out.</summary>
+    public TenantContext Tenant => _tenant ?? throw new InvalidOperationException("Open contexts through PortalDatabase.Open, which says whose rows they see.");
+
+    // Contexts are pooled: each one is served to a tenant when it is handed out, and forgets it when it goes back,
+    // so an idle context keeps no request's services alive.
+    internal void Serve(TenantContext tenant) => _tenant = tenant;
+
+    public override void Dispose()
+    {
+        _tenant = null;
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _tenant = null;
+        GC.SuppressFinalize(this);
+        return base.DisposeAsync();
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -74,8 +96,8 @@ public abstract partial class PortalDbContext(DbContextOptions options, TenantCo
 }
 
 /// <summary>The embedded default: a SQLite file in the app's data folder.</summary>
-public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options, TenantContext tenant)
-    : PortalDbContext(options, tenant)
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options)
+    : PortalDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -86,5 +108,5 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
 }
 
 /// <summary>Production and the test suite: PostgreSQL through Npgsql.</summary>
-public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options, TenantContext tenant)
-    : PortalDbContext(options, tenant);
+public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options)
+    : PortalDbContext(options);

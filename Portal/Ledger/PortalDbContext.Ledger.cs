@@ -13,14 +13,51 @@ public abstract partial class PortalDbContext
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        EnsureAppendOnly();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var autoDetect = DetectChangesOnce();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        EnsureAppendOnly();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var autoDetect = DetectChangesOnce();
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Compares the tracked entities with their snapshots once, checks the ledger is only appended to, and turns
+    /// automatic detection off for the rest of this save: EF and the interceptors would otherwise compare every
+    /// entity again each time they look at the tracker. Returns the setting to restore.
+    /// </summary>
+    private bool DetectChangesOnce()
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        if (autoDetect)
+            ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            EnsureAppendOnly();
+        }
+        catch
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            throw;
+        }
+        return autoDetect;
     }
 
     // The ledger and the audit log are history: a mistake is corrected by a new entry, never by an edit.

@@ -6,6 +6,7 @@ public static class WebhooksSetup
     {
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
         services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookTargets>();
         services.AddScoped<WebhookInbox>();
         services.AddScoped<WebhookDispatcher>();
         services.AddSingleton<WebhookProcessor>();

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
 using Portal.Domain.Payments;
 using Portal.GoCardless;
-using Portal.Integrations;
 using Portal.Webhooks;
 
 namespace Portal.Providers.GoCardless;
@@ -31,26 +28,28 @@ public static class GoCardlessWebhookEndpoint
     public static string TypeOf(string resourceType, string action) => $"{resourceType}.{action}";
 
     private static async Task<IResult> ReceiveAsync(
-        string firmKey, HttpRequest request, IDbContextFactory<PortalDbContext> dbFactory, ProviderSecrets secrets,
-        WebhookInbox inbox, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string firmKey, HttpRequest request, WebhookTargets targets, WebhookInbox inbox, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger(typeof(GoCardlessWebhookEndpoint));
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A GoCardless delivery is at most {MaxBodyBytes} bytes.");
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var target = await db.ProviderConnections.IgnoreQueryFilters()
-            .Where(c => c.Provider == PaymentProvider.GoCardless)
-            .Join(db.Firms.IgnoreQueryFilters().Where(f => f.Key == firmKey), c => c.FirmId, f => f.Id, (c, f) => new { c.FirmId, c.WebhookSecretProtected })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (target is null || target.WebhookSecretProtected.Length == 0)
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown endpoint", detail: "No firm with a GoCardless connection has this webhook URL.");
-
-        var check = new GoCardlessWebhookVerifier(secrets.Unprotect(PaymentProvider.GoCardless, target.WebhookSecretProtected)).Verify(body, request.Headers["Webhook-Signature"].ToString());
+        var target = await targets.FindAsync(PaymentProvider.GoCardless, firmKey, cancellationToken);
+        if (target is null)
+            return UnknownEndpoint();
+        var signature = request.Headers["Webhook-Signature"].ToString();
+        var check = new GoCardlessWebhookVerifier(target.Secret).Verify(body, signature);
+        if (check is GoCardlessWebhookCheck.Refused)
+        {
+            // The secret may have just been changed: look again before refusing.
+            target = await targets.ReloadAsync(PaymentProvider.GoCardless, firmKey, cancellationToken);
+            if (target is null)
+                return UnknownEndpoint();
+            check = new GoCardlessWebhookVerifier(target.Secret).Verify(body, signature);
+        }
         if (check is GoCardlessWebhookCheck.Refused refused)
         {
-            logger.LogWarning("Refused a GoCardless webhook for firm {FirmKey}: {Reason}", firmKey, refused.Reason);
+            loggers.CreateLogger(typeof(GoCardlessWebhookEndpoint)).LogWarning("Refused a GoCardless webhook for firm {FirmKey}: {Reason}", firmKey, refused.Reason);
             return Results.Problem(statusCode: refused.StatusCode, title: "Refused", detail: refused.Reason);
         }
 
@@ -67,4 +66,7 @@ public static class GoCardlessWebhookEndpoint
         }
         return Results.NoContent();
     }
+
+    private static IResult UnknownEndpoint() =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown endpoint", detail: "No firm with a GoCardless connection has this webhook URL.");
 }
