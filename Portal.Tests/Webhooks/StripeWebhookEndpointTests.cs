@@ -65,6 +65,21 @@ public sealed class StripeWebhookEndpointTests(WebhookTestApp app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_new_signing_secret_is_used_at_once_and_the_old_one_refused()
+    {
+        var firm = await AConnectedFirmAsync();
+        using var before = await app.PostStripeEventAsync(firm.Key, StripePortalApp.StripeEventJson("checkout.session.completed", "evt_old_secret"));
+        const string newSecret = "whsec_rotated_0123456789abcdef";
+
+        await app.ConnectStripeAsync(firm, ProviderMode.Test, "sk_test_abcdef123456", webhookSecret: newSecret);
+        using var withNew = await app.PostStripeEventAsync(firm.Key, StripePortalApp.StripeEventJson("checkout.session.completed", "evt_new_secret"), secret: newSecret);
+        using var withOld = await app.PostStripeEventAsync(firm.Key, StripePortalApp.StripeEventJson("checkout.session.completed", "evt_old_again"));
+
+        (before.StatusCode, withNew.StatusCode, withOld.StatusCode).ShouldBe((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadRequest));
+        (await app.InboxAsync()).Select(e => e.ProviderEventId).Order().ShouldBe(["evt_new_secret", "evt_old_secret"]);
+    }
+
+    [Fact]
     public async Task Unknown_firm_is_refused_with_400()
     {
         await AConnectedFirmAsync();
