@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -67,6 +68,46 @@ internal sealed class BenchPostgres : IAsyncDisposable
         }
         // Prepared statements spare the server a parse and plan of the same few queries on every operation.
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 50, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2, NoResetOnClose = true }.ConnectionString;
+    }
+
+    /// <summary>
+    /// CPU time the throwaway cluster's processes have used so far (the postmaster, its live children, and the
+    /// children it has already reaped, such as the backends of closed connections); null for a server given in
+    /// PORTAL_BENCH_PG. Read from /proc, in the kernel's ticks of 1/100 s.
+    /// </summary>
+    public TimeSpan? ServerCpu()
+    {
+        if (_folder is null || !File.Exists(Path.Combine(_folder, "postmaster.pid")))
+            return null;
+        var postmaster = File.ReadLines(Path.Combine(_folder, "postmaster.pid")).First().Trim();
+        long ticks = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            var fields = ProcStat(folder);
+            if (fields is null)
+                continue;
+            // After the command name: [0] state, [1] parent pid, … [11] utime, [12] stime, [13] cutime, [14] cstime.
+            if (Path.GetFileName(folder) == postmaster)
+                ticks += fields[11] + fields[12] + fields[13] + fields[14];
+            else if (fields[1].ToString(CultureInfo.InvariantCulture) == postmaster)
+                ticks += fields[11] + fields[12];
+        }
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
+    private static long[]? ProcStat(string folder)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+            // The command name is in parentheses and may hold spaces: the numbers start after the last ')'.
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')
+                .Select(field => long.TryParse(field, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : 0).ToArray();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null; // Not a process, or one that has just ended.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -35,6 +35,7 @@ internal static class LedgerWorkload
         var warmUp = desks.Sum(d => d.Operations);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var serverCpuBefore = server.ServerCpu();
         var watch = Stopwatch.StartNew();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         await Task.WhenAll(desks.Select(d => d.WorkAsync(app, firm, until)));
@@ -43,8 +44,10 @@ internal static class LedgerWorkload
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         // Allocation per operation does not depend on what else the machine is doing, unlike CPU time.
         var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var serverCpu = server.ServerCpu() - serverCpuBefore;
         Console.WriteLine($"ledger: {operations} operations by {workers} workers in {watch.Elapsed.TotalSeconds:F1} s, "
-            + $"{cpu.TotalMilliseconds / Math.Max(1, operations):F2} ms of app CPU and {allocated / 1024.0 / Math.Max(1, operations):F0} KB allocated each");
+            + $"{cpu.TotalMilliseconds / Math.Max(1, operations):F2} ms of app CPU and {allocated / 1024.0 / Math.Max(1, operations):F0} KB allocated each"
+            + (serverCpu is { } used ? $", {used.TotalMilliseconds / Math.Max(1, operations):F2} ms of server CPU each" : ""));
         await BenchFirm.CheckBooksAsync(app.Services, firm);
         return operations / watch.Elapsed.TotalSeconds;
     }

@@ -6,18 +6,26 @@ namespace Portal.Bench;
 /// <summary>PostgreSQL's own TPC-B-like benchmark on the same server: the yardstick for the ledger figure.</summary>
 internal static partial class PgBench
 {
-    public static async Task<double> RunAsync(BenchPostgres server, int clients, int seconds)
+    /// <summary>Runs pgbench; returns its transactions per second, and the server's CPU per transaction when it can be read.</summary>
+    public static async Task<(double Tps, TimeSpan? ServerCpuPerTransaction)> RunAsync(BenchPostgres server, int clients, int seconds)
     {
         await server.CreateDatabaseAsync("pgbench");
         string[] connection = ["-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.User];
         var pgbench = Path.Combine(BenchPostgres.BinFolder, "pgbench");
         await Shell.RunAsync(pgbench, ["-i", "-q", .. connection, "pgbench"]);
+        var cpuBefore = server.ServerCpu();
         var output = await Shell.RunAsync(pgbench, ["-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), .. connection, "pgbench"]);
+        var serverCpu = server.ServerCpu() - cpuBefore;
         var tps = Tps().Match(output);
-        return tps.Success
-            ? double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException("pgbench printed no tps line: " + output);
+        var transactions = Transactions().Match(output);
+        if (!tps.Success || !transactions.Success)
+            throw new InvalidOperationException("pgbench printed no tps or transaction count: " + output);
+        var count = long.Parse(transactions.Groups[1].Value, CultureInfo.InvariantCulture);
+        return (double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture), serverCpu / Math.Max(1, count));
     }
+
+    [GeneratedRegex(@"number of transactions actually processed: ([0-9]+)")]
+    private static partial Regex Transactions();
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
     private static partial Regex Tps();

@@ -64,8 +64,8 @@ return 0;
 // The yardstick: as many pgbench clients as the app has workers or senders, for as long.
 static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptions options)
 {
-    var tps = await PgBench.RunAsync(server, options.Count, options.Seconds);
-    Console.WriteLine($"pgbench TPC-B: {tps:F1} tps");
+    var (tps, serverCpu) = await PgBench.RunAsync(server, options.Count, options.Seconds);
+    Console.WriteLine($"pgbench TPC-B: {tps:F1} tps" + (serverCpu is { } cpu ? $", {cpu.TotalMilliseconds:F2} ms of server CPU per transaction" : ""));
     return tps;
 }
 
