@@ -25,6 +25,7 @@ public static class SandboxSetup
 
         services.AddSingleton<StripeSandbox>();
         services.AddSingleton<ISandboxClockListener>(sp => sp.GetRequiredService<StripeSandbox>());
+        services.AddSingleton(sp => new StripeSandboxSetup(sp.GetRequiredService<StripeSandbox>()));
         services.AddSingleton<StripeApi>();
 
         services.AddSingleton<GoCardlessSandbox>();

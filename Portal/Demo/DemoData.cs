@@ -69,7 +69,7 @@ public static class DemoData
         await SeedPaymentsAsync(services, firmId);
         if (services.GetRequiredService<InAppSandbox>().Enabled)
         {
-            await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
+            await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
             await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
         }
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
@@ -141,11 +141,14 @@ public static class DemoData
     }
 
     // The webhook secret is filled in once the app listens, when the sandbox webhook is registered.
-    private static async Task ConnectSandboxStripeAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    // The signing secret is fixed in configuration (appsettings.json), so anyone can sign a demo event by hand;
+    // without one, the emulator makes one up when the webhook is registered.
+    private static async Task ConnectSandboxStripeAsync(PortalDbContext db, ProviderSecrets secrets, IConfiguration configuration, TimeProvider clock)
     {
         var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
         var connection = new ProviderConnection(firm.Id, PaymentProvider.Stripe, clock.GetUtcNow());
-        connection.SetCredentials(ProviderMode.Sandbox, "pk_test_portal_demo_sandbox_4242", secrets.Protect(PaymentProvider.Stripe, SandboxStripeKey), new ProtectedSecret("", ""), clock.GetUtcNow());
+        var webhookSecret = configuration["Sandbox:Stripe:WebhookSecret"] is { Length: > 0 } configured ? secrets.Protect(PaymentProvider.Stripe, configured) : new ProtectedSecret("", "");
+        connection.SetCredentials(ProviderMode.Sandbox, "pk_test_portal_demo_sandbox_4242", secrets.Protect(PaymentProvider.Stripe, SandboxStripeKey), webhookSecret, clock.GetUtcNow());
         db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
     }

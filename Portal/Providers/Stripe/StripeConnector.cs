@@ -3,6 +3,7 @@ using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Payments;
 using Portal.Integrations;
+using Portal.Sandbox.Stripe;
 using Stripe;
 
 namespace Portal.Providers.Stripe;
@@ -14,7 +15,7 @@ public sealed record StripeConnectionCheck(bool Succeeded, string? AccountId, st
 /// <summary>Connects the current firm to Stripe, checks the keys against Stripe, and disconnects.</summary>
 public sealed class StripeConnector(
     ProviderConnections connections, IDbContextFactory<PortalDbContext> dbFactory, StripeClients clients,
-    ProviderSecrets secrets, InAppSandbox.InAppSandbox sandbox, TimeProvider clock, ILogger<StripeConnector> logger)
+    ProviderSecrets secrets, InAppSandbox.InAppSandbox sandbox, IServiceProvider services, TimeProvider clock, ILogger<StripeConnector> logger)
 {
     public async Task ConnectAsync(StripeConnectionInput input, CancellationToken cancellationToken = default)
     {
@@ -60,8 +61,10 @@ public sealed class StripeConnector(
         connections.DisconnectAsync(PaymentProvider.Stripe, cancellationToken);
 
     /// <summary>
-    /// The emulator lives in this process's memory, so it forgets webhook endpoints on restart: Portal registers its
-    /// own URL through the Stripe API (as a platform would) and keeps the signing secret Stripe returns.
+    /// The emulator lives in this process's memory, so it forgets webhook endpoints on restart. A connection that
+    /// already has a signing secret (the demo's, from <c>Sandbox:Stripe:WebhookSecret</c>, or one given on the
+    /// integrations page) gets an endpoint signed with that secret; otherwise Portal registers its URL through the
+    /// Stripe API (as a platform would) and keeps the secret Stripe returns.
     /// </summary>
     internal async Task RegisterSandboxWebhookAsync(PortalDbContext db, ProviderConnection connection, CancellationToken cancellationToken)
     {
@@ -73,11 +76,19 @@ public sealed class StripeConnector(
             if (existing.Url == url)
                 await client.V1.WebhookEndpoints.DeleteAsync(existing.Id, cancellationToken: cancellationToken);
         }
-        var endpoint = await client.V1.WebhookEndpoints.CreateAsync(
-            new WebhookEndpointCreateOptions { Url = url, EnabledEvents = ["*"], Description = "Portal (in-app sandbox)" },
-            cancellationToken: cancellationToken);
-        connection.ReplaceWebhookSecret(secrets.Protect(PaymentProvider.Stripe, endpoint.Secret));
-        await db.SaveChangesAsync(cancellationToken);
+        if (connection.WebhookSecretProtected.Length > 0 && services.GetService<StripeSandboxSetup>() is { } emulator)
+        {
+            emulator.AddWebhookEndpoint(secrets.Unprotect(PaymentProvider.Stripe, connection.ApiSecretProtected), url,
+                secrets.Unprotect(PaymentProvider.Stripe, connection.WebhookSecretProtected));
+        }
+        else
+        {
+            var endpoint = await client.V1.WebhookEndpoints.CreateAsync(
+                new WebhookEndpointCreateOptions { Url = url, EnabledEvents = ["*"], Description = "Portal (in-app sandbox)" },
+                cancellationToken: cancellationToken);
+            connection.ReplaceWebhookSecret(secrets.Protect(PaymentProvider.Stripe, endpoint.Secret));
+            await db.SaveChangesAsync(cancellationToken);
+        }
         logger.LogInformation("Registered the sandbox Stripe webhook for firm {FirmKey} at {Url}", firmKey, url);
     }
 }

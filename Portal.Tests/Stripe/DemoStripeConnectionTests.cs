@@ -1,0 +1,65 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Portal.Demo;
+using Stripe;
+
+namespace Portal.Tests.Stripe;
+
+/// <summary>The demo firm's sandbox Stripe connection signs and verifies webhooks with the secret set in configuration.</summary>
+public sealed class DemoStripeConnectionTests : IAsyncLifetime
+{
+    private const string ConfiguredSecret = "whsec_demo_from_configuration_0123456789";
+    private readonly DemoStripeApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task Events_signed_with_the_configured_secret_are_accepted_and_others_refused()
+    {
+        using var configured = await _app.PostStripeEventAsync(DemoData.FirmKey, StripePortalApp.StripeEventJson("checkout.session.completed", "evt_demo_1"), secret: ConfiguredSecret);
+        using var other = await _app.PostStripeEventAsync(DemoData.FirmKey, StripePortalApp.StripeEventJson("checkout.session.completed", "evt_demo_2"));
+
+        (configured.StatusCode, other.StatusCode).ShouldBe((HttpStatusCode.OK, HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task The_emulator_signs_the_demo_firms_events_with_the_configured_secret()
+    {
+        // Any object created on the demo account makes the emulator send an event to the demo firm's webhook URL.
+        var stripe = _app.SandboxStripe(DemoData.SandboxStripeKey);
+        var customer = await WhenRegisteredAsync(() => stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "someone@demo.example" }));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(await _app.InboxAsync()).Any(e => e.Type == "customer.created" && e.Body.Contains(customer.Id, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+
+        (await _app.InboxAsync()).ShouldContain(e => e.Type == "customer.created" && e.Body.Contains(customer.Id, StringComparison.Ordinal));
+    }
+
+    // The webhook is registered with the emulator once the app listens: create the object only after that.
+    private async Task<T> WhenRegisteredAsync<T>(Func<Task<T>> create)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var stripe = _app.SandboxStripe(DemoData.SandboxStripeKey);
+        while (DateTime.UtcNow < deadline)
+        {
+            var endpoints = await stripe.V1.WebhookEndpoints.ListAsync();
+            if (endpoints.Data.Any(e => e.Url.EndsWith($"/webhooks/stripe/{DemoData.FirmKey}", StringComparison.Ordinal)))
+                return await create();
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The demo firm's sandbox webhook was never registered.");
+    }
+
+    private sealed class DemoStripeApp : StripePortalApp
+    {
+        protected override bool SeedDemoData => true;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Sandbox:Stripe:WebhookSecret", ConfiguredSecret);
+        }
+    }
+}
