@@ -16,3 +16,11 @@ document.addEventListener("click", event => {
     drawer.classList.toggle("mud-drawer--closed", !open);
     layout.classList.toggle("mud-drawer-open-responsive-md-left", open);
 });
+
+// Like MudMenu: a server-rendered menu (ServerMenu) closes when the person clicks anywhere outside it, and
+// opening one closes the others.
+document.addEventListener("click", event => {
+    for (const menu of document.querySelectorAll("details.server-menu[open]"))
+        if (!(event.target instanceof Node && menu.contains(event.target)))
+            menu.removeAttribute("open");
+});
