@@ -4,7 +4,8 @@ using Portal.Demo;
 namespace Portal.Bench;
 
 /// <param name="BlankPageBytes">What a context and page on about:blank cost this process: Playwright's share of the figure.</param>
-internal sealed record CircuitFigures(int Tabs, long TotalMemoryBefore, long TotalMemoryAfter, long HeapSizeBefore, long HeapSizeAfter, long BlankPageBytes)
+/// <param name="ByType">With <c>--by-type</c>: the types that grew most, per tab.</param>
+internal sealed record CircuitFigures(int Tabs, long TotalMemoryBefore, long TotalMemoryAfter, long HeapSizeBefore, long HeapSizeAfter, long BlankPageBytes, string? ByType)
 {
     public long KilobytesPerCircuit => (TotalMemoryAfter - TotalMemoryBefore) / Tabs / 1024;
     public long HeapKilobytesPerCircuit => (HeapSizeAfter - HeapSizeBefore) / Tabs / 1024;
@@ -18,8 +19,10 @@ internal sealed record CircuitFigures(int Tabs, long TotalMemoryBefore, long Tot
 internal static class CircuitWorkload
 {
     private const int OpeningInParallel = 4;
+    private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromMinutes(2);
+    private static readonly int TopTypes = int.TryParse(Environment.GetEnvironmentVariable("PORTAL_BENCH_TOP_TYPES"), out var top) ? top : 40;
 
-    public static async Task<CircuitFigures> RunAsync(BenchPostgres server, int tabs)
+    public static async Task<CircuitFigures> RunAsync(BenchPostgres server, int tabs, bool byType)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_bench_circuits");
         await using var app = PortalOnKestrel.Start(connectionString);
@@ -37,6 +40,8 @@ internal static class CircuitWorkload
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         await OpenPortalAsync(browser, app.BaseUrl, contacts[0]);
+        // Taken before the figures are read, so the snapshot kept for comparison is in both of them.
+        var typesBefore = byType ? (await HeapByType.TakeAsync(SnapshotTimeout)).WithoutNames() : null;
         var before = SettledHeap();
 
         var opened = 0;
@@ -46,6 +51,7 @@ internal static class CircuitWorkload
             Interlocked.Increment(ref opened);
         });
         var after = SettledHeap();
+        var typesAfter = byType ? await HeapByType.TakeAsync(SnapshotTimeout) : null;
         var stillLive = 0;
         foreach (var context in browser.Contexts)
             foreach (var page in context.Pages)
@@ -57,7 +63,8 @@ internal static class CircuitWorkload
         for (var n = 0; n < tabs; n++)
             await (await browser.NewContextAsync()).NewPageAsync();
         var blank = SettledHeap();
-        return new CircuitFigures(tabs, before.TotalMemory, after.TotalMemory, before.HeapSize, after.HeapSize, (blank.TotalMemory - after.TotalMemory) / tabs);
+        return new CircuitFigures(tabs, before.TotalMemory, after.TotalMemory, before.HeapSize, after.HeapSize, (blank.TotalMemory - after.TotalMemory) / tabs,
+            typesBefore is not null && typesAfter is not null ? HeapByType.Growth(typesBefore, typesAfter, tabs, top: TopTypes) : null);
     }
 
     /// <summary>Signs in through the login form in a browser context of its own and lands on /portal with a live circuit.</summary>

@@ -4,14 +4,14 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- ledger [--seconds 20] [--workers 8]
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
-// dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50]
+// dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: Portal.Bench ledger [--seconds N] [--workers N]");
     Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N]");
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
-    Console.Error.WriteLine("       Portal.Bench circuits [--tabs N]");
+    Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -50,13 +50,15 @@ switch (options.Mode)
         Console.WriteLine($"live_max_ms={Figure(live.MaxMs)}");
         break;
     case BenchMode.Circuits:
-        var circuits = await CircuitWorkload.RunAsync(server, options.Count);
+        var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
             + $"GC heap size {circuits.HeapSizeBefore / 1024} KB before, {circuits.HeapSizeAfter / 1024} KB after");
         Console.WriteLine($"circuit_tabs={circuits.Tabs}");
         Console.WriteLine($"circuit_kb={circuits.KilobytesPerCircuit}");
         Console.WriteLine($"circuit_heap_size_kb={circuits.HeapKilobytesPerCircuit}");
         Console.WriteLine($"playwright_kb_per_tab={circuits.BlankPageBytes / 1024} (the bench's own share of circuit_kb)");
+        if (circuits.ByType is { } byType)
+            Console.Write(byType);
         break;
 }
 return 0;
@@ -75,10 +77,13 @@ static string Ratio(double value, double yardstick) => (value / yardstick).ToStr
 internal enum BenchMode { Ledger, Webhooks, Live, Circuits }
 
 /// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts or browser tabs.</param>
-internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count)
+/// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
+internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false)
 {
     public static BenchOptions? Parse(string[] args)
     {
+        var byType = args.Length > 0 && args[0] == "circuits" && args.Contains("--by-type");
+        args = byType ? [.. args.Where(a => a != "--by-type")] : args;
         if (args.Length == 0)
             return null;
         (BenchMode Mode, string CountFlag, int DefaultCount, bool TakesSeconds)? mode = args[0] switch
@@ -104,6 +109,6 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count)
             else
                 return null;
         }
-        return seconds > 0 && count > 0 ? new BenchOptions(chosen.Mode, seconds, count) : null;
+        return seconds > 0 && count > 0 ? new BenchOptions(chosen.Mode, seconds, count, byType) : null;
     }
 }

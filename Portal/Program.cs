@@ -48,6 +48,9 @@ builder.AddInAppSandbox();
 builder.Services.AddDemoData(builder.Configuration);
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// An idle keep-alive connection would otherwise keep its last request's header strings (the sign-in cookie among
+// them) for reuse; browsers keep several such connections open per tab next to the circuit's WebSocket.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.DisableStringReuse = true);
 
 var app = builder.Build();
 
