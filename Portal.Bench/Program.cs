@@ -5,6 +5,10 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
+// The browser side of the circuits bench, started by it as a second process.
+if (args is ["circuit-tabs", var baseUrl])
+    return await BrowserTabs.DriveAsync(new Uri(baseUrl));
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -56,7 +60,6 @@ switch (options.Mode)
         Console.WriteLine($"circuit_tabs={circuits.Tabs}");
         Console.WriteLine($"circuit_kb={circuits.KilobytesPerCircuit}");
         Console.WriteLine($"circuit_heap_size_kb={circuits.HeapKilobytesPerCircuit}");
-        Console.WriteLine($"playwright_kb_per_tab={circuits.BlankPageBytes / 1024} (the bench's own share of circuit_kb)");
         if (circuits.ByType is { } byType)
             Console.Write(byType);
         break;
