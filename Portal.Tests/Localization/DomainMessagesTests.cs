@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Resources;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Portal.Components.Shared;
 using Portal.Domain;
 using Portal.Localization;
@@ -17,6 +20,23 @@ public class DomainMessagesTests
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
     private static readonly CultureInfo Britain = CultureInfo.GetCultureInfo("en-GB");
     private static readonly ResourceManager Errors = new("Portal.Localization.Errors", typeof(Text).Assembly);
+    private static readonly IStringLocalizer<Text> T =
+        new StringLocalizer<Text>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+
+    /// <summary>What a page shows for <paramref name="refused"/> to a reader in <paramref name="uiCulture"/> and <paramref name="culture"/>.</summary>
+    private static string Shown(DomainException refused, CultureInfo uiCulture, CultureInfo culture)
+    {
+        var (previousUi, previous) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
+        try
+        {
+            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (uiCulture, culture);
+            return refused.ToText(T);
+        }
+        finally
+        {
+            (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture) = (previousUi, previous);
+        }
+    }
 
     [Fact]
     public void A_French_reader_sees_the_refusal_in_French_with_French_amounts()
@@ -25,7 +45,7 @@ public class DomainMessagesTests
         var invoice = books.Issued(books.Client(), 10_000);
         var refused = Should.Throw<DomainException>(() => invoice.ApplyPayment(Books.Eur(15_000)));
 
-        var text = refused.ToText(French, France);
+        var text = Shown(refused, French, France);
 
         text.ShouldBe($"{MoneyFormat.Format(Books.Eur(15_000), France)} dépasse les {MoneyFormat.Format(Books.Eur(10_000), France)} dus sur {invoice.Number}.");
         Normalised(text).ShouldBe($"150,00 € dépasse les 100,00 € dus sur {invoice.Number}.");
@@ -36,8 +56,8 @@ public class DomainMessagesTests
     {
         var refused = new DomainException($"A partial payment must be at least {Books.Eur(2_500)}.");
 
-        refused.ToText(English, Britain).ShouldBe("A partial payment must be at least 25.00 EUR.");
-        refused.ToText(English, Britain).ShouldBe(refused.Message);
+        Shown(refused, English, Britain).ShouldBe("A partial payment must be at least 25.00 EUR.");
+        Shown(refused, English, Britain).ShouldBe(refused.Message);
     }
 
     [Fact]
@@ -45,15 +65,18 @@ public class DomainMessagesTests
     {
         var method = Portal.Domain.Payments.PaymentMethod.Card;
 
-        new DomainException($"This firm does not take {method} payments.").ToText(French, France)
+        Shown(new DomainException($"This firm does not take {method} payments."), French, France)
             .ShouldBe("Ce cabinet n'accepte pas les paiements par carte.");
+        Shown(new DomainException($"A {Portal.Domain.Payments.PaymentStatus.Refunded} payment cannot be refunded."), French, France)
+            .ShouldBe("Un paiement au statut « remboursé » ne peut pas être remboursé.");
     }
 
     [Fact]
     public void A_message_finished_before_it_was_thrown_is_still_translated()
     {
-        new DomainException("This invoice is already paid.").ToText(French, France).ShouldBe("Cette facture est déjà payée.");
-        new DomainException($"{"Nothing more can be paid on INV-00007."}").ToText(French, France).ShouldBe("Plus rien ne peut être payé sur INV-00007.");
+        Shown(new DomainException("This invoice is already paid."), French, France).ShouldBe("Cette facture est déjà payée.");
+        Shown(new DomainException("Nothing more can be paid on INV-00007."), French, France).ShouldBe("Plus rien ne peut être payé sur INV-00007.");
+        Shown(new DomainException("A Succeeded payment cannot succeed."), French, France).ShouldBe("Un paiement au statut « payé » ne peut pas aboutir.");
     }
 
     [Fact]
@@ -61,7 +84,7 @@ public class DomainMessagesTests
     {
         var refused = new DomainException("La clé a été refusée par le prestataire {x}.");
 
-        refused.ToText(French, France).ShouldBe("La clé a été refusée par le prestataire {x}.");
+        Shown(refused, French, France).ShouldBe("La clé a été refusée par le prestataire {x}.");
     }
 
     [Fact]

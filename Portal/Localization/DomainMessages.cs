@@ -3,29 +3,32 @@ using System.Globalization;
 using System.Resources;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Localization;
 using Portal.Components.Shared;
 using Portal.Domain;
+using Portal.Domain.Payments;
+using Portal.Payments;
 
 namespace Portal.Localization;
 
 /// <summary>
 /// A broken business rule in the reader's language. The domain speaks English; its messages' templates are the
 /// keys of Errors.resx, translated in Errors.fr.resx, and filled in here with amounts, dates and numbers
-/// formatted for the reader's culture. A message without a translation is shown as it is.
+/// formatted for the reader's culture (the current UI culture and culture of the request or circuit), and
+/// statuses and payment methods named as the screens name them. A message without a translation is shown as it is.
 /// </summary>
 public static class DomainMessages
 {
     private static readonly ResourceManager Errors = new("Portal.Localization.Errors", typeof(DomainMessages).Assembly);
-    private static readonly ResourceManager Texts = new("Portal.Localization.Text", typeof(DomainMessages).Assembly);
 
     // A few messages reach DomainException as finished strings (built by a switch or a helper); they are
     // recognised by the English template they were made from.
     private static readonly Lazy<IReadOnlyList<(Regex Pattern, string Template)>> FinishedMessages = new(ReadTemplatesWithHoles);
 
-    public static string ToText(this DomainException exception, CultureInfo? uiCulture = null, CultureInfo? culture = null)
+    public static string ToText(this DomainException exception, IStringLocalizer<Text> T)
     {
-        uiCulture ??= CultureInfo.CurrentUICulture;
-        culture ??= CultureInfo.CurrentCulture;
+        var uiCulture = CultureInfo.CurrentUICulture;
+        var culture = CultureInfo.CurrentCulture;
         var template = exception.Template;
         var arguments = exception.Arguments.ToArray();
         var translation = Translation(template, uiCulture);
@@ -38,7 +41,7 @@ public static class DomainMessages
             return exception.Message;
         try
         {
-            return string.Format(culture, translation, arguments.Select(a => ForReader(a, uiCulture, culture)).ToArray());
+            return string.Format(culture, translation, arguments.Select(a => ForReader(a, T, uiCulture, culture)).ToArray());
         }
         catch (FormatException)
         {
@@ -53,20 +56,26 @@ public static class DomainMessages
         return text is null || text == template ? null : text;
     }
 
-    private static object? ForReader(object? argument, CultureInfo uiCulture, CultureInfo culture) => argument switch
+    private static object? ForReader(object? argument, IStringLocalizer<Text> T, CultureInfo uiCulture, CultureInfo culture) => argument switch
     {
         Money money => MoneyFormat.Format(money, culture),
-        // Statuses and payment methods have labels in Text.resx ("PaymentStatusSucceeded"); mid-sentence, in lower case.
-        Enum value when Texts.GetString(value.GetType().Name + value, uiCulture) is { Length: > 0 } label => label.ToLower(uiCulture),
+        // Mid-sentence, a status or a method reads in lower case: « payé », « carte ».
+        PaymentStatus status => PaymentText.Status(T, status).ToLower(uiCulture),
+        PaymentMethod method => PaymentText.Method(T, method).ToLower(uiCulture),
+        Enum value when T[value.GetType().Name + value] is { ResourceNotFound: false } label => label.Value.ToLower(uiCulture),
         _ => argument,
     };
+
+    // A finished message holds the status it was built with as its English name ("A Succeeded payment …").
+    private static object? Recognised(string value) =>
+        Enum.TryParse<PaymentStatus>(value, ignoreCase: false, out var status) && Enum.IsDefined(status) && !char.IsDigit(value[0]) ? status : value;
 
     private static (string Template, object?[] Arguments)? Recognise(string message)
     {
         foreach (var (pattern, template) in FinishedMessages.Value)
         {
             if (pattern.Match(message) is { Success: true } match)
-                return (template, match.Groups.Cast<Group>().Skip(1).Select(g => (object?)g.Value).ToArray());
+                return (template, match.Groups.Cast<Group>().Skip(1).Select(g => Recognised(g.Value)).ToArray());
         }
         return null;
     }
