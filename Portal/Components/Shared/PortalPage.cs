@@ -37,7 +37,7 @@ public abstract class PortalPage : ComponentBase
         }
         catch (DomainException ex)
         {
-            Snackbar.Add(ex.Message, Severity.Error);
+            Snackbar.Add(ex.ToText(T), Severity.Error);
         }
         catch (NotFoundException)
         {
