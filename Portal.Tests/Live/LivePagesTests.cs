@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Ledger;
 using Portal.Tests.Fixture;
@@ -58,5 +59,68 @@ public sealed class LivePagesTests(Fixture.Browser browser) : IAsyncLifetime
         await Assertions.Expect(contact.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 5_000 });
         await Assertions.Expect(contact.GetByTestId("invoice-payment")).ToContainTextAsync("Credit");
         await Assertions.Expect(contact.GetByTestId("apply-credit")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_dashboard_whose_connection_dropped_shows_what_changed_meanwhile_once_it_is_back()
+    {
+        var firm = await _app.AFirmAsync();
+        var client = await _app.AClientAsync(firm, name: "Harbour Books");
+        await _app.AnInvoice(client).WithLine("Quarterly VAT return", 1, 200_00).IssuedAsync();
+        var contact = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        var network = new FlakyNetwork();
+        await contact.RouteWebSocketAsync(new Regex("/_blazor"), network.Route);
+        await contact.SignInAsync(client.Contact.Email, client.Contact.Password);
+        await contact.GoToAsync("/portal");
+        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveCountAsync(0);
+
+        await network.DropAsync();
+        await _app.GiveCreditAsync(client, 50_00);
+        network.Restore();
+
+        // The browser reconnects to the same circuit by itself, and the page shows what happened while it was away.
+        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveTextAsync("€50.00", new() { Timeout = 20_000 });
+        network.Connections.ShouldBeGreaterThan(1);
+    }
+
+    /// <summary>The page's connections to the server go through here, so the test can cut them as a failing network would.</summary>
+    private sealed class FlakyNetwork
+    {
+        private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _open = [];
+        private volatile bool _down;
+        private int _connections;
+
+        public int Connections => _connections;
+
+        public void Route(IWebSocketRoute page)
+        {
+            if (_down)
+            {
+                _ = page.CloseAsync();
+                return;
+            }
+            Interlocked.Increment(ref _connections);
+            var server = page.ConnectToServer();
+            lock (_open)
+                _open.Add((page, server));
+        }
+
+        public async Task DropAsync()
+        {
+            _down = true;
+            List<(IWebSocketRoute Page, IWebSocketRoute Server)> open;
+            lock (_open)
+            {
+                open = [.. _open];
+                _open.Clear();
+            }
+            foreach (var (page, server) in open)
+            {
+                await server.CloseAsync();
+                await page.CloseAsync();
+            }
+        }
+
+        public void Restore() => _down = false;
     }
 }
