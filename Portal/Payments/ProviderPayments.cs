@@ -17,6 +17,12 @@ namespace Portal.Payments;
 public sealed record ProviderPaymentRequest(
     Guid ClientAccountId, PaymentMethod Method, PaymentProvider Provider, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string IdempotencyKey);
 
+/// <summary>A provider's ids for one of our payments, as a report names them: its checkout, its payment (either may be unknown).</summary>
+public sealed record ProviderIds(string? CheckoutId, string? PaymentId)
+{
+    public static readonly ProviderIds None = new(null, null);
+}
+
 /// <summary>
 /// The API the Stripe and GoCardless adapters drive: create a payment, then report what the provider says
 /// about it. Every call takes an idempotency key (use the provider's event id, or event id + suffix when one
@@ -77,20 +83,31 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
 
     /// <summary>In flight (direct debit submitted, delayed card method): the invoice amounts are held as pending, not paid. No ledger movement.</summary>
     public Task<MoneyResult> MarkProcessingAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        MarkProcessingAsync(paymentId, idempotencyKey, ProviderIds.None, cancellationToken);
+
+    /// <summary>As <see cref="MarkProcessingAsync(Guid, string, CancellationToken)"/>, storing the provider's ids the report came with in the same transaction.</summary>
+    public Task<MoneyResult> MarkProcessingAsync(Guid paymentId, string idempotencyKey, ProviderIds ids, CancellationToken cancellationToken = default) =>
         OnPaymentAsync("payment-processing", paymentId, idempotencyKey, [], (work, loaded) =>
-            Settlement.MarkInFlight(loaded.Payment, loaded.Invoices, work.Now), cancellationToken);
+            Settlement.MarkInFlight(loaded.Payment, loaded.Invoices, work.Now), cancellationToken, ids);
 
     /// <summary>
     /// The money arrived: clearing +X · receivable −A · wallet −W (an invoice paid meanwhile sends its share to
     /// credit). With <paramref name="totalFee"/>, the provider's fee is booked too (fees +F · clearing −F).
     /// </summary>
     public Task<MoneyResult> MarkSucceededAsync(Guid paymentId, Money? totalFee, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        MarkSucceededAsync(paymentId, totalFee, idempotencyKey, ProviderIds.None, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MarkSucceededAsync(Guid, Money?, string, CancellationToken)"/>, storing the provider's ids the report
+    /// came with (a completed Checkout Session and its PaymentIntent) in the same transaction rather than in one each.
+    /// </summary>
+    public Task<MoneyResult> MarkSucceededAsync(Guid paymentId, Money? totalFee, string idempotencyKey, ProviderIds ids, CancellationToken cancellationToken = default) =>
         OnPaymentAsync("payment-succeeded", paymentId, idempotencyKey, [totalFee], (work, loaded) =>
         {
             work.Post(Settlement.ApplySucceeded(loaded.Payment, loaded.Invoices, loaded.Wallet, work.IdempotencyKey, work.Now));
             if (totalFee is { } fee)
                 work.Post(Settlement.RecordFee(loaded.Payment, fee, work.IdempotencyKey + ":fee", work.Now));
-        }, cancellationToken);
+        }, cancellationToken, ids);
 
     /// <summary>
     /// The provider says the payment failed. Before success it just ends it (pending amounts released); after
@@ -151,10 +168,16 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
             return Task.FromResult<Guid?>(transaction.Id);
         }, cancellationToken);
 
-    private Task<MoneyResult> OnPaymentAsync(string operation, Guid paymentId, string idempotencyKey, object?[] inputs, Action<MoneyWork, LoadedPayment> change, CancellationToken cancellationToken) =>
+    private Task<MoneyResult> OnPaymentAsync(
+        string operation, Guid paymentId, string idempotencyKey, object?[] inputs, Action<MoneyWork, LoadedPayment> change, CancellationToken cancellationToken, ProviderIds? ids = null) =>
+        // The ids are not part of the fingerprint: the key comes from the provider's event, which always names the same ones.
         writer.RunAsync(new MoneyOperation(operation, idempotencyKey, OperationFingerprint.Of(operation, [paymentId, .. inputs])), async work =>
         {
             var loaded = await work.PaymentAsync(paymentId);
+            if (ids?.CheckoutId is { } checkoutId)
+                loaded.Payment.LinkCheckout(checkoutId);
+            if (ids?.PaymentId is { } providerPaymentId)
+                loaded.Payment.LinkProviderPayment(providerPaymentId);
             change(work, loaded);
             return paymentId;
         }, cancellationToken);

@@ -90,13 +90,12 @@ internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup) : Che
 {
     protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
-        await Payments.LinkCheckoutAsync(paymentId, session.Id, cancellationToken);
-        if (session.PaymentIntentId is { } intentId)
-            await Payments.LinkProviderPaymentAsync(paymentId, intentId, cancellationToken);
+        // The session and its PaymentIntent are stored in the same transaction as what the event reports.
+        var ids = new ProviderIds(session.Id, session.PaymentIntentId);
         if (session.PaymentStatus == "paid")
-            await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(session.PaymentIntentId, cancellationToken), key, cancellationToken);
+            await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(session.PaymentIntentId, cancellationToken), key, ids, cancellationToken);
         else
-            await Payments.MarkProcessingAsync(paymentId, key, cancellationToken);
+            await Payments.MarkProcessingAsync(paymentId, key, ids, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
