@@ -32,8 +32,6 @@ public ref struct DomainMessage
 
     public readonly void AppendFormatted<T>(T value, int alignment, string? format) => AppendHole(value, alignment, format);
 
-    public readonly void AppendFormatted(ReadOnlySpan<char> value) => AppendHole(value.ToString(), null, null);
-
     public readonly void AppendFormatted(ReadOnlySpan<char> value, int alignment = 0, string? format = null) =>
         AppendHole(value.ToString(), alignment == 0 ? null : alignment, format);
 

@@ -163,7 +163,7 @@ public sealed class Payment : IClientOwned
     {
         var transition = PaymentStateMachine.Decide(Status, change);
         return transition.Outcome == TransitionOutcome.Illegal
-            ? throw new DomainException(IllegalMessage(change))
+            ? throw Illegal(change)
             : transition;
     }
 
@@ -257,17 +257,18 @@ public sealed class Payment : IClientOwned
         return id;
     }
 
-    private string IllegalMessage(PaymentChange change) => change switch
+    // Each refusal is an interpolated DomainException of its own, so the page can show it in the reader's language.
+    private DomainException Illegal(PaymentChange change) => change switch
     {
-        PaymentChange.MarkPending => $"A {Status} payment cannot go back to pending.",
-        PaymentChange.Succeed => $"A {Status} payment cannot succeed.",
+        PaymentChange.MarkPending => new DomainException($"A {Status} payment cannot go back to pending."),
+        PaymentChange.Succeed => new DomainException($"A {Status} payment cannot succeed."),
         PaymentChange.Fail => Status is PaymentStatus.Succeeded or PaymentStatus.Settled or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded
-            ? "This payment succeeded; a failure now is a reversal."
-            : $"A {Status} payment cannot fail.",
-        PaymentChange.Cancel => $"A {Status} payment cannot be cancelled.",
-        PaymentChange.Settle => $"A {Status} payment cannot be paid out.",
-        PaymentChange.Reverse => $"A {Status} payment has nothing to take back.",
-        PaymentChange.WinDispute => $"A {Status} payment has no dispute to win.",
+            ? new DomainException("This payment succeeded; a failure now is a reversal.")
+            : new DomainException($"A {Status} payment cannot fail."),
+        PaymentChange.Cancel => new DomainException($"A {Status} payment cannot be cancelled."),
+        PaymentChange.Settle => new DomainException($"A {Status} payment cannot be paid out."),
+        PaymentChange.Reverse => new DomainException($"A {Status} payment has nothing to take back."),
+        PaymentChange.WinDispute => new DomainException($"A {Status} payment has no dispute to win."),
     };
 
     private void Touch() => Version = Guid.NewGuid();

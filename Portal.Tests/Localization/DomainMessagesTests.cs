@@ -72,11 +72,20 @@ public class DomainMessagesTests
     }
 
     [Fact]
-    public void A_message_finished_before_it_was_thrown_is_still_translated()
+    public void Refusals_chosen_by_a_switch_are_translated()
     {
-        Shown(new DomainException("This invoice is already paid."), French, France).ShouldBe("Cette facture est déjà payée.");
-        Shown(new DomainException("Nothing more can be paid on INV-00007."), French, France).ShouldBe("Plus rien ne peut être payé sur INV-00007.");
-        Shown(new DomainException("A Succeeded payment cannot succeed."), French, France).ShouldBe("Un paiement au statut « payé » ne peut pas aboutir.");
+        var books = new Books();
+        var client = books.Client();
+        var paid = books.Issued(client, 10_000);
+        paid.ApplyPayment(Books.Eur(10_000));
+        var succeeded = books.PaidByCard(client, (books.Issued(client, 5_000), 5_000));
+        var number = "INV-00007";
+
+        Shown(Should.Throw<DomainException>(() => paid.ApplyPayment(Books.Eur(100))), French, France).ShouldBe("Cette facture est déjà payée.");
+        Shown(new DomainException($"Nothing more can be paid on {number}."), French, France).ShouldBe("Plus rien ne peut être payé sur INV-00007.");
+        Shown(Should.Throw<DomainException>(() => succeeded.Check(Portal.Domain.Payments.PaymentChange.Cancel)), French, France)
+            .ShouldBe("Un paiement au statut « payé » ne peut pas être annulé.");
+        Shown(new DomainException($"A {succeeded.Status} payment cannot succeed."), French, France).ShouldBe("Un paiement au statut « payé » ne peut pas aboutir.");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CreditSpender(LedgerWriter writer)
             var wallet = await work.WalletAsync(client, invoice.Currency);
             var amount = use.Amount ?? Money.Min(invoice.AmountPayable, Money.Max(wallet.Balance, Money.Zero(invoice.Currency)));
             if (use.Amount is null && amount.IsZero)
-                throw new DomainException(wallet.Balance.IsPositive ? $"Nothing more can be paid on {invoice.Number}." : "There is no credit to use.");
+                throw wallet.Balance.IsPositive ? new DomainException($"Nothing more can be paid on {invoice.Number}.") : new DomainException("There is no credit to use.");
             var before = $"{invoice.Number} {invoice.AmountDue} due; credit {wallet.Balance}";
             var booked = CreditApplication.Apply(wallet, invoice, amount, work.IdempotencyKey, work.Now);
             work.Db.Payments.Add(booked.Payment);
