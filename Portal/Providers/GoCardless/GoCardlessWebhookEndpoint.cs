@@ -34,18 +34,11 @@ public static class GoCardlessWebhookEndpoint
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A GoCardless delivery is at most {MaxBodyBytes} bytes.");
 
-        var target = await targets.FindAsync(PaymentProvider.GoCardless, firmKey, cancellationToken);
-        if (target is null)
-            return UnknownEndpoint();
         var signature = request.Headers["Webhook-Signature"].ToString();
-        var check = new GoCardlessWebhookVerifier(target.Secret).Verify(body, signature);
-        if (check is GoCardlessWebhookCheck.Refused)
+        if (await targets.CheckAsync(PaymentProvider.GoCardless, firmKey, secret => new GoCardlessWebhookVerifier(secret).Verify(body, signature),
+                check => check is not GoCardlessWebhookCheck.Refused, cancellationToken) is not var (target, check))
         {
-            // The secret may have just been changed: look again before refusing.
-            target = await targets.ReloadAsync(PaymentProvider.GoCardless, firmKey, cancellationToken);
-            if (target is null)
-                return UnknownEndpoint();
-            check = new GoCardlessWebhookVerifier(target.Secret).Verify(body, signature);
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown endpoint", detail: "No firm with a GoCardless connection has this webhook URL.");
         }
         if (check is GoCardlessWebhookCheck.Refused refused)
         {
@@ -66,7 +59,4 @@ public static class GoCardlessWebhookEndpoint
         }
         return Results.NoContent();
     }
-
-    private static IResult UnknownEndpoint() =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown endpoint", detail: "No firm with a GoCardless connection has this webhook URL.");
 }

@@ -30,18 +30,11 @@ public static class StripeWebhookEndpoint
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A Stripe event is at most {MaxBodyBytes} bytes.");
 
-        var target = await targets.FindAsync(PaymentProvider.Stripe, firmKey, cancellationToken);
-        if (target is null)
-            return UnknownEndpoint();
         var signature = request.Headers["Stripe-Signature"].ToString();
-        var refusal = Verify(body, signature, target.Secret, clock);
-        if (refusal is not null)
+        if (await targets.CheckAsync(PaymentProvider.Stripe, firmKey, secret => Verify(body, signature, secret, clock), refusal => refusal is null, cancellationToken)
+            is not var (target, refusal))
         {
-            // The secret may have just been changed: look again before refusing.
-            target = await targets.ReloadAsync(PaymentProvider.Stripe, firmKey, cancellationToken);
-            if (target is null)
-                return UnknownEndpoint();
-            refusal = Verify(body, signature, target.Secret, clock);
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown endpoint", detail: "No firm with a Stripe connection has this webhook URL.");
         }
         var summary = refusal is null ? EventSummary.Of(body) : null;
         if (summary is null)
@@ -53,9 +46,6 @@ public static class StripeWebhookEndpoint
         var stored = await inbox.StoreAsync(PaymentProvider.Stripe, summary.Id, target.FirmId, summary.Type, body, cancellationToken);
         return Results.Ok(new { received = true, duplicate = !stored });
     }
-
-    private static IResult UnknownEndpoint() =>
-        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown endpoint", detail: "No firm with a Stripe connection has this webhook URL.");
 
     /// <summary>Stripe.net's check of the signature and its age (five minutes, as Stripe advises); the reason when it fails.</summary>
     private static string? Verify(string body, string signature, string secret, TimeProvider clock)
