@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Demo;
+using Portal.Sandbox.Common;
 using Stripe;
 
 namespace Portal.Tests.Stripe;
@@ -30,9 +32,7 @@ public sealed class DemoStripeConnectionTests : IAsyncLifetime
         var stripe = _app.SandboxStripe(DemoData.SandboxStripeKey);
         var customer = await WhenRegisteredAsync(() => stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "someone@demo.example" }));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(await _app.InboxAsync()).Any(e => e.Type == "customer.created" && e.Body.Contains(customer.Id, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        (await _app.Services.GetRequiredService<WebhookQueue>().WaitUntilSettledAsync(SandboxProvider.Stripe, TimeSpan.FromSeconds(20), CancellationToken.None)).ShouldBeTrue();
 
         (await _app.InboxAsync()).ShouldContain(e => e.Type == "customer.created" && e.Body.Contains(customer.Id, StringComparison.Ordinal));
     }

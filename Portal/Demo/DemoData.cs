@@ -140,7 +140,6 @@ public static class DemoData
             [new InvoiceAmount(oldestOpen.Id, new Money(200_00, blueRiver.Currency))], SurplusToCredit: false, "Cheque 004512", "demo-blueriver-cheque"));
     }
 
-    // The webhook secret is filled in once the app listens, when the sandbox webhook is registered.
     // The signing secret is fixed in configuration (appsettings.json), so anyone can sign a demo event by hand;
     // without one, the emulator makes one up when the webhook is registered.
     private static async Task ConnectSandboxStripeAsync(PortalDbContext db, ProviderSecrets secrets, IConfiguration configuration, TimeProvider clock)
