@@ -28,7 +28,7 @@ public sealed record MoneyOperation(string Name, string IdempotencyKey, string F
 /// <summary>
 /// Runs one money operation in one database transaction: the ledger postings, the balances they explain
 /// (wallet, invoice paid and pending amounts, payment status), the idempotency record and the audit entry are
-/// saved by a single SaveChanges, or not at all.
+/// saved together (<see cref="BatchedSave"/>, one round trip on PostgreSQL), or not at all.
 /// Guards, in order: the client's row is locked first (<see cref="MoneyWork.ClientAsync"/>), so two
 /// operations on one client's money queue instead of both passing a balance check; the version tokens on
 /// wallet, invoice and payment refuse any write based on a stale read; the unique (firm, key) index refuses a
@@ -52,7 +52,7 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
                 var now = clock.GetUtcNow();
                 var resultId = await work(new MoneyWork(db, firmId, key, now, actor.Current));
                 db.IdempotentRequests.Add(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
-                await db.SaveChangesAsync(cancellationToken);
+                await BatchedSave.SaveAsync(db, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new MoneyResult(resultId, Replayed: false);
             }
@@ -125,14 +125,12 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     public Task<Firm> FirmAsync() => db.Firms.SingleAsync();
 
     /// <summary>The client's invoices that can still take money in that currency.</summary>
-    public async Task<IReadOnlyList<Invoice>> OpenInvoicesAsync(Guid clientAccountId, Currency currency) =>
-        await db.Invoices.Where(i => i.ClientAccountId == clientAccountId && i.Currency == currency
-            && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)).ToListAsync();
+    public Task<List<Invoice>> OpenInvoicesAsync(Guid clientAccountId, Currency currency) => ListAsync(OpenInvoices(db, clientAccountId, currency));
 
     /// <summary>The client's wallet in that currency, opened (empty) on first use.</summary>
     public async Task<Wallet> WalletAsync(ClientAccount client, Currency currency)
     {
-        var wallet = await db.Wallets.SingleOrDefaultAsync(w => w.ClientAccountId == client.Id && w.Currency == currency);
+        var wallet = await WalletOf(db, client.Id, currency);
         if (wallet is null)
         {
             wallet = new Wallet(client, currency);
@@ -146,7 +144,7 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     {
         if (invoiceIds.Count == 0)
             return [];
-        var invoices = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToListAsync();
+        var invoices = await ListAsync(InvoicesById(db, [.. invoiceIds]));
         if (invoices.Count != invoiceIds.Distinct().Count())
             throw new NotFoundException("invoice");
         if (invoices.FirstOrDefault(i => i.ClientAccountId != clientAccountId) is { } foreign)
@@ -164,6 +162,27 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
         var invoiceIds = payment.Allocations.Where(a => a.InvoiceId is not null).Select(a => a.InvoiceId!.Value).ToArray();
         var invoices = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToListAsync();
         return new LoadedPayment(payment, invoices, await WalletAsync(client, payment.Currency));
+    }
+
+    // The queries every money operation runs, compiled once: EF would otherwise look each one up in its query
+    // cache by comparing expression trees, on every run. Tenant filters still apply. (The row locks above are
+    // raw SQL, which EF cannot compile.)
+    private static readonly Func<PortalDbContext, Guid, Currency, IAsyncEnumerable<Invoice>> OpenInvoices = EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid clientAccountId, Currency currency) => db.Invoices.Where(i => i.ClientAccountId == clientAccountId && i.Currency == currency
+            && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)));
+
+    private static readonly Func<PortalDbContext, Guid[], IAsyncEnumerable<Invoice>> InvoicesById = EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid[] ids) => db.Invoices.Where(i => ids.Contains(i.Id)));
+
+    private static readonly Func<PortalDbContext, Guid, Currency, Task<Wallet?>> WalletOf = EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid clientAccountId, Currency currency) => db.Wallets.SingleOrDefault(w => w.ClientAccountId == clientAccountId && w.Currency == currency));
+
+    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows)
+            list.Add(row);
+        return list;
     }
 
     /// <summary>Adds the ledger transaction (if the operation produced one) to this unit of work.</summary>

@@ -61,7 +61,7 @@ public abstract partial class PortalDbContext
     }
 
     // The ledger and the audit log are history: a mistake is corrected by a new entry, never by an edit.
-    private void EnsureAppendOnly()
+    internal void EnsureAppendOnly()
     {
         var edited = ChangeTracker.Entries()
             .FirstOrDefault(e => e.Entity is LedgerTransaction or Posting or AuditEntry && e.State is EntityState.Modified or EntityState.Deleted);

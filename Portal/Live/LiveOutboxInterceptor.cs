@@ -26,8 +26,10 @@ public sealed class LiveSignal
 /// remember to. The publisher is woken only once the messages are committed: right after SaveChanges, or after
 /// the surrounding transaction commits (a money operation, an invoice issue); a rollback sends nothing.
 /// </summary>
-internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : ISaveChangesInterceptor, IDbTransactionInterceptor, IBatchedSaveInterceptor
 {
+    public void SavingInBatch(PortalDbContext db) => Enqueue(db);
+
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Enqueue(eventData.Context);
@@ -106,7 +108,9 @@ internal static class LiveChanges
 {
     public static IReadOnlyList<LiveMessage> Of(ChangeTracker tracker, DateTimeOffset now)
     {
-        tracker.DetectChanges();
+        // Changes are detected once per save, before the interceptors run (PortalDbContext.SaveChanges, BatchedSave).
+        if (tracker.AutoDetectChangesEnabled)
+            tracker.DetectChanges();
         var entries = tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
         // A SaveChanges tried again on the same context (after a conflict) already holds its messages.
         var queued = entries.Select(e => e.Entity).OfType<LiveMessage>().Select(m => (m.Kind, m.SubjectId)).ToHashSet();
