@@ -22,7 +22,7 @@ public sealed class BatchedSaveTests(PortalApp app) : IClassFixture<PortalApp>, 
             var wallet = new Wallet(await db.ClientAccounts.SingleAsync(c => c.Id == client.Id), client.Currency);
             wallet.Credit(client.Amount(50_00));
             db.Wallets.Add(wallet);
-            await BatchedSave.SaveAsync(db);
+            await BatchedSave.SaveAsync(db, []);
             await transaction.CommitAsync();
             walletId = wallet.Id;
         }
@@ -31,7 +31,7 @@ public sealed class BatchedSaveTests(PortalApp app) : IClassFixture<PortalApp>, 
             await using var transaction = await db.Database.BeginTransactionAsync();
             var wallet = await db.Wallets.SingleAsync(w => w.Id == walletId);
             wallet.Spend(client.Amount(20_00));
-            await BatchedSave.SaveAsync(db);
+            await BatchedSave.SaveAsync(db, []);
             await transaction.CommitAsync();
         }
 
@@ -59,7 +59,7 @@ public sealed class BatchedSaveTests(PortalApp app) : IClassFixture<PortalApp>, 
         // Only now: SQLite's transaction would hold its one write lock, and the first write would wait for it.
         await using var staleTransaction = await stale.Database.BeginTransactionAsync();
         staleWallet.Spend(client.Amount(10_00));
-        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => BatchedSave.SaveAsync(stale));
+        await Should.ThrowAsync<DbUpdateConcurrencyException>(() => BatchedSave.SaveAsync(stale, []));
         await staleTransaction.RollbackAsync();
 
         await using var check = app.OpenDb(firm.Id);
@@ -76,7 +76,7 @@ public sealed class BatchedSaveTests(PortalApp app) : IClassFixture<PortalApp>, 
         await using var transaction = await db.Database.BeginTransactionAsync();
         // A second wallet in the same currency breaks the unique (firm, client, currency) index.
         db.Wallets.Add(new Wallet(await db.ClientAccounts.SingleAsync(c => c.Id == client.Id), client.Currency));
-        var refused = await Should.ThrowAsync<DbUpdateException>(() => BatchedSave.SaveAsync(db));
+        var refused = await Should.ThrowAsync<DbUpdateException>(() => BatchedSave.SaveAsync(db, []));
         refused.InnerException.ShouldNotBeNull();
     }
 
@@ -90,7 +90,7 @@ public sealed class BatchedSaveTests(PortalApp app) : IClassFixture<PortalApp>, 
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.Wallets.Remove(await db.Wallets.SingleAsync(w => w.Id == walletId));
-            await BatchedSave.SaveAsync(db);
+            await BatchedSave.SaveAsync(db, []);
             await transaction.CommitAsync();
         }
 

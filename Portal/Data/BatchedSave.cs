@@ -13,7 +13,8 @@ namespace Portal.Data;
 /// <summary>Runs before a batched save writes, as EF's SavingChanges interceptors run before SaveChanges.</summary>
 public interface IBatchedSaveInterceptor : IInterceptor
 {
-    void SavingInBatch(PortalDbContext db);
+    /// <param name="newRows">The new rows handed to the save without being tracked (see <see cref="BatchedSave.SaveAsync"/>).</param>
+    void SavingInBatch(PortalDbContext db, IReadOnlyList<object> newRows);
 }
 
 /// <summary>
@@ -40,7 +41,12 @@ public static class BatchedSave
     /// changed (telling EF otherwise would cost more than it is worth to a caller that commits and disposes),
     /// so dispose it rather than saving again.
     /// </summary>
-    public static async Task SaveAsync(PortalDbContext db, CancellationToken cancellationToken = default)
+    /// <param name="newRows">
+    /// Rows to insert that the context does not track, each with the rows it holds in its collections (a payment's
+    /// allocations, a transaction's postings): written as they are at this moment. Tracking them would only make EF
+    /// take a snapshot of each and compare it again here, for rows that are never read back.
+    /// </param>
+    public static async Task SaveAsync(PortalDbContext db, IReadOnlyList<object> newRows, CancellationToken cancellationToken = default)
     {
         // One comparison of every tracked entity with its snapshot; without this EF would compare them all again
         // each time the tracker is looked at below.
@@ -51,12 +57,17 @@ public static class BatchedSave
         {
             foreach (var interceptor in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [])
                 if (interceptor is IBatchedSaveInterceptor batched)
-                    batched.SavingInBatch(db);
+                    batched.SavingInBatch(db, newRows);
             db.EnsureAppendOnly();
-            if (PendingChanges(db) is { } changes)
+            if (PendingChanges(db, newRows) is { } changes)
                 await WriteAsync(db, changes, cancellationToken);
             else
-                await db.SaveChangesAsync(cancellationToken); // something only EF's pipeline knows how to write
+            {
+                // Something only EF's pipeline knows how to write: hand it everything.
+                foreach (var row in newRows)
+                    db.Add(row);
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         finally
         {
@@ -84,11 +95,26 @@ public static class BatchedSave
         }
     }
 
-    /// <summary>The tracked inserts grouped by table in an order that puts principals first, and the updates; null when some change needs EF's pipeline.</summary>
-    private static PendingRows? PendingChanges(PortalDbContext db)
+    /// <summary>The inserts grouped by table in an order that puts principals first, and the updates; null when some change needs EF's pipeline.</summary>
+    private static PendingRows? PendingChanges(PortalDbContext db, IReadOnlyList<object> newRows)
     {
-        var inserts = new SortedDictionary<(int Order, string Table), (TablePlan Plan, List<EntityEntry> Rows)>();
+        var inserts = new SortedDictionary<(int Order, string Table), (TablePlan Plan, List<object?[]> Rows)>();
         var updates = new List<(TablePlan Plan, EntityEntry Row)>();
+        void Insert(TablePlan plan, object?[] values)
+        {
+            var key = (plan.Order, plan.Table);
+            if (!inserts.TryGetValue(key, out var group))
+                inserts[key] = group = (plan, []);
+            group.Rows.Add(values);
+        }
+        bool InsertUntracked(object row)
+        {
+            if (db.Model.FindEntityType(row.GetType()) is not { } type || Plans.GetOrAdd(type, TablePlan.For) is not { ReadsUntracked: true } plan)
+                return false;
+            Insert(plan, plan.ValuesOf(row));
+            return plan.DependentsOf(row).All(InsertUntracked);
+        }
+
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached)
@@ -97,16 +123,11 @@ public static class BatchedSave
             if (plan is null || entry.State is EntityState.Deleted)
                 return null;
             if (entry.State is EntityState.Added)
-            {
-                var key = (plan.Order, plan.Table);
-                if (!inserts.TryGetValue(key, out var group))
-                    inserts[key] = group = (plan, []);
-                group.Rows.Add(entry);
-            }
+                Insert(plan, plan.ValuesOf(entry));
             else
                 updates.Add((plan, entry));
         }
-        return new PendingRows([.. inserts.Values], updates);
+        return newRows.All(InsertUntracked) ? new PendingRows([.. inserts.Values], updates) : null;
     }
 
     // PostgreSQL: every statement in one batch, parameters by position, one round trip.
@@ -161,7 +182,7 @@ public static class BatchedSave
     private static DbUpdateConcurrencyException Stale(EntityEntry row) =>
         new($"{row.Metadata.ClrType.Name} was changed by someone else since it was read.");
 
-    private sealed record PendingRows(IReadOnlyList<(TablePlan Plan, List<EntityEntry> Rows)> Inserts, IReadOnlyList<(TablePlan Plan, EntityEntry Row)> Updates);
+    private sealed record PendingRows(IReadOnlyList<(TablePlan Plan, List<object?[]> Rows)> Inserts, IReadOnlyList<(TablePlan Plan, EntityEntry Row)> Updates);
 
     /// <summary>How one entity type's rows are written: its table, its columns with their type mappings, its key and tokens.</summary>
     private sealed class TablePlan
@@ -171,6 +192,8 @@ public static class BatchedSave
         private readonly RelationalTypeMapping[] _mappings;
         private readonly int[] _keyColumns;
         private readonly int[] _tokenColumns;
+        private readonly IClrPropertyGetter[] _getters;
+        private readonly INavigation[] _dependents;
 
         private TablePlan(IEntityType type, string table, StoreObjectIdentifier store)
         {
@@ -181,6 +204,8 @@ public static class BatchedSave
             _mappings = [.. _columns.Select(p => (RelationalTypeMapping)p.GetTypeMapping())];
             _keyColumns = [.. type.FindPrimaryKey()!.Properties.Select(p => Array.IndexOf(_columns, p))];
             _tokenColumns = [.. _columns.Select((p, i) => (p, i)).Where(c => c.p.IsConcurrencyToken).Select(c => c.i)];
+            _getters = [.. _columns.Where(p => !p.IsShadowProperty()).Select(p => p.GetGetter())];
+            _dependents = [.. type.GetNavigations().Where(n => n.IsCollection && !n.IsOnDependent)];
         }
 
         public string Table { get; }
@@ -225,11 +250,39 @@ public static class BatchedSave
             return sql.ToString();
         }
 
-        public void AddInsertValues(EntityEntry row, DbCommand parameterMaker, DbParameterCollection parameters, bool positional)
+        /// <summary>Whether rows can be read from the objects alone: no column lives only in EF's tracker.</summary>
+        public bool ReadsUntracked => _getters.Length == _columns.Length;
+
+        public object?[] ValuesOf(EntityEntry row)
         {
-            var values = row.CurrentValues;
+            var current = row.CurrentValues;
+            var values = new object?[_columns.Length];
             for (var column = 0; column < _columns.Length; column++)
-                parameters.Add(Parameter(column, values[_columns[column]], parameterMaker, parameters.Count, positional));
+                values[column] = current[_columns[column]];
+            return values;
+        }
+
+        public object?[] ValuesOf(object row)
+        {
+            var values = new object?[_columns.Length];
+            for (var column = 0; column < _columns.Length; column++)
+                values[column] = _getters[column].GetClrValueUsingContainingEntity(row);
+            return values;
+        }
+
+        /// <summary>The rows held in this row's collections that refer back to it (a payment's allocations).</summary>
+        public IEnumerable<object> DependentsOf(object row)
+        {
+            foreach (var navigation in _dependents)
+                if (navigation.GetGetter().GetClrValueUsingContainingEntity(row) is System.Collections.IEnumerable rows)
+                    foreach (var dependent in rows)
+                        yield return dependent;
+        }
+
+        public void AddInsertValues(object?[] values, DbCommand parameterMaker, DbParameterCollection parameters, bool positional)
+        {
+            for (var column = 0; column < _columns.Length; column++)
+                parameters.Add(Parameter(column, values[column], parameterMaker, parameters.Count, positional));
         }
 
         /// <summary>SET the changed columns WHERE the key and every concurrency token still hold what was read.</summary>

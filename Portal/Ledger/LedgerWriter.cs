@@ -39,7 +39,7 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
 {
     private const int MaxAttempts = 8;
 
-    public async Task<MoneyResult> RunAsync(MoneyOperation operation, Func<MoneyWork, Task<Guid?>> work, CancellationToken cancellationToken = default)
+    public async Task<MoneyResult> RunAsync(MoneyOperation operation, Func<MoneyWork, Task<Guid?>> run, CancellationToken cancellationToken = default)
     {
         var key = LedgerTransaction.EnsureKey(operation.IdempotencyKey);
         for (var attempt = 1; ; attempt++)
@@ -50,9 +50,10 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
             try
             {
                 var now = clock.GetUtcNow();
-                var resultId = await work(new MoneyWork(db, firmId, key, now, actor.Current));
-                db.IdempotentRequests.Add(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
-                await BatchedSave.SaveAsync(db, cancellationToken);
+                var work = new MoneyWork(db, firmId, key, now, actor.Current);
+                var resultId = await run(work);
+                work.Insert(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
+                await BatchedSave.SaveAsync(db, work.NewRows, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new MoneyResult(resultId, Replayed: false);
             }
@@ -86,6 +87,8 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
 /// <summary>The database, tenant and clock one run of a money operation works with, and the loads every operation needs.</summary>
 public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotencyKey, DateTimeOffset now, AuditActor actor)
 {
+    private readonly List<object> _newRows = [];
+
     public PortalDbContext Db => db;
     public Guid FirmId => firmId;
     public string IdempotencyKey => idempotencyKey;
@@ -185,18 +188,27 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
         return list;
     }
 
+    /// <summary>
+    /// A new row to insert when the operation saves, with the rows it holds (a payment's allocations, a
+    /// transaction's postings). It is not tracked, so it is written as it is at the end of the operation; use
+    /// <c>Db</c> to add rows that must be found again by the context before then.
+    /// </summary>
+    public void Insert(object row) => _newRows.Add(row);
+
+    internal IReadOnlyList<object> NewRows => _newRows;
+
     /// <summary>Adds the ledger transaction (if the operation produced one) to this unit of work.</summary>
     public void Post(LedgerTransaction? transaction)
     {
         if (transaction is not null)
-            db.LedgerTransactions.Add(transaction);
+            Insert(transaction);
     }
 
     /// <summary>Records what a person did, in the same transaction. Provider events and jobs are not audited here: the ledger says where they came from.</summary>
     public void Audit(string action, string subjectType, Guid subjectId, string? before, string? after)
     {
         if (actor.UserId is not null)
-            db.AuditEntries.Add(new AuditEntry(firmId, actor, action, subjectType, subjectId, before, after, now));
+            Insert(new AuditEntry(firmId, actor, action, subjectType, subjectId, before, after, now));
     }
 }
 

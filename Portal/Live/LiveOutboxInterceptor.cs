@@ -28,7 +28,7 @@ public sealed class LiveSignal
 /// </summary>
 internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : ISaveChangesInterceptor, IDbTransactionInterceptor, IBatchedSaveInterceptor
 {
-    public void SavingInBatch(PortalDbContext db) => Enqueue(db);
+    public void SavingInBatch(PortalDbContext db, IReadOnlyList<object> newRows) => Enqueue(db, newRows);
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -70,11 +70,11 @@ internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider cloc
         return Task.CompletedTask;
     }
 
-    private void Enqueue(DbContext? context)
+    private void Enqueue(DbContext? context, IReadOnlyList<object>? newRows = null)
     {
         if (context is not PortalDbContext db)
             return;
-        var messages = LiveChanges.Of(db.ChangeTracker, clock.GetUtcNow());
+        var messages = LiveChanges.Of(db.ChangeTracker, newRows ?? [], clock.GetUtcNow());
         if (messages.Count == 0)
             return;
         db.LiveMessages.AddRange(messages);
@@ -106,7 +106,8 @@ internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider cloc
 /// <summary>Which tracked changes open pages care about, one message per thing changed.</summary>
 internal static class LiveChanges
 {
-    public static IReadOnlyList<LiveMessage> Of(ChangeTracker tracker, DateTimeOffset now)
+    /// <param name="newRows">New rows a batched save writes without tracking them.</param>
+    public static IReadOnlyList<LiveMessage> Of(ChangeTracker tracker, IReadOnlyList<object> newRows, DateTimeOffset now)
     {
         // Changes are detected once per save, before the interceptors run (PortalDbContext.SaveChanges, BatchedSave).
         if (tracker.AutoDetectChangesEnabled)
@@ -115,14 +116,14 @@ internal static class LiveChanges
         // A SaveChanges tried again on the same context (after a conflict) already holds its messages.
         var queued = entries.Select(e => e.Entity).OfType<LiveMessage>().Select(m => (m.Kind, m.SubjectId)).ToHashSet();
         var messages = new List<LiveMessage>();
-        foreach (var entry in entries)
+        foreach (var (entity, deleted) in entries.Select(e => (e.Entity, e.State == EntityState.Deleted)).Concat(newRows.Select(row => (row, false))))
         {
-            var message = entry.Entity switch
+            var message = entity switch
             {
                 Payment payment => new LiveMessage(payment.FirmId, payment.ClientAccountId, LiveKind.Payment, payment.Id, payment.Status.ToString(), now),
                 // A draft is the firm's work in progress: its contacts hear of the invoice once it is issued.
                 Invoice invoice => new LiveMessage(invoice.FirmId, invoice.Status == InvoiceStatus.Draft ? null : invoice.ClientAccountId,
-                    LiveKind.Invoice, invoice.Id, entry.State == EntityState.Deleted ? "Deleted" : invoice.Status.ToString(), now),
+                    LiveKind.Invoice, invoice.Id, deleted ? "Deleted" : invoice.Status.ToString(), now),
                 Wallet wallet => new LiveMessage(wallet.FirmId, wallet.ClientAccountId, LiveKind.Credit, wallet.Id, wallet.Balance.ToString(), now),
                 Portal.DirectDebit.DirectDebitMandate mandate => new LiveMessage(mandate.FirmId, mandate.ClientAccountId, LiveKind.Mandate, mandate.Id, mandate.Status.ToString(), now),
                 _ => null,

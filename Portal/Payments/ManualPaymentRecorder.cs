@@ -35,7 +35,7 @@ public sealed class ManualPaymentRecorder(LedgerWriter writer)
             var wallet = await work.WalletAsync(client, request.Amount.Currency);
             var creditBefore = wallet.Balance;
             var booked = ManualPayments.Record(client, request.Method, plan, wallet, request.Reference, work.IdempotencyKey, request.ReceivedAt ?? work.Now);
-            work.Db.Payments.Add(booked.Payment);
+            work.Insert(booked.Payment);
             work.Post(booked.Transaction);
             work.Audit("Manual payment recorded", "Payment", booked.Payment.Id, $"credit {creditBefore}",
                 $"{request.Method} {request.Amount}: {string.Join(", ", plan.ToInvoices.Select(p => $"{p.Invoice.Number} {p.Amount}"))}; credit {wallet.Balance}");

@@ -61,7 +61,7 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
                     throw new DomainException($"A prepayment must be at least {new Money(policy.PrepaymentMinimumMinor, prepayment.Currency)}.");
             }
             var payment = Payment.Create(client, request.Method, request.Provider, AllocationPlan.Explicit(parts, request.Prepayment), work.Now);
-            work.Db.Payments.Add(payment);
+            work.Insert(payment);
             return payment.Id;
         }, cancellationToken);
 

@@ -30,7 +30,7 @@ public sealed class CreditSpender(LedgerWriter writer)
                 throw wallet.Balance.IsPositive ? new DomainException($"Nothing more can be paid on {invoice.Number}.") : new DomainException("There is no credit to use.");
             var before = $"{invoice.Number} {invoice.AmountDue} due; credit {wallet.Balance}";
             var booked = CreditApplication.Apply(wallet, invoice, amount, work.IdempotencyKey, work.Now);
-            work.Db.Payments.Add(booked.Payment);
+            work.Insert(booked.Payment);
             work.Post(booked.Transaction);
             work.Audit("Credit applied", "Invoice", invoice.Id, before, $"{invoice.Number} {invoice.AmountDue} due; credit {wallet.Balance}");
             return booked.Payment.Id;
