@@ -29,9 +29,10 @@ internal sealed class PostingConfiguration : IEntityTypeConfiguration<Posting>
     {
         posting.HasKey(p => p.Id);
         posting.Property(p => p.AccountCode).HasMaxLength(60);
-        // Balances are sums over these: an invoice's receivable, a client's wallet, an account over time.
-        posting.HasIndex(p => new { p.FirmId, p.InvoiceId });
-        posting.HasIndex(p => new { p.FirmId, p.ClientAccountId, p.AccountKind });
+        // Balances are sums over these: an invoice's receivable, a client's wallet, an account over time. Invoice
+        // and client ids are unique across firms; postings without one (the firm's bank, revenue) stay out.
+        posting.HasIndex(p => p.InvoiceId).HasFilter("\"InvoiceId\" IS NOT NULL");
+        posting.HasIndex(p => new { p.ClientAccountId, p.AccountKind }).HasFilter("\"ClientAccountId\" IS NOT NULL");
         posting.HasIndex(p => new { p.FirmId, p.AccountCode });
         posting.Ignore(p => p.Amount);
         posting.Ignore(p => p.Account);

@@ -12,10 +12,13 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
     {
         payment.HasKey(p => p.Id);
         payment.HasOne<ClientAccount>().WithMany().HasForeignKey(p => p.ClientAccountId).OnDelete(DeleteBehavior.Restrict);
-        payment.HasIndex(p => new { p.FirmId, p.ClientAccountId, p.CreatedAt });
-        // A provider id names one payment of a firm; webhooks find the payment by it.
-        payment.HasIndex(p => new { p.FirmId, p.Provider, p.ProviderCheckoutId }).IsUnique();
-        payment.HasIndex(p => new { p.FirmId, p.Provider, p.ProviderPaymentId }).IsUnique();
+        // A client's payments, newest first; also serves the foreign key. A client id is unique across firms, so
+        // the firm's id would only make every insert longer.
+        payment.HasIndex(p => new { p.ClientAccountId, p.CreatedAt });
+        // A provider id names one payment of a firm; webhooks find the payment by it. Payments recorded by hand
+        // or from credit have none and stay out of these indexes.
+        payment.HasIndex(p => new { p.FirmId, p.Provider, p.ProviderCheckoutId }).IsUnique().HasFilter("\"ProviderCheckoutId\" IS NOT NULL");
+        payment.HasIndex(p => new { p.FirmId, p.Provider, p.ProviderPaymentId }).IsUnique().HasFilter("\"ProviderPaymentId\" IS NOT NULL");
         payment.Property(p => p.ProviderCheckoutId).HasMaxLength(Payment.MaxProviderIdLength);
         payment.Property(p => p.ProviderPaymentId).HasMaxLength(Payment.MaxProviderIdLength);
         payment.Property(p => p.Reference).HasMaxLength(200);
@@ -43,7 +46,7 @@ internal sealed class PaymentAllocationConfiguration : IEntityTypeConfiguration<
         // The domain makes ids; an allocation added to a loaded payment (credit given back) must be inserted, not updated.
         allocation.Property(a => a.Id).ValueGeneratedNever();
         allocation.HasOne<Invoice>().WithMany().HasForeignKey(a => a.InvoiceId).OnDelete(DeleteBehavior.Restrict);
-        allocation.HasIndex(a => new { a.FirmId, a.InvoiceId });
+        // The foreign keys' indexes (by payment, by invoice) are all its queries need.
         allocation.Ignore(a => a.Amount);
         allocation.Ignore(a => a.Reserved);
         allocation.Ignore(a => a.IsToWallet);

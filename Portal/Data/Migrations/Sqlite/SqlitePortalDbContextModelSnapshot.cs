@@ -771,13 +771,15 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InvoiceId")
+                        .HasFilter("\"InvoiceId\" IS NOT NULL");
+
                     b.HasIndex("TransactionId");
 
+                    b.HasIndex("ClientAccountId", "AccountKind")
+                        .HasFilter("\"ClientAccountId\" IS NOT NULL");
+
                     b.HasIndex("FirmId", "AccountCode");
-
-                    b.HasIndex("FirmId", "InvoiceId");
-
-                    b.HasIndex("FirmId", "ClientAccountId", "AccountKind");
 
                     b.ToTable("Postings");
                 });
@@ -882,15 +884,15 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientAccountId");
-
-                    b.HasIndex("FirmId", "ClientAccountId", "CreatedAt");
+                    b.HasIndex("ClientAccountId", "CreatedAt");
 
                     b.HasIndex("FirmId", "Provider", "ProviderCheckoutId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ProviderCheckoutId\" IS NOT NULL");
 
                     b.HasIndex("FirmId", "Provider", "ProviderPaymentId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ProviderPaymentId\" IS NOT NULL");
 
                     b.ToTable("Payments");
                 });
@@ -925,8 +927,6 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("InvoiceId");
 
                     b.HasIndex("PaymentId");
-
-                    b.HasIndex("FirmId", "InvoiceId");
 
                     b.ToTable("PaymentAllocations");
                 });
