@@ -27,7 +27,7 @@ public sealed class PortalDatabase
             DatabaseProvider.Sqlite => new Pool<SqlitePortalDbContext>(
                 new DbContextOptionsBuilder<SqlitePortalDbContext>().UseSqlite(connectionString).AddInterceptors(added).Options),
             DatabaseProvider.Postgres => new Pool<PostgresPortalDbContext>(
-                new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).AddInterceptors(added).Options),
+                new DbContextOptionsBuilder<PostgresPortalDbContext>().UseNpgsql(connectionString).AddInterceptors([.. added, new RowLocks()]).Options),
         };
     }
 

@@ -97,15 +97,14 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
 
     /// <summary>
     /// Loads the client and locks its row until the transaction ends, so operations on its money run one after
-    /// the other: on PostgreSQL with SELECT … FOR UPDATE (one round trip); on SQLite the transaction already
+    /// the other: on PostgreSQL with SELECT … FOR UPDATE (one round trip, <see cref="RowLocks"/>); on SQLite the transaction already
     /// holds the database's single write lock, taken here at the latest. Call before reading balances.
     /// Another tenant's client, or another client for a contact, is not found.
     /// </summary>
     public async Task<ClientAccount> ClientAsync(Guid clientAccountId)
     {
         if (db.Database.IsNpgsql())
-            return await db.ClientAccounts.FromSql($"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = {clientAccountId} FOR UPDATE").SingleOrDefaultAsync()
-                ?? throw new NotFoundException("client");
+            return await LockedClient(db, clientAccountId) ?? throw new NotFoundException("client");
         var locked = await db.ClientAccounts.Where(c => c.Id == clientAccountId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, c => c.Name));
         return locked == 0 ? throw new NotFoundException("client") : await db.ClientAccounts.SingleAsync(c => c.Id == clientAccountId);
     }
@@ -117,9 +116,7 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     public async Task<ClientAccount> ClientOfInvoiceAsync(Guid invoiceId)
     {
         if (db.Database.IsNpgsql())
-            return await db.ClientAccounts.FromSql(
-                    $"SELECT * FROM \"ClientAccounts\" WHERE \"Id\" = (SELECT \"ClientAccountId\" FROM \"Invoices\" WHERE \"Id\" = {invoiceId}) FOR UPDATE")
-                .SingleOrDefaultAsync() ?? throw new NotFoundException("invoice");
+            return await LockedClientOfInvoice(db, invoiceId) ?? throw new NotFoundException("invoice");
         var clientId = await db.Invoices.Where(i => i.Id == invoiceId).Select(i => (Guid?)i.ClientAccountId).SingleOrDefaultAsync()
             ?? throw new NotFoundException("invoice");
         return await ClientAsync(clientId);
@@ -168,8 +165,13 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     }
 
     // The queries every money operation runs, compiled once: EF would otherwise look each one up in its query
-    // cache by comparing expression trees, on every run. Tenant filters still apply. (The row locks above are
-    // raw SQL, which EF cannot compile.)
+    // cache by comparing expression trees, on every run. Tenant filters still apply.
+    private static readonly Func<PortalDbContext, Guid, Task<ClientAccount?>> LockedClient = EF.CompileAsyncQuery((PortalDbContext db, Guid id) =>
+        db.ClientAccounts.TagWith(RowLocks.ForUpdate).FirstOrDefault(c => c.Id == id));
+
+    private static readonly Func<PortalDbContext, Guid, Task<ClientAccount?>> LockedClientOfInvoice = EF.CompileAsyncQuery((PortalDbContext db, Guid invoiceId) =>
+        db.ClientAccounts.TagWith(RowLocks.ForUpdate).FirstOrDefault(c => c.Id == db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.ClientAccountId).FirstOrDefault()));
+
     private static readonly Func<PortalDbContext, Guid, Currency, IAsyncEnumerable<Invoice>> OpenInvoices = EF.CompileAsyncQuery(
         (PortalDbContext db, Guid clientAccountId, Currency currency) => db.Invoices.Where(i => i.ClientAccountId == clientAccountId && i.Currency == currency
             && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid)));
