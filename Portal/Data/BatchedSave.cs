@@ -48,17 +48,12 @@ public static class BatchedSave
     /// </param>
     public static async Task SaveAsync(PortalDbContext db, IReadOnlyList<object> newRows, CancellationToken cancellationToken = default)
     {
-        // One comparison of every tracked entity with its snapshot; without this EF would compare them all again
-        // each time the tracker is looked at below.
-        db.ChangeTracker.DetectChanges();
-        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var autoDetect = db.DetectChangesOnce();
         try
         {
             foreach (var interceptor in db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [])
                 if (interceptor is IBatchedSaveInterceptor batched)
                     batched.SavingInBatch(db, newRows);
-            db.EnsureAppendOnly();
             if (PendingChanges(db, newRows) is { } changes)
                 await WriteAsync(db, changes, cancellationToken);
             else

@@ -125,7 +125,7 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     public Task<Firm> FirmAsync() => db.Firms.SingleAsync();
 
     /// <summary>The client's invoices that can still take money in that currency.</summary>
-    public Task<List<Invoice>> OpenInvoicesAsync(Guid clientAccountId, Currency currency) => ListAsync(OpenInvoices(db, clientAccountId, currency));
+    public async Task<List<Invoice>> OpenInvoicesAsync(Guid clientAccountId, Currency currency) => await OpenInvoices(db, clientAccountId, currency).ToListAsync();
 
     /// <summary>The client's wallet in that currency, opened (empty) on first use.</summary>
     public async Task<Wallet> WalletAsync(ClientAccount client, Currency currency)
@@ -144,7 +144,7 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
     {
         if (invoiceIds.Count == 0)
             return [];
-        var invoices = await ListAsync(InvoicesById(db, [.. invoiceIds]));
+        var invoices = await InvoicesById(db, [.. invoiceIds]).ToListAsync();
         if (invoices.Count != invoiceIds.Distinct().Count())
             throw new NotFoundException("invoice");
         if (invoices.FirstOrDefault(i => i.ClientAccountId != clientAccountId) is { } foreign)
@@ -181,14 +181,6 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
 
     private static readonly Func<PortalDbContext, Guid, Currency, Task<Wallet?>> WalletOf = EF.CompileAsyncQuery(
         (PortalDbContext db, Guid clientAccountId, Currency currency) => db.Wallets.SingleOrDefault(w => w.ClientAccountId == clientAccountId && w.Currency == currency));
-
-    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows)
-            list.Add(row);
-        return list;
-    }
 
     /// <summary>
     /// A new row to insert when the operation saves, with the rows it holds (a payment's allocations, a

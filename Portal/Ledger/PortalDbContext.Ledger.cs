@@ -42,7 +42,7 @@ public abstract partial class PortalDbContext
     /// automatic detection off for the rest of this save: EF and the interceptors would otherwise compare every
     /// entity again each time they look at the tracker. Returns the setting to restore.
     /// </summary>
-    private bool DetectChangesOnce()
+    internal bool DetectChangesOnce()
     {
         var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
         if (autoDetect)
@@ -61,7 +61,7 @@ public abstract partial class PortalDbContext
     }
 
     // The ledger and the audit log are history: a mistake is corrected by a new entry, never by an edit.
-    internal void EnsureAppendOnly()
+    private void EnsureAppendOnly()
     {
         var edited = ChangeTracker.Entries()
             .FirstOrDefault(e => e.Entity is LedgerTransaction or Posting or AuditEntry && e.State is EntityState.Modified or EntityState.Deleted);

@@ -109,9 +109,7 @@ internal static class LiveChanges
     /// <param name="newRows">New rows a batched save writes without tracking them.</param>
     public static IReadOnlyList<LiveMessage> Of(ChangeTracker tracker, IReadOnlyList<object> newRows, DateTimeOffset now)
     {
-        // Changes are detected once per save, before the interceptors run (PortalDbContext.SaveChanges, BatchedSave).
-        if (tracker.AutoDetectChangesEnabled)
-            tracker.DetectChanges();
+        // Changes were detected once for this save before the interceptors run (PortalDbContext.DetectChangesOnce).
         var entries = tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
         // A SaveChanges tried again on the same context (after a conflict) already holds its messages.
         var queued = entries.Select(e => e.Entity).OfType<LiveMessage>().Select(m => (m.Kind, m.SubjectId)).ToHashSet();
