@@ -27,6 +27,8 @@ public sealed class LiveHubTests : IAsyncLifetime
         var stranger = await _app.AClientAsync(otherFirm);
         var invoice = await _app.AnInvoice(client).WithLine("Payroll", 1, 90_00).IssuedAsync();
         await _app.GiveCreditAsync(client, 100_00);
+        // The invoice's issue must not be what the listeners hear first about it.
+        await EverythingPublishedAsync();
 
         await using var clientHears = await ListenAsAsync(client.Contact);
         await using var staffHear = await ListenAsAsync(firm.Staff);

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Demo;
+using Portal.Providers.InAppSandbox;
 using Portal.Sandbox.Common;
 using Stripe;
 
@@ -40,16 +42,11 @@ public sealed class DemoStripeConnectionTests : IAsyncLifetime
     // The webhook is registered with the emulator once the app listens: create the object only after that.
     private async Task<T> WhenRegisteredAsync<T>(Func<Task<T>> create)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var stripe = _app.SandboxStripe(DemoData.SandboxStripeKey);
-        while (DateTime.UtcNow < deadline)
-        {
-            var endpoints = await stripe.V1.WebhookEndpoints.ListAsync();
-            if (endpoints.Data.Any(e => e.Url.EndsWith($"/webhooks/stripe/{DemoData.FirmKey}", StringComparison.Ordinal)))
-                return await create();
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The demo firm's sandbox webhook was never registered.");
+        var registration = _app.Services.GetServices<IHostedService>().OfType<SandboxWebhookRegistration>().Single();
+        await registration.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(20));
+        var endpoints = await _app.SandboxStripe(DemoData.SandboxStripeKey).V1.WebhookEndpoints.ListAsync();
+        endpoints.Data.ShouldContain(e => e.Url.EndsWith($"/webhooks/stripe/{DemoData.FirmKey}", StringComparison.Ordinal));
+        return await create();
     }
 
     private sealed class DemoStripeApp : StripePortalApp

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Integrations;
 using Portal.Providers.Stripe;
+using Portal.Sandbox.Common;
 using Portal.Tests.Sandbox.Stripe;
 using Portal.Tests.Stripe;
 using Portal.Webhooks;
@@ -22,17 +23,9 @@ public sealed class StripeReconciliationTests(StripePortalApp app) : IClassFixtu
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
-    private async Task<List<WebhookEvent>> WaitForInboxAsync(Func<List<WebhookEvent>, bool> done)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var inbox = await app.InboxAsync();
-            if (done(inbox))
-                return inbox;
-            await Task.Delay(100);
-        }
-        return await app.InboxAsync();
-    }
+    // The emulator's deliveries to the portal, all made (or given up on).
+    private Task<bool> DeliveredAsync() =>
+        app.Services.GetRequiredService<WebhookQueue>().WaitUntilSettledAsync(SandboxProvider.Stripe, TimeSpan.FromSeconds(10), CancellationToken.None);
 
     [Fact]
     public async Task Sandbox_events_reach_the_portals_own_webhook_endpoint_signed_for_the_firm()
@@ -43,7 +36,8 @@ public sealed class StripeReconciliationTests(StripePortalApp app) : IClassFixtu
 
         await PayOnHostedPageAsync(app.SandboxStripe(key));
 
-        var inbox = await WaitForInboxAsync(events => events.Any(e => e.Type == EventTypes.CheckoutSessionCompleted));
+        (await DeliveredAsync()).ShouldBeTrue();
+        var inbox = await app.InboxAsync();
         inbox.ShouldContain(e => e.Type == EventTypes.CheckoutSessionCompleted && e.FirmId == firm.Id);
     }
 
