@@ -108,7 +108,7 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
     public static JsonObject PaymentEvent(string action, string paymentId, string? eventId = null, bool? willAttemptRetry = null) => new()
     {
         ["id"] = eventId ?? "EV" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant(),
-        ["created_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+        ["created_at"] = new TestClock().GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
         ["resource_type"] = "payments",
         ["action"] = action,
         ["links"] = new JsonObject { ["payment"] = paymentId },

@@ -144,10 +144,11 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
         var secondCollection = await Should.ThrowAsync<DomainException>(() => gc.PayAsync(client, [new(invoice.Id, client.Amount(90_00))]));
 
         started.SignMandateAt.ShouldBeNull();
-        started.ChargeDate.ShouldBe(invoice.DueDate);
+        // Collected on the due date, or on the next working day when the due date falls on a weekend.
+        started.ChargeDate.ShouldBe(BankingDays.FirstWorkingDayOnOrAfter(invoice.DueDate));
         again.PaymentId.ShouldBe(started.PaymentId);
         secondCollection.Message.ShouldNotBeNullOrEmpty();
-        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem().ChargeDate.ShouldBe(invoice.DueDate);
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem().ChargeDate.ShouldBe(started.ChargeDate!.Value);
         (await gc.PaymentAsync(started.PaymentId)).Status.ShouldBe(PaymentStatus.Pending);
     }
 
@@ -263,7 +264,7 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
         var replaced = new System.Text.Json.Nodes.JsonObject
         {
             ["id"] = "EV" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant(),
-            ["created_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+            ["created_at"] = new TestClock().GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
             ["resource_type"] = "mandates",
             ["action"] = "replaced",
             ["links"] = new System.Text.Json.Nodes.JsonObject { ["mandate"] = original.MandateId, ["new_mandate"] = successorId },

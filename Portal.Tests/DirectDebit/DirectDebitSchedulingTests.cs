@@ -39,12 +39,12 @@ public sealed class DirectDebitSchedulingTests(StripePortalApp app) : IClassFixt
 
         counts.Sum().ShouldBeGreaterThanOrEqualTo(1);
         var collected = (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem();
-        collected.ChargeDate.ShouldBe(invoice.DueDate);
+        collected.ChargeDate.ShouldBe(BankingDays.FirstWorkingDayOnOrAfter(invoice.DueDate));
         collected.Amount.ShouldBe(client.Amount(350_00));
         await using var db = app.OpenDb(firm.Id);
         var payment = (await db.Payments.AsNoTracking().ToListAsync()).ShouldHaveSingleItem();
         (payment.Method, payment.Status).ShouldBe((PaymentMethod.DirectDebit, PaymentStatus.Pending));
-        (await db.ScheduledCollections.AsNoTracking().SingleAsync()).ChargeDate.ShouldBe(invoice.DueDate);
+        (await db.ScheduledCollections.AsNoTracking().SingleAsync()).ChargeDate.ShouldBe(collected.ChargeDate);
         (await app.InvoiceAsync(firm, invoice.Id)).Pending.ShouldBe(client.Amount(350_00));
     }
 

@@ -41,8 +41,7 @@ public sealed class InvoiceBuilder(PortalApp app, TestClient client)
             WithLine("Services", 1, 100_00);
         await using var db = app.OpenDb(client.Firm.Id);
         var account = await db.ClientAccounts.SingleAsync(c => c.Id == client.Id);
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
-        var issueDate = today.AddDays(-_issuedDaysAgo);
+        var issueDate = app.Today.AddDays(-_issuedDaysAgo);
         var invoice = new Invoice(account, client.Currency, issueDate, issueDate.AddDays(_dueInDays), app.Clock.GetUtcNow());
         invoice.ReplaceLines(_lines);
         db.Invoices.Add(invoice);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Account;
 using Portal.Audit;
 using Portal.Data;
@@ -60,6 +61,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", SeedDemoData.ToString());
         // Tests sign in far more often than a person; the limiter itself is tested with its own app.
         builder.UseSetting("Security:SignInPostsPerMinute", "100000");
+        // Every instance sharing a database runs on the first one's clock, as servers kept in time do.
+        var clock = (SharesDatabaseWith?.Clock as TestClock) ?? new TestClock();
+        builder.ConfigureServices(services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(clock));
         builder.ConfigureServices(ConfigureTestServices);
     }
 
@@ -111,7 +115,11 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         return Services.GetRequiredService<PortalDatabase>().Open(tenant);
     }
 
+    /// <summary>The app's clock: a <see cref="TestClock"/> starting on the day CI chose, unless a test class sets another.</summary>
     public TimeProvider Clock => Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>Today by the app's clock: the day business dates (issue, due, charge dates) are counted from.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
 
     /// <summary>A firm with an owner and a staff login (password <see cref="DemoData.Password"/>).</summary>
     public async Task<TestFirm> AFirmAsync(string? key = null, string currency = "EUR")

@@ -1,6 +1,8 @@
 using Portal.Domain;
 using Portal.GoCardless;
 
+using Portal.Tests.Fixture;
+
 namespace Portal.Tests.GoCardless;
 
 public sealed class GoCardlessDirectDebitTests
@@ -23,7 +25,7 @@ public sealed class GoCardlessDirectDebitTests
         var request = (await bed.Client.ListBillingRequestsAsync().ToListAsync()).ShouldHaveSingleItem();
         request.Metadata[GoCardlessMandateSetup.ClientAccountMetadataKey].ShouldBe(setup.ClientAccountId.ToString());
         request.MandateRequest!.Metadata[GoCardlessMandateSetup.ClientAccountMetadataKey].ShouldBe(setup.ClientAccountId.ToString());
-        link.ExpiresAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(6));
+        link.ExpiresAt.ShouldBeGreaterThan(bed.Sandbox.Clock.GetUtcNow().AddDays(6));
         beforeApproval.ShouldBeNull();
         mandate.ShouldNotBeNull();
         mandate.MandateId.ShouldStartWith("MD");
@@ -41,7 +43,7 @@ public sealed class GoCardlessDirectDebitTests
     {
         await using var bed = await GoCardlessClientBed.StartAsync();
         var mandate = await bed.ActiveMandateAsync();
-        var dueDate = GoCardlessPaymentTests.WorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(20));
+        var dueDate = BankingDays.FirstWorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(20));
         var collection = new DirectDebitCollection(Guid.NewGuid(), mandate.Id, new Money(45_000, Currency.GBP), dueDate, "Invoice INV-7");
 
         var payment = await GoCardlessCollector.CollectAsync(bed.Client, collection);
@@ -61,7 +63,7 @@ public sealed class GoCardlessDirectDebitTests
         var mandate = await bed.ActiveMandateAsync();
 
         var payment = await GoCardlessCollector.CollectAsync(bed.Client,
-            new DirectDebitCollection(Guid.NewGuid(), mandate.Id, new Money(1_000, Currency.GBP), DateOnly.FromDateTime(DateTime.UtcNow)));
+            new DirectDebitCollection(Guid.NewGuid(), mandate.Id, new Money(1_000, Currency.GBP), bed.Sandbox.Today));
 
         payment.ChargeDate.ShouldBe(mandate.NextPossibleChargeDate!.Value);
     }
@@ -75,9 +77,9 @@ public sealed class GoCardlessDirectDebitTests
         await bed.Client.CancelMandateAsync(cancelled.Id);
 
         var wrongCurrency = await Should.ThrowAsync<DirectDebitRefusedException>(() => GoCardlessCollector.CollectAsync(bed.Client,
-            new DirectDebitCollection(Guid.NewGuid(), pounds.Id, new Money(1_000, Currency.EUR), DateOnly.FromDateTime(DateTime.UtcNow))));
+            new DirectDebitCollection(Guid.NewGuid(), pounds.Id, new Money(1_000, Currency.EUR), bed.Sandbox.Today)));
         var ended = await Should.ThrowAsync<DirectDebitRefusedException>(() => GoCardlessCollector.CollectAsync(bed.Client,
-            new DirectDebitCollection(Guid.NewGuid(), cancelled.Id, new Money(1_000, Currency.GBP), DateOnly.FromDateTime(DateTime.UtcNow))));
+            new DirectDebitCollection(Guid.NewGuid(), cancelled.Id, new Money(1_000, Currency.GBP), bed.Sandbox.Today)));
 
         wrongCurrency.Message.ShouldContain("collects GBP (bacs), not EUR");
         ended.Message.ShouldContain("cancelled");

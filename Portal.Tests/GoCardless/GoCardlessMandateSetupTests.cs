@@ -47,7 +47,7 @@ public sealed class GoCardlessMandateSetupTests
         request.MandateRequest.Currency.ShouldBe("GBP");
         request.Links.Customer.ShouldBe(customer.Id);
         flow.AuthorisationUrl!.ToString().ShouldStartWith(bed.Sandbox.Sandbox.BaseUrl.ToString());
-        flow.ExpiresAt.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(6));
+        flow.ExpiresAt.ShouldBeGreaterThan(bed.Sandbox.Clock.GetUtcNow().AddDays(6));
         flow.Links.BillingRequest.ShouldBe(request.Id);
         approved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         approved.Headers.Location.ShouldBe(new Uri("https://portal.example.test/dd/done"));
@@ -57,7 +57,7 @@ public sealed class GoCardlessMandateSetupTests
         active.Status.ShouldBe(GoCardlessMandateStatus.Active);
         active.Scheme.ShouldBe(GoCardlessScheme.Bacs);
         active.CanBeCharged.ShouldBeTrue();
-        active.NextPossibleChargeDate.ShouldNotBeNull().ShouldBeGreaterThan(DateOnly.FromDateTime(DateTime.UtcNow));
+        active.NextPossibleChargeDate.ShouldNotBeNull().ShouldBeGreaterThan(bed.Sandbox.Today);
         active.Links.Customer.ShouldBe(customer.Id);
         bankAccount.AccountNumberEnding.ShouldBe("78");
         bankAccount.BankName.ShouldNotBeNullOrEmpty();

@@ -2,6 +2,8 @@ using System.Net;
 using Portal.Domain;
 using Portal.GoCardless;
 
+using Portal.Tests.Fixture;
+
 namespace Portal.Tests.GoCardless;
 
 public sealed class GoCardlessPaymentTests
@@ -11,7 +13,7 @@ public sealed class GoCardlessPaymentTests
     {
         await using var bed = await GoCardlessClientBed.StartAsync();
         var mandate = await bed.ActiveMandateAsync();
-        var dueDate = WorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(10));
+        var dueDate = BankingDays.FirstWorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(10));
 
         var payment = await bed.Client.CreatePaymentAsync(
             new NewPayment(new Money(12_345, Currency.GBP), mandate.Id, dueDate, "Invoice INV-42", Metadata: new Dictionary<string, string> { ["invoice_id"] = "42" }),
@@ -59,7 +61,7 @@ public sealed class GoCardlessPaymentTests
         var mandate = await bed.ActiveMandateAsync();
 
         var error = await Should.ThrowAsync<GoCardlessApiException>(() => bed.Client.CreatePaymentAsync(
-            new NewPayment(new Money(5_000, Currency.GBP), mandate.Id, DateOnly.FromDateTime(DateTime.UtcNow)), GoCardlessClientBed.NewKey()));
+            new NewPayment(new Money(5_000, Currency.GBP), mandate.Id, bed.Sandbox.Today), GoCardlessClientBed.NewKey()));
 
         error.Kind.ShouldBe(GoCardlessErrorKind.ValidationFailed);
         error.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
@@ -98,7 +100,7 @@ public sealed class GoCardlessPaymentTests
         var mandate = await bed.ActiveMandateAsync();
         var payment = await bed.PaymentAsync(mandate);
         await bed.Client.RunScenarioAsync("payment_failed", payment.Id);
-        var retryDate = WorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(14));
+        var retryDate = BankingDays.FirstWorkingDayOnOrAfter(mandate.NextPossibleChargeDate!.Value.AddDays(14));
 
         var retried = await bed.Client.RetryPaymentAsync(payment.Id, retryDate);
 
@@ -119,12 +121,4 @@ public sealed class GoCardlessPaymentTests
         error.Reasons.ShouldBe(["authentication_failed"]);
         bed.Logs.Lines.Count(l => l.Message.Contains("answered 401", StringComparison.Ordinal)).ShouldBe(1);
     }
-
-    internal static DateOnly WorkingDayOnOrAfter(DateOnly day) =>
-        day.DayOfWeek switch
-        {
-            DayOfWeek.Saturday => day.AddDays(2),
-            DayOfWeek.Sunday => day.AddDays(1),
-            _ => day,
-        };
 }

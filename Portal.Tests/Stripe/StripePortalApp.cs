@@ -76,7 +76,7 @@ public class StripePortalApp : PortalApp
         ["id"] = eventId ?? "evt_test_" + Guid.NewGuid().ToString("N")[..20],
         ["object"] = "event",
         ["api_version"] = "2026-10-28.endive",
-        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["created"] = new TestClock().GetUtcNow().ToUnixTimeSeconds(),
         ["type"] = type,
         ["livemode"] = false,
         ["pending_webhooks"] = 1,

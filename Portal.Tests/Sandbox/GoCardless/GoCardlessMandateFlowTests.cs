@@ -31,7 +31,7 @@ public sealed class GoCardlessMandateFlowTests
         created.Body["billing_requests"]!["mandate_request"]!["scheme"]!.GetValue<string>().ShouldBe("bacs");
         authorisationUrl.ShouldStartWith($"{bed.Sandbox.BaseUrl}sandbox/gocardless/flow/BRF");
         DateTimeOffset.Parse(flow.Body["billing_request_flows"]!["expires_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
-            .ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(6));
+            .ShouldBeGreaterThan(bed.Clock.GetUtcNow().AddDays(6));
         page.ShouldContain("SANDBOX");
         page.ShouldContain("Ada");
         approved.StatusCode.ShouldBe(HttpStatusCode.Redirect);

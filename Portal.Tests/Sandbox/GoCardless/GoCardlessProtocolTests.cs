@@ -63,7 +63,7 @@ public sealed class GoCardlessProtocolTests
         first.Raw.Headers.GetValues("RateLimit-Limit").Single().ShouldBe("1000");
         first.Raw.Headers.GetValues("RateLimit-Remaining").Single().ShouldBe("0");
         DateTimeOffset.Parse(first.Raw.Headers.GetValues("RateLimit-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture)
-            .ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddSeconds(-5));
+            .ShouldBeGreaterThan(bed.Clock.GetUtcNow().AddSeconds(-5));
         second.Status.ShouldBe(HttpStatusCode.TooManyRequests);
         third.Status.ShouldBe(HttpStatusCode.OK);
     }

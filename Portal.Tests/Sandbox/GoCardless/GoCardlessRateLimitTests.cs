@@ -22,7 +22,7 @@ public sealed class GoCardlessRateLimitTests
         third.Status.ShouldBe(HttpStatusCode.TooManyRequests);
         third.ErrorReason.ShouldBe("rate_limit_reached");
         var reset = DateTimeOffset.Parse(third.Raw.Headers.GetValues("RateLimit-Reset").Single(), CultureInfo.InvariantCulture);
-        reset.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddSeconds(50));
+        reset.ShouldBeGreaterThan(bed.Clock.GetUtcNow().AddSeconds(50));
         reset.ShouldBe(DateTimeOffset.Parse(first.Raw.Headers.GetValues("RateLimit-Reset").Single(), CultureInfo.InvariantCulture));
     }
 }

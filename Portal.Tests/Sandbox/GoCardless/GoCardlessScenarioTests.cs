@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Sandbox.GoCardless;
 
@@ -97,7 +98,7 @@ public sealed class GoCardlessScenarioTests
     [Fact]
     public async Task The_demo_ticker_moves_payments_to_paid_out_as_the_clock_runs()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(new TestClock().GetUtcNow());
         await using var bed = await GoCardlessTestbed.StartAsync(o => o.DemoTicker = true, clock);
         var mandateId = await bed.ActiveMandateAsync();
         var payment = (await bed.CreatePaymentAsync(mandateId)).Body["payments"]!["id"]!.GetValue<string>();

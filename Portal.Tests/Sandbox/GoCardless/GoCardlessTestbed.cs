@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Portal.Sandbox;
+using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Sandbox.GoCardless;
 
@@ -18,8 +19,9 @@ public sealed record GcResponse(HttpStatusCode Status, JsonNode Body, HttpRespon
 // One sandbox, one webhook receiver and a plain HTTP client speaking GoCardless's protocol, as the portal's client does.
 public sealed class GoCardlessTestbed : IAsyncDisposable
 {
-    private GoCardlessTestbed(RunningSandbox sandbox, WebhookReceiver receiver, string token, string secret)
+    private GoCardlessTestbed(RunningSandbox sandbox, WebhookReceiver receiver, string token, string secret, TimeProvider clock)
     {
+        Clock = clock;
         Sandbox = sandbox;
         Receiver = receiver;
         Token = token;
@@ -29,6 +31,11 @@ public sealed class GoCardlessTestbed : IAsyncDisposable
     }
 
     public RunningSandbox Sandbox { get; }
+
+    /// <summary>The sandbox's clock: its "today" decides charge dates and expiries.</summary>
+    public TimeProvider Clock { get; }
+
+    public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
 
     public WebhookReceiver Receiver { get; }
 
@@ -47,6 +54,7 @@ public sealed class GoCardlessTestbed : IAsyncDisposable
         var receiver = await WebhookReceiver.StartAsync();
         var token = "sandbox_" + Guid.NewGuid().ToString("N");
         var secret = "gc-webhook-secret-" + Guid.NewGuid().ToString("N");
+        clock ??= new TestClock();
         var sandbox = await SandboxHost.StartAsync(
             options =>
             {
@@ -55,7 +63,7 @@ public sealed class GoCardlessTestbed : IAsyncDisposable
                 configure?.Invoke(options);
             },
             clock);
-        return new GoCardlessTestbed(sandbox, receiver, token, secret);
+        return new GoCardlessTestbed(sandbox, receiver, token, secret, clock);
     }
 
     public static HttpClient ClientFor(RunningSandbox sandbox, string token, string? version = "2015-07-06")

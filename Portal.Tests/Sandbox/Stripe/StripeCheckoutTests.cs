@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
 using Stripe.Checkout;
+using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Sandbox.Stripe;
 
@@ -141,7 +142,7 @@ public sealed class StripeCheckoutTests
     [Fact]
     public async Task The_demo_ticker_settles_delayed_methods_by_itself()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(new TestClock().GetUtcNow());
         await using var bed = await StripeTestbed.StartAsync(o => o.DemoTicker = true, clock);
         var session = await bed.CreateSessionAsync();
         using var response = await bed.ChooseOnHostedPageAsync(session, "delayed_success");
@@ -187,7 +188,7 @@ public sealed class StripeCheckoutTests
     [Fact]
     public async Task A_session_expires_when_the_clock_passes_expires_at()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(new TestClock().GetUtcNow());
         await using var bed = await StripeTestbed.StartAsync(clock: clock);
         var options = StripeTestbed.SessionOptions();
         options.ExpiresAt = clock.GetUtcNow().UtcDateTime.AddHours(1);
@@ -204,7 +205,7 @@ public sealed class StripeCheckoutTests
     {
         await using var bed = await StripeTestbed.StartAsync();
         var options = StripeTestbed.SessionOptions();
-        options.ExpiresAt = DateTime.UtcNow.AddMinutes(5);
+        options.ExpiresAt = bed.Clock.GetUtcNow().UtcDateTime.AddMinutes(5);
 
         var error = await Should.ThrowAsync<StripeException>(() => bed.Client.V1.Checkout.Sessions.CreateAsync(options));
 

@@ -105,7 +105,7 @@ public sealed class StripeProtocolTests
     public async Task Events_can_be_listed_by_type_and_read_back()
     {
         await using var bed = await StripeTestbed.StartAsync();
-        var before = DateTime.UtcNow.AddMinutes(-1);
+        var before = bed.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1);
         var session = await bed.PaidSessionAsync();
 
         var completed = await bed.Client.V1.Events.ListAsync(new EventListOptions { Type = EventTypes.CheckoutSessionCompleted });
@@ -114,7 +114,7 @@ public sealed class StripeProtocolTests
             Types = [EventTypes.ChargeSucceeded, EventTypes.PaymentIntentSucceeded],
             Created = new DateRangeOptions { GreaterThanOrEqual = before },
         });
-        var none = await bed.Client.V1.Events.ListAsync(new EventListOptions { Created = new DateRangeOptions { GreaterThan = DateTime.UtcNow.AddMinutes(5) } });
+        var none = await bed.Client.V1.Events.ListAsync(new EventListOptions { Created = new DateRangeOptions { GreaterThan = bed.Clock.GetUtcNow().UtcDateTime.AddMinutes(5) } });
 
         var completedEvent = completed.Data.ShouldHaveSingleItem();
         ((Session)completedEvent.Data.Object).Id.ShouldBe(session.Id);
@@ -137,7 +137,7 @@ public sealed class StripeProtocolTests
 
         endpoint.Secret.ShouldStartWith("whsec_");
         var delivered = await bed.Receiver.WaitForAsync(w => w.Path == "/api-endpoint");
-        var verified = EventUtility.ConstructEvent(delivered.Body, delivered.Header("Stripe-Signature"), endpoint.Secret);
+        var verified = EventUtility.ConstructEvent(delivered.Body, delivered.Header("Stripe-Signature"), endpoint.Secret, tolerance: 300, utcNow: bed.Clock.GetUtcNow().ToUnixTimeSeconds());
         verified.Type.ShouldBe(EventTypes.CheckoutSessionCompleted);
         (await bed.Client.V1.WebhookEndpoints.ListAsync()).Data.Select(e => e.Id).ShouldContain(endpoint.Id);
         (await bed.Client.V1.WebhookEndpoints.DeleteAsync(endpoint.Id)).Deleted.ShouldBe(true);

@@ -1,5 +1,6 @@
 using System.Net;
 using Portal.Sandbox;
+using Portal.Tests.Fixture;
 using Stripe;
 using Stripe.Checkout;
 
@@ -41,6 +42,7 @@ public sealed class StripeTestbed : IAsyncDisposable
         var receiver = await WebhookReceiver.StartAsync();
         var apiKey = "sk_test_" + Guid.NewGuid().ToString("N");
         var secret = "whsec_test_" + Guid.NewGuid().ToString("N");
+        clock ??= new TestClock();
         var sandbox = await SandboxHost.StartAsync(
             options =>
             {
@@ -49,7 +51,7 @@ public sealed class StripeTestbed : IAsyncDisposable
                 configure?.Invoke(options);
             },
             clock);
-        return new StripeTestbed(sandbox, receiver, apiKey, secret, clock ?? TimeProvider.System);
+        return new StripeTestbed(sandbox, receiver, apiKey, secret, clock);
     }
 
     public static StripeClient ClientFor(RunningSandbox sandbox, string apiKey) => new(new StripeClientOptions
