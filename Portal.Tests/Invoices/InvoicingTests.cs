@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain;
@@ -33,6 +34,24 @@ public sealed class InvoicingTests(PortalApp app) : IClassFixture<PortalApp>, IA
         invoice.TaxMinor.ShouldBe(1000 + 55);
         invoice.TotalMinor.ShouldBe(7060);
         invoice.Status.ShouldBe(InvoiceStatus.Open);
+    }
+
+    [Fact]
+    public async Task Overdue_is_counted_from_the_apps_today_whatever_day_the_suite_runs_on()
+    {
+        var firm = await app.AFirmAsync();
+        var client = await app.AClientAsync(firm);
+        // Issued a month ago: due yesterday, today and tomorrow, across a month, year or leap day as the calendar has it.
+        var dueYesterday = await app.AnInvoice(client).IssuedDaysAgo(30).DueInDays(29).IssuedAsync();
+        var dueToday = await app.AnInvoice(client).IssuedDaysAgo(30).DueInDays(30).IssuedAsync();
+        await app.AnInvoice(client).IssuedDaysAgo(30).DueInDays(31).IssuedAsync();
+        using var staff = await app.SignInAsync(firm.Staff);
+
+        var (_, dashboard) = await staff.GetPageAsync("/staff");
+
+        app.Clock.ShouldBeOfType<TestClock>();
+        (dueYesterday.DueDate, dueToday.DueDate).ShouldBe((app.Today.AddDays(-1), app.Today));
+        Regex.Match(dashboard, "data-testid=\"overdue-count\"[^>]*>([^<]*)<").Groups[1].Value.ShouldBe("1", dashboard);
     }
 
     [Fact]
