@@ -70,7 +70,7 @@ public static class DemoData
         if (services.GetRequiredService<InAppSandbox>().Enabled)
         {
             await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
-            await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
+            await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
         }
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
@@ -153,12 +153,15 @@ public static class DemoData
     }
 
     // GoCardless has no API to register a webhook endpoint: the in-app emulator is told where to send the demo
-    // creditor's webhooks, and with which secret, once the app listens.
-    private static async Task ConnectSandboxGoCardlessAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    // creditor's webhooks, and with which secret, once the app listens. The secret is fixed in configuration
+    // (appsettings.json) so a hand-signed event or a published test vector can be tried against the demo.
+    private static async Task ConnectSandboxGoCardlessAsync(PortalDbContext db, ProviderSecrets secrets, IConfiguration configuration, TimeProvider clock)
     {
         var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
         var connection = new ProviderConnection(firm.Id, PaymentProvider.GoCardless, clock.GetUtcNow());
-        var webhookSecret = "gc_sandbox_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var webhookSecret = configuration["Sandbox:GoCardless:WebhookSecret"] is { Length: > 0 } configured
+            ? configured
+            : "gc_sandbox_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         connection.SetCredentials(ProviderMode.Sandbox, null, secrets.Protect(PaymentProvider.GoCardless, SandboxGoCardlessToken), secrets.Protect(PaymentProvider.GoCardless, webhookSecret), clock.GetUtcNow());
         db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
