@@ -6,6 +6,10 @@ public enum SandboxFaultKind
     RateLimit,
     ServerError,
 
+    // A 400 whose body is not the provider's error envelope, only {"error": "bank_authorisation_expired"}, as
+    // some of GoCardless's endpoints and proxies in front of an API answer.
+    BareError,
+
     // Applied, then the client never gets a usable answer: the case an idempotency key exists for.
     DropResponse,
     DelayResponse,
@@ -13,7 +17,7 @@ public enum SandboxFaultKind
 
 public sealed record SandboxFault(SandboxFaultKind Kind, string? Method, string? PathContains, TimeSpan Delay)
 {
-    public bool IsBeforeHandling => Kind is SandboxFaultKind.RateLimit or SandboxFaultKind.ServerError;
+    public bool IsBeforeHandling => Kind is SandboxFaultKind.RateLimit or SandboxFaultKind.ServerError or SandboxFaultKind.BareError;
 
     public bool Matches(string method, string path) =>
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))

@@ -49,7 +49,7 @@ public static class SandboxControlEndpoints
             var kindText = (body["kind"]?.GetValue<string>() ?? "").Replace("_", "", StringComparison.Ordinal);
             if (!Enum.TryParse<SandboxFaultKind>(kindText, ignoreCase: true, out var kind))
             {
-                return Results.BadRequest(new { error = "kind must be rate_limit, server_error, drop_response or delay_response" });
+                return Results.BadRequest(new { error = "kind must be rate_limit, server_error, bare_error, drop_response or delay_response" });
             }
 
             var fault = new SandboxFault(

@@ -270,6 +270,11 @@ internal sealed class GoCardlessApi(GoCardlessSandbox sandbox, IdempotencyStore 
             return WriteAsync(response, 429, RateLimitReached("(sandbox: injected) See the RateLimit-Reset header.").ToJson(requestId));
         }
 
+        if (fault.Kind == SandboxFaultKind.BareError)
+        {
+            return WriteAsync(response, 400, new JsonObject { ["error"] = "bank_authorisation_expired" });
+        }
+
         return WriteAsync(response, 500, new GoCardlessApiError(500, "gocardless", "Uh-oh! Something went wrong (sandbox: injected).",
             [new JsonObject { ["reason"] = "internal_server_error", ["message"] = "Internal server error" }]).ToJson(requestId));
     }

@@ -204,6 +204,11 @@ internal sealed class StripeApi(StripeSandbox sandbox, IdempotencyStore idempote
             return WriteAsync(response, 429, new StripeApiError(429, "invalid_request_error", "Too many requests hit the API too quickly. (sandbox: injected)", "rate_limit").ToJson());
         }
 
+        if (fault.Kind == SandboxFaultKind.BareError)
+        {
+            return WriteAsync(response, 400, new JsonObject { ["error"] = "bank_authorisation_expired" });
+        }
+
         response.Headers["Stripe-Should-Retry"] = "true";
         return WriteAsync(response, 500, new StripeApiError(500, "api_error", "An unexpected error occurred. (sandbox: injected)").ToJson());
     }

@@ -69,6 +69,22 @@ public sealed class GoCardlessRetryTests
     }
 
     [Fact]
+    public async Task An_error_without_the_envelope_keeps_what_GoCardless_said_and_is_not_retried()
+    {
+        await using var bed = await GoCardlessClientBed.StartAsync();
+        await bed.Sandbox.Control.InjectFaultAsync("bare_error", count: 2, method: "GET", pathContains: "/creditors");
+
+        var error = await Should.ThrowAsync<GoCardlessApiException>(() => bed.Client.ListCreditorsAsync().ToListAsync().AsTask());
+
+        (error.Status, error.Kind, error.IsTransient).ShouldBe((HttpStatusCode.BadRequest, GoCardlessErrorKind.Unknown, false));
+        error.ApiMessage.ShouldBe("bank_authorisation_expired");
+        error.Message.ShouldContain("bank_authorisation_expired");
+        // The second injected fault is still waiting: the 400 was not asked again.
+        await Should.ThrowAsync<GoCardlessApiException>(() => bed.Client.ListCreditorsAsync().ToListAsync().AsTask());
+        (await bed.Client.ListCreditorsAsync().ToListAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task Reads_give_up_after_the_configured_number_of_attempts()
     {
         await using var bed = await GoCardlessClientBed.StartAsync(settings: new Dictionary<string, string?> { ["GoCardless:MaxAttempts"] = "3" });

@@ -91,14 +91,27 @@ public sealed class GoCardlessApiException : Exception
                     wire.DocumentationUrl,
                     wire.Errors?.Select(e => new GoCardlessErrorDetail(e.Field, e.Message, e.RequestPointer, e.Reason, e.Links)).ToList() ?? []);
             }
+
+            // {"error": "bank_authorisation_expired"}: no envelope, but what GoCardless said is the whole answer.
+            if (document.RootElement.TryGetProperty("error", out var bare) && bare.ValueKind == JsonValueKind.String && bare.GetString() is { Length: > 0 } said)
+                return Unenveloped(status, said, requestIdHeader);
         }
         catch (JsonException)
         {
-            // Not GoCardless's envelope (a proxy's HTML page, an empty 502): described by the status alone below.
+            // Not JSON at all (a proxy's HTML page, a plain-text 502): described by its first words below.
         }
 
-        return new GoCardlessApiException(status, (int)status >= 500 ? "gocardless" : "", $"GoCardless answered {(int)status} without an error body.", requestIdHeader, null, []);
+        var excerpt = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return excerpt.Length == 0
+            ? Unenveloped(status, "no error body", requestIdHeader)
+            : Unenveloped(status, excerpt.Length <= MaxExcerpt ? excerpt : excerpt[..MaxExcerpt] + "…", requestIdHeader);
     }
+
+    // Enough of an unexpected body to recognise it in a log, not a whole HTML page.
+    private const int MaxExcerpt = 200;
+
+    private static GoCardlessApiException Unenveloped(HttpStatusCode status, string said, string? requestIdHeader) =>
+        new(status, (int)status >= 500 ? "gocardless" : "", said, requestIdHeader, null, []);
 
     private static GoCardlessErrorKind KindOf(HttpStatusCode status, string type) => (status, type) switch
     {
