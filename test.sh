@@ -33,7 +33,7 @@ dotnet build Portal.Tests -c Release -v q -nologo | tail -n 3
 PORTAL_TEST_DB=Postgres dotnet test Portal.Tests -c Release --no-build 2>&1 | tee -a "$log" || status=1
 # The integration suite once more on the embedded database.
 PORTAL_TEST_DB=Sqlite dotnet test Portal.Tests -c Release --no-build \
-  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health|FullyQualifiedName~Portal.Tests.Live.LiveHubTests|FullyQualifiedName~Portal.Tests.Webhooks|FullyQualifiedName~Portal.Tests.Stripe|FullyQualifiedName~Portal.Tests.Integrations|FullyQualifiedName~Portal.Tests.DirectDebit" 2>&1 | tee -a "$log" || status=1
+  --filter "FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.Payments|FullyQualifiedName~Portal.Tests.Wallets|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Tenancy|FullyQualifiedName~Portal.Tests.Firms|FullyQualifiedName~Portal.Tests.Account|FullyQualifiedName~Portal.Tests.Health|FullyQualifiedName~Portal.Tests.Live.LiveHubTests|FullyQualifiedName~Portal.Tests.Webhooks|FullyQualifiedName~Portal.Tests.Stripe|FullyQualifiedName~Portal.Tests.Integrations|FullyQualifiedName~Portal.Tests.DirectDebit|FullyQualifiedName~Portal.Tests.Security" 2>&1 | tee -a "$log" || status=1
 
 # The date-sensitive suites once more on hard days, each as "today" (PORTAL_TEST_TODAY): a Friday, whose
 # +30 days is a Sunday; a leap day; the last Sundays of March and October (Europe's clock changes, the first

@@ -3,6 +3,7 @@ extern alias PortalApp;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Portal.Data;
+using Portal.Security;
 
 namespace Portal.Bench;
 
@@ -42,6 +43,12 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
         builder.UseSetting("Email:PickupFolder", Path.Combine(_dataFolder, "mail"));
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Sandbox:Enabled", "false");
+        // Production refuses a key ring stored unencrypted: the bench brings its own certificate, as a deployment mounts one.
+        var certificate = Path.Combine(_dataFolder, "key-ring.pfx");
+        if (!File.Exists(certificate))
+            KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
+        builder.UseSetting(KeyRingProtection.CertificatePath, certificate);
+        builder.UseSetting(KeyRingProtection.CertificatePassword, "bench");
         // Per-request logging would cost more than the requests, and would not be on in production either.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning");

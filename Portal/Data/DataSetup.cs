@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Portal.Security;
 using Portal.Tenancy;
 
 namespace Portal.Data;
@@ -86,7 +87,8 @@ public static class DataSetup
         builder.Services.AddScoped<TenantContext>();
         builder.Services.AddScoped<IDbContextFactory<PortalDbContext>, PortalDbContextFactory>();
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
-        builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
+        builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>()
+            .ProtectKeysWithConfiguredCertificate(builder.Configuration, builder.Environment);
         builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
         return builder;
     }
