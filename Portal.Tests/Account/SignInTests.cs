@@ -35,20 +35,6 @@ public sealed class SignInTests(PortalApp app) : IClassFixture<PortalApp>, IAsyn
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_for_the_right_one()
-    {
-        var firm = await app.AFirmAsync();
-        using var session = app.AnonymousSession();
-        for (var i = 0; i < 5; i++)
-            await session.SubmitFormAsync("/Account/Login", "login", new() { ["Input.Email"] = firm.Staff.Email, ["Input.Password"] = "wrong-" + i });
-        var response = await session.SubmitFormAsync("/Account/Login", "login", new() { ["Input.Email"] = firm.Staff.Email, ["Input.Password"] = firm.Staff.Password });
-        (await response.Content.ReadAsStringAsync()).ShouldContain("locked");
-        await using var scope = app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        (await users.IsLockedOutAsync((await users.FindByEmailAsync(firm.Staff.Email))!)).ShouldBeTrue();
-    }
-
-    [Fact]
     public async Task A_client_contact_is_refused_staff_pages()
     {
         var firm = await app.AFirmAsync();

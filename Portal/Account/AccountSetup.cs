@@ -16,6 +16,8 @@ public static class AccountSetup
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AccountLinks>();
         services.AddScoped<MagicLinks>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<Team.Invitations>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
@@ -43,8 +45,9 @@ public static class AccountSetup
                 options.Password.RequiredLength = 10;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // The lock comes last, after growing waits (SignInThrottle), so a stranger cannot lock the owner out in a minute.
+                options.Lockout.MaxFailedAccessAttempts = SignInThrottle.LockAfterFailures;
+                options.Lockout.DefaultLockoutTimeSpan = SignInThrottle.LockFor;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
             })
             .AddRoles<IdentityRole>()
