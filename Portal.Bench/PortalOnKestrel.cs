@@ -43,6 +43,8 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
         builder.UseSetting("Email:PickupFolder", Path.Combine(_dataFolder, "mail"));
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Sandbox:Enabled", "false");
+        // Plain HTTP on loopback: cookies marked Secure would never come back to the app.
+        builder.UseSetting("Hosting:HttpsOnly", "false");
         // Production refuses a key ring stored unencrypted: the bench brings its own certificate, as a deployment mounts one.
         var certificate = Path.Combine(_dataFolder, "key-ring.pfx");
         if (!File.Exists(certificate))

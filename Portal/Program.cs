@@ -15,6 +15,7 @@ using Portal.Firms;
 using Portal.GoCardless;
 using Portal.Integrations;
 using Portal.Localization;
+using Portal.Operations;
 using Portal.Providers.GoCardless;
 using Portal.Providers.InAppSandbox;
 using Portal.Providers.Stripe;
@@ -25,6 +26,7 @@ using MudBlazor.Services;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
+builder.AddPortalOperations();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPortalLocalization();
 builder.Services.AddPortalAccounts();
@@ -54,12 +56,14 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.DisableStringReuse = true);
 
 var app = builder.Build();
 
+app.UsePortalOperations();
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UsePortalSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRequestLocalization();
 app.UseAuthentication();
+app.UseFirmLogScope();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -72,7 +76,7 @@ app.MapHub<LiveHub>("/hubs/live");
 app.MapStripeWebhooks();
 app.MapGoCardlessWebhooks();
 app.MapInAppSandbox();
-app.MapHealthChecks("/health");
+app.MapPortalHealth();
 
 await app.MigratePortalDatabaseAsync();
 await app.SeedDemoDataAsync();

@@ -89,7 +89,6 @@ public static class DataSetup
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>()
             .ProtectKeysWithConfiguredCertificate(builder.Configuration, builder.Environment);
-        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
         return builder;
     }
 

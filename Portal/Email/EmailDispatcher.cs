@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Data;
+using Portal.Operations;
 using Portal.Tenancy;
 
 namespace Portal.Email;
@@ -40,7 +41,7 @@ public sealed class EmailSignal
 /// </summary>
 internal sealed class EmailDispatcher(
     IServiceScopeFactory scopes, EmailSignal signal, IOptions<EmailOptions> options, IHostEnvironment environment,
-    TimeProvider clock, ILogger<EmailDispatcher> logger) : BackgroundService
+    TimeProvider clock, PortalMetrics metrics, ILogger<EmailDispatcher> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
 
@@ -87,12 +88,14 @@ internal sealed class EmailDispatcher(
             {
                 await DeliverAsync(message, cancellationToken);
                 message.MarkSent(clock.GetUtcNow());
+                metrics.EmailSent();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The address is personal data: log the message id only.
                 logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
                 message.MarkFailed(ex.Message, MaxAttempts);
+                metrics.EmailFailed();
             }
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Operations;
 
 namespace Portal.Live;
 
@@ -13,7 +14,7 @@ namespace Portal.Live;
 /// </summary>
 internal sealed class LiveOutboxPublisher(
     IServiceScopeFactory scopes, LiveSignal signal, IHubContext<LiveHub> hub, ILiveFanOut fanOut,
-    TimeProvider clock, ILogger<LiveOutboxPublisher> logger) : BackgroundService
+    TimeProvider clock, PortalMetrics metrics, ILogger<LiveOutboxPublisher> logger) : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
@@ -63,6 +64,9 @@ internal sealed class LiveOutboxPublisher(
             await db.LiveMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, clock.GetUtcNow()), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // Each row is published by one instance, once: the count of payments reaching each status, across instances.
+            foreach (var payment in batch.Where(m => m.Kind == LiveKind.Payment))
+                metrics.PaymentReached(payment.Status);
             if (batch.Count < BatchSize)
                 return;
         }

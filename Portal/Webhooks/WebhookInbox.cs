@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Payments;
+using Portal.Operations;
 
 namespace Portal.Webhooks;
 
@@ -8,7 +9,7 @@ namespace Portal.Webhooks;
 /// Stores verified provider events. It never applies them: the processor does, in its own transactions.
 /// The firm is not known to the tenant filter here (webhooks arrive anonymously), hence IgnoreQueryFilters.
 /// </summary>
-public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, WebhookSignal signal, TimeProvider clock)
+public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, WebhookSignal signal, TimeProvider clock, PortalMetrics metrics)
 {
     /// <summary>Stores the event unless (provider, event id) is already in; true when it was new.</summary>
     public async Task<bool> StoreAsync(PaymentProvider provider, string providerEventId, Guid firmId, string type, string body, CancellationToken cancellationToken = default)
@@ -29,6 +30,7 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
                 throw;
             }
         }
+        metrics.WebhookReceived(provider);
         signal.Wake();
         return true;
     }

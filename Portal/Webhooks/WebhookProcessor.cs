@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
+using Portal.Domain.Payments;
+using Portal.Operations;
 using Portal.Tenancy;
 
 namespace Portal.Webhooks;
@@ -14,7 +16,7 @@ namespace Portal.Webhooks;
 /// Handlers must be idempotent on the event id (the money API's idempotency keys are): an event whose effects
 /// committed but whose status did not is applied again as a no-op.
 /// </summary>
-public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookProcessor> logger)
+public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, PortalMetrics metrics, ILogger<WebhookProcessor> logger)
 {
     private const string BeforeHandler = "before_handler";
     private const int CandidatesPerLook = 20;
@@ -67,6 +69,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        CountOutcome(claimed.Provider, error);
         return true;
     }
 
@@ -93,6 +96,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
                 RecordFailure(claimed, error);
             }
             await db.SaveChangesAsync(cancellationToken);
+            CountOutcome(claimed.Provider, error);
             return true;
         }
         return false;
@@ -112,6 +116,14 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
         {
             return error;
         }
+    }
+
+    private void CountOutcome(PaymentProvider provider, Exception? error)
+    {
+        if (error is null)
+            metrics.WebhookApplied(provider);
+        else
+            metrics.WebhookFailed(provider);
     }
 
     private void RecordFailure(WebhookEvent failed, Exception error)
