@@ -18,4 +18,7 @@ COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 USER $APP_UID
+# The runtime image has no curl: the app asks itself (Operations/ReadinessProbe.cs).
+HEALTHCHECK --interval=15s --timeout=6s --start-period=30s --retries=3 \
+  CMD ["dotnet", "Portal.dll", "probe", "http://localhost:8080/health/ready"]
 ENTRYPOINT ["dotnet", "Portal.dll"]

@@ -23,6 +23,12 @@ using Portal.Security;
 using Portal.Webhooks;
 using MudBlazor.Services;
 
+if (args is ["probe", var probedUrl])
+{
+    Environment.ExitCode = await ReadinessProbe.RunAsync(probedUrl);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();

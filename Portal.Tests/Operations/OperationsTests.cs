@@ -34,6 +34,14 @@ public sealed class OperationsTests(WebhookTestApp app) : IClassFixture<WebhookT
     }
 
     [Fact]
+    public async Task The_container_probe_succeeds_on_a_ready_app_and_fails_where_none_answers()
+    {
+        (await ReadinessProbe.RunAsync(new Uri(app.BaseUrl, "health/ready").ToString())).ShouldBe(0);
+        (await ReadinessProbe.RunAsync(new Uri(app.BaseUrl, "no-such-page").ToString())).ShouldBe(1);
+        (await ReadinessProbe.RunAsync("http://127.0.0.1:9/health/ready")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Ready_fails_while_a_migration_is_missing_and_live_does_not()
     {
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
