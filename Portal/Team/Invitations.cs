@@ -82,7 +82,7 @@ public sealed class Invitations(
             earlier.Revoke(now);
         var firmName = await db.Firms.Select(f => f.Name).SingleAsync(cancellationToken);
         db.Add(invitation);
-        mailer.Queue(db, invitation.FirmId, invitation.Email,
+        mailer.QueueWithSecretLink(db, invitation.FirmId, invitation.Email,
             T["InvitationEmailSubject", firmName],
             T["InvitationEmailBody", firmName, invitation.ExpiresAt.ToString("d", System.Globalization.CultureInfo.CurrentCulture)],
             links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
