@@ -16,10 +16,13 @@ public sealed partial class AccountFlowTests(PortalApp app) : IClassFixture<Port
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task Sign_up_creates_a_firm_and_its_owner_who_lands_on_the_staff_dashboard()
+    public async Task Sign_up_confirmed_from_the_email_creates_a_firm_and_its_owner_who_lands_on_the_staff_dashboard()
     {
         using var visitor = app.AnonymousSession();
-        var response = await visitor.SubmitFormAsync("/Account/SignUp", "sign-up", SignUpFields("Harbour Books", "harbour", "owner@harbour.example"));
+        var submitted = await visitor.SubmitFormAsync("/Account/SignUp", "sign-up", SignUpFields("Harbour Books", "harbour", "owner@harbour.example"));
+        (await submitted.Content.ReadAsStringAsync()).ShouldContain("Check your inbox");
+        var link = await app.LinkDeliveredToAsync("owner@harbour.example", "/Account/ConfirmSignUp?token=");
+        var response = await visitor.SubmitFormAsync(link, "confirm-sign-up", []);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldEndWith("/staff");

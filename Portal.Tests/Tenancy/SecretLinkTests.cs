@@ -82,7 +82,7 @@ public sealed class SecretLinkTests(SecretLinkTests.RecordingApp app) : IClassFi
     public async Task A_staff_invitation_link_reaches_the_mailbox_only()
     {
         var firm = await app.AFirmAsync();
-        await AsOwnerAsync(firm, invitations => invitations.InviteStaffAsync("new.admin@team.test", Roles.Admin));
+        await app.AsOwnerOfAsync<Invitations, PendingInvitation>(firm, invitations => invitations.InviteStaffAsync("new.admin@team.test", Roles.Admin));
 
         var link = await app.LinkDeliveredToAsync("new.admin@team.test", "/Account/AcceptInvitation/");
         var token = link["/Account/AcceptInvitation/".Length..];
@@ -95,7 +95,7 @@ public sealed class SecretLinkTests(SecretLinkTests.RecordingApp app) : IClassFi
     {
         var firm = await app.AFirmAsync();
         var client = await app.AClientAsync(firm);
-        await AsOwnerAsync(firm, invitations => invitations.InviteClientContactAsync(client.Id, "Dana Finance", "dana@client.test"));
+        await app.AsOwnerOfAsync<Invitations, PendingInvitation>(firm, invitations => invitations.InviteClientContactAsync(client.Id, "Dana Finance", "dana@client.test"));
 
         var link = await app.LinkDeliveredToAsync("dana@client.test", "/Account/AcceptInvitation/");
         var token = link["/Account/AcceptInvitation/".Length..];
@@ -168,17 +168,6 @@ public sealed class SecretLinkTests(SecretLinkTests.RecordingApp app) : IClassFi
         ["Input.Password"] = "Taken-over-2026!",
         ["Input.ConfirmPassword"] = "Taken-over-2026!",
     };
-
-    /// <summary>Runs the invitations service as the firm's signed-in owner would.</summary>
-    private async Task AsOwnerAsync(TestFirm firm, Func<Invitations, Task> action)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var owner = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, firm.Owner.UserId), new Claim(PortalClaims.Firm, firm.Id.ToString()), new Claim(ClaimTypes.Role, Roles.Owner)], "test"));
-        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = owner, RequestServices = scope.ServiceProvider };
-        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Id);
-        await action(scope.ServiceProvider.GetRequiredService<Invitations>());
-    }
 
     /// <summary>Portal with every log line kept, to look for keys in them.</summary>
     public sealed class RecordingApp : PortalApp

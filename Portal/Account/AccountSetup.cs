@@ -16,6 +16,7 @@ public static class AccountSetup
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AccountLinks>();
         services.AddScoped<MagicLinks>();
+        services.AddSingleton<SignUpRequests>();
         services.AddScoped<Team.Invitations>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 

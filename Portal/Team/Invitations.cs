@@ -30,7 +30,7 @@ public sealed class Invitations(
             throw new DomainException(T["InvitationRoleInvalid"]);
         var (firmId, inviterId) = await RequireFirmAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var normalized = await RequireNewAddressAsync(db, firmId, email, cancellationToken);
         var (token, hash) = SecretToken.Create();
         var invitation = Invitation.ForStaff(firmId, normalized, role, hash, inviterId, clock.GetUtcNow());
         return await SendAsync(db, invitation, token, cancellationToken);
@@ -39,13 +39,13 @@ public sealed class Invitations(
     /// <summary>Invites a contact of one of the firm's client accounts; the contact is created on acceptance if it does not exist.</summary>
     public async Task<PendingInvitation> InviteClientContactAsync(Guid clientAccountId, string name, string email, CancellationToken cancellationToken = default)
     {
-        var (_, inviterId) = await RequireFirmAdminAsync();
+        var (firmId, inviterId) = await RequireFirmAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken)
             ?? throw new DomainException(T["InvitationClientNotFound"]);
         if (name.Trim().Length is 0 or > 200)
             throw new DomainException(T["ContactNameInvalid"]);
-        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var normalized = await RequireNewAddressAsync(db, firmId, email, cancellationToken);
         var (token, hash) = SecretToken.Create();
         var invitation = Invitation.ForContact(client, name, normalized, hash, inviterId, clock.GetUtcNow());
         return await SendAsync(db, invitation, token, cancellationToken);
@@ -91,7 +91,12 @@ public sealed class Invitations(
         return ToPending(invitation);
     }
 
-    private async Task<string> RequireNewAddressAsync(PortalDbContext db, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The address, normalized, unless someone in this firm already signs in with it. A sign-in with another firm is
+    /// not the inviter's business: the invitation goes out the same, and only its recipient learns, on accepting,
+    /// that the address is taken.
+    /// </summary>
+    private async Task<string> RequireNewAddressAsync(PortalDbContext db, Guid firmId, string email, CancellationToken cancellationToken)
     {
         string normalized;
         try
@@ -103,8 +108,8 @@ public sealed class Invitations(
             throw new DomainException(T["EmailInvalid"]);
         }
         var upper = normalized.ToUpperInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper, cancellationToken))
-            throw new DomainException(T["EmailAlreadyRegistered"]);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper && u.FirmId == firmId, cancellationToken))
+            throw new DomainException(T["EmailAlreadyInFirm"]);
         return normalized;
     }
 
