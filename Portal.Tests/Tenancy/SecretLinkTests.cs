@@ -104,6 +104,24 @@ public sealed class SecretLinkTests(SecretLinkTests.RecordingApp app) : IClassFi
     }
 
     [Fact]
+    public async Task Resending_an_invitation_mails_a_fresh_link_and_the_earlier_one_stops_working()
+    {
+        var firm = await app.AFirmAsync();
+        var first = await app.AsOwnerOfAsync<Invitations, PendingInvitation>(firm, invitations => invitations.InviteStaffAsync("late.reader@team.test", Roles.Staff));
+        var firstLink = await app.LinkDeliveredToAsync("late.reader@team.test", "/Account/AcceptInvitation/");
+
+        var second = await app.AsOwnerOfAsync<Invitations, PendingInvitation>(firm, invitations => invitations.ResendAsync(first.Id));
+        var secondLink = await app.LinkDeliveredToAsync("late.reader@team.test", "/Account/AcceptInvitation/");
+
+        secondLink.ShouldNotBe(firstLink);
+        second.Id.ShouldNotBe(first.Id);
+        await ShouldBeHiddenEverywhereAsync(firm, "late.reader@team.test", secondLink["/Account/AcceptInvitation/".Length..]);
+        using var invitee = app.AnonymousSession();
+        (await invitee.GetPageAsync(firstLink)).Html.ShouldContain("This invitation was withdrawn");
+        (await invitee.GetPageAsync(secondLink)).Html.ShouldContain("id=\"password\"");
+    }
+
+    [Fact]
     public async Task The_hidden_link_reads_in_the_recipients_language()
     {
         var firm = await app.AFirmAsync();

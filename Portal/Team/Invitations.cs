@@ -75,6 +75,37 @@ public sealed class Invitations(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a pending invitation again with a fresh link; the earlier link stops working. The stored copy of the
+    /// earlier email has its link hidden, so a new email is the only way to hand someone a working link again.
+    /// </summary>
+    public async Task<PendingInvitation> ResendAsync(Guid invitationId, CancellationToken cancellationToken = default)
+    {
+        var (_, inviterId) = await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var earlier = await db.Set<Invitation>().SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken)
+            ?? throw new DomainException(T["InvitationNotFound"]);
+        if (earlier.AcceptedAt is not null)
+            throw new DomainException(T["InvitationAlreadyAccepted"]);
+        if (earlier.RevokedAt is not null || earlier.ExpiresAt <= now)
+            throw new DomainException(T["InvitationNotFound"]);
+        var (token, hash) = SecretToken.Create();
+        Invitation invitation;
+        if (earlier.ClientAccountId is { } clientAccountId)
+        {
+            var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken)
+                ?? throw new DomainException(T["InvitationClientNotFound"]);
+            invitation = Invitation.ForContact(client, earlier.ContactName ?? "", earlier.Email, hash, inviterId, now);
+        }
+        else
+        {
+            invitation = Invitation.ForStaff(earlier.FirmId, earlier.Email, earlier.Role, hash, inviterId, now);
+        }
+        // SendAsync revokes the earlier invitation to the same address.
+        return await SendAsync(db, invitation, token, cancellationToken);
+    }
+
     private async Task<PendingInvitation> SendAsync(PortalDbContext db, Invitation invitation, string token, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
