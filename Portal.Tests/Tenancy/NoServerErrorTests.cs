@@ -83,6 +83,24 @@ public sealed class NoServerErrorTests(NoServerErrorTests.UnreachableGoCardlessA
         response.Headers.Location!.ToString().ShouldBe("/");
     }
 
+    [Theory]
+    [MemberData(nameof(ForeignReturnUrls))]
+    public async Task Signing_out_with_a_return_url_to_another_site_lands_on_the_portal(string returnUrl)
+    {
+        var firm = await app.AFirmAsync();
+        using var owner = await app.SignInAsync(firm.Owner);
+        var (_, page) = await owner.GetPageAsync("/staff");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        antiforgery.ShouldNotBeEmpty("the sign-out form carries its antiforgery token");
+
+        using var response = await owner.Http.PostAsync("/Account/Logout", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", WebUtility.HtmlDecode(antiforgery)), new("ReturnUrl", returnUrl)]));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldBe("/");
+        (await owner.GetAsync("/staff")).StatusCode.ShouldBe(HttpStatusCode.Redirect, "signed out");
+    }
+
     [Fact]
     public async Task Mandate_import_says_gocardless_cannot_be_reached_and_offers_a_retry()
     {
