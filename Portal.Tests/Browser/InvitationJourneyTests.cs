@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.Demo;
-using Portal.Email;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Browser;
@@ -47,13 +45,5 @@ public sealed partial class InvitationJourneyTests(Fixture.Browser browser) : IA
         await Assertions.Expect(again.Locator("#password")).ToHaveCountAsync(0);
     }
 
-    private async Task<string> InvitationLinkAsync(string email)
-    {
-        await using var db = _app.OpenDb();
-        var message = await db.Set<EmailMessage>().IgnoreQueryFilters().Where(m => m.To == email).SingleAsync();
-        return InvitationPath().Match(message.TextBody).Value;
-    }
-
-    [GeneratedRegex("/Account/AcceptInvitation/[A-Za-z0-9_\\-]+")]
-    private static partial Regex InvitationPath();
+    private Task<string> InvitationLinkAsync(string email) => _app.LinkDeliveredToAsync(email, "/Account/AcceptInvitation/");
 }

@@ -28,7 +28,12 @@ public sealed class WebhookTestApp : StripePortalApp
     {
         public ConcurrentDictionary<string, int> Calls { get; } = new();
 
+        /// <summary>Every call by firm and provider event id: the same id may be two firms' events.</summary>
+        public ConcurrentDictionary<(Guid FirmId, string EventId), int> CallsPerFirm { get; } = new();
+
         public int Record(string eventId) => Calls.AddOrUpdate(eventId, 1, (_, n) => n + 1);
+
+        public void RecordFor(Guid firmId, string eventId) => CallsPerFirm.AddOrUpdate((firmId, eventId), 1, (_, n) => n + 1);
     }
 
     private sealed class ScriptedHandler(string eventType, HandlerJournal journal, Func<int, int> behaviour) : IWebhookHandler
@@ -40,6 +45,7 @@ public sealed class WebhookTestApp : StripePortalApp
         public async Task<WebhookOutcome> ApplyAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
         {
             var attempt = journal.Record(webhookEvent.ProviderEventId);
+            journal.RecordFor(webhookEvent.FirmId, webhookEvent.ProviderEventId);
             // Long enough that two processors would overlap on the same event if claims did not exclude each other.
             await Task.Delay(5, cancellationToken);
             behaviour(attempt);

@@ -11,7 +11,7 @@ public static class AccountEndpoints
         account.MapPost("/Logout", async ([FromServices] SignInManager<PortalUser> signIn, [FromForm] string? returnUrl) =>
         {
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl?.TrimStart('/')}");
+            return TypedResults.LocalRedirect(Security.ReturnUrl.LocalOrHome(returnUrl));
         });
         return app;
     }

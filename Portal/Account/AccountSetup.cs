@@ -18,6 +18,7 @@ public static class AccountSetup
         services.AddScoped<MagicLinks>();
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<SignUpRequests>();
         services.AddScoped<Team.Invitations>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 

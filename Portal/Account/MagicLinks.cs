@@ -46,7 +46,7 @@ public sealed class MagicLinks(
         var (token, hash) = SecretToken.Create();
         db.Add(new MagicLinkToken(user.Id, firmId, hash, now));
         using (UserCulture.Use(user.Culture))
-            mailer.Queue(db, firmId, user.Email!, T["MagicLinkEmailSubject"], T["MagicLinkEmailBody"],
+            mailer.QueueWithSecretLink(db, firmId, user.Email!, T["MagicLinkEmailSubject"], T["MagicLinkEmailBody"],
                 links.To($"Account/MagicLink/{token}"), T["SignIn"]);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();

@@ -75,7 +75,7 @@ public sealed class PasswordSignIn(
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         await using var db = await dbFactory.CreateDbContextAsync();
         using (UserCulture.Use(user.Culture))
-            mailer.Queue(db, firmId, user.Email, T["AccountLockedEmailSubject"], T["AccountLockedEmailBody"],
+            mailer.QueueWithSecretLink(db, firmId, user.Email, T["AccountLockedEmailSubject"], T["AccountLockedEmailBody"],
                 links.To($"Account/Unlock?userId={Uri.EscapeDataString(user.Id)}&code={code}"), T["UnlockAccount"]);
         await db.SaveChangesAsync();
         mailer.Flush();

@@ -40,7 +40,7 @@ public sealed class EmailSignal
 /// never send the same message twice.
 /// </summary>
 internal sealed class EmailDispatcher(
-    IServiceScopeFactory scopes, EmailSignal signal, IOptions<EmailOptions> options, IHostEnvironment environment,
+    IServiceScopeFactory scopes, EmailSignal signal, HeldSecretLinks held, IOptions<EmailOptions> options, IHostEnvironment environment,
     TimeProvider clock, PortalMetrics metrics, ILogger<EmailDispatcher> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
@@ -86,7 +86,7 @@ internal sealed class EmailDispatcher(
             var message = await db.Set<EmailMessage>().IgnoreQueryFilters().SingleAsync(e => e.Id == id, cancellationToken);
             try
             {
-                await DeliverAsync(message, cancellationToken);
+                await DeliverAsync(message, new DeliverableBody(message.TextBody, message.HtmlBody), cancellationToken);
                 message.MarkSent(clock.GetUtcNow());
                 metrics.EmailSent();
             }
@@ -99,16 +99,49 @@ internal sealed class EmailDispatcher(
             }
             await db.SaveChangesAsync(cancellationToken);
         }
+        await SendHeldAsync(db, cancellationToken);
     }
 
-    private async Task DeliverAsync(EmailMessage message, CancellationToken cancellationToken)
+    /// <summary>Emails with a secret link that this instance holds in memory; their rows stay Sending until sent.</summary>
+    private async Task SendHeldAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var id in held.MessageIds)
+        {
+            var message = await db.Set<EmailMessage>().IgnoreQueryFilters().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+            if (message is null)
+            {
+                held.ReleaseIfAbandoned(id);
+                continue;
+            }
+            if (message.Status != EmailStatus.Sending || held.Find(id) is not { } body)
+            {
+                held.Release(id);
+                continue;
+            }
+            try
+            {
+                await DeliverAsync(message, body, cancellationToken);
+                message.MarkSent(clock.GetUtcNow());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
+                message.MarkFailed(ex.Message, MaxAttempts, heldBySender: true);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            if (message.Status != EmailStatus.Sending)
+                held.Release(id);
+        }
+    }
+
+    private async Task DeliverAsync(EmailMessage message, DeliverableBody body, CancellationToken cancellationToken)
     {
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(options.Value.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.MessageId = $"{message.Id}@portal";
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        mime.Body = new BodyBuilder { TextBody = body.Text, HtmlBody = body.Html }.ToMessageBody();
 
         if (options.Value.Smtp is { Host.Length: > 0 } smtp)
         {
@@ -132,6 +165,7 @@ public static class EmailSetup
     {
         services.Configure<EmailOptions>(configuration.GetSection("Email"));
         services.AddSingleton<EmailSignal>();
+        services.AddSingleton<HeldSecretLinks>();
         services.AddSingleton<Mailer>();
         services.AddHostedService<EmailDispatcher>();
         return services;

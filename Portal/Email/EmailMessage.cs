@@ -43,10 +43,17 @@ public sealed class EmailMessage : ITenantOwned
         LastError = null;
     }
 
-    public void MarkFailed(string error, int maxAttempts)
+    /// <summary>
+    /// A message whose real text (with its secret link) only the instance that wrote it holds, in memory: it stays
+    /// <see cref="EmailStatus.Sending"/> so no other instance's sweep sends the stored copy, which has the link hidden.
+    /// </summary>
+    public void HoldForSender() => Status = EmailStatus.Sending;
+
+    /// <param name="heldBySender">The message was held (<see cref="HoldForSender"/>): it stays held for the next try.</param>
+    public void MarkFailed(string error, int maxAttempts, bool heldBySender = false)
     {
         Attempts++;
         LastError = error.Length > 500 ? error[..500] : error;
-        Status = Attempts >= maxAttempts ? EmailStatus.Failed : EmailStatus.Pending;
+        Status = Attempts >= maxAttempts ? EmailStatus.Failed : heldBySender ? EmailStatus.Sending : EmailStatus.Pending;
     }
 }

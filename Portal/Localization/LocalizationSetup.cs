@@ -37,8 +37,7 @@ public static class LocalizationSetup
                 return Results.Problem($"Unsupported language '{culture}'.", statusCode: StatusCodes.Status400BadRequest);
             RememberLanguage(http, culture);
             // Only local paths: never an open redirect.
-            var target = redirectUri is { Length: > 0 } && redirectUri.StartsWith('/') && !redirectUri.StartsWith("//", StringComparison.Ordinal) ? redirectUri : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(Security.ReturnUrl.LocalOrHome(redirectUri));
         });
         return app;
     }

@@ -30,7 +30,7 @@ public sealed class Invitations(
             throw new DomainException(T["InvitationRoleInvalid"]);
         var (firmId, inviterId) = await RequireFirmAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var normalized = await RequireNewAddressAsync(db, firmId, email, cancellationToken);
         var (token, hash) = SecretToken.Create();
         var invitation = Invitation.ForStaff(firmId, normalized, role, hash, inviterId, clock.GetUtcNow());
         return await SendAsync(db, invitation, token, cancellationToken);
@@ -39,13 +39,13 @@ public sealed class Invitations(
     /// <summary>Invites a contact of one of the firm's client accounts; the contact is created on acceptance if it does not exist.</summary>
     public async Task<PendingInvitation> InviteClientContactAsync(Guid clientAccountId, string name, string email, CancellationToken cancellationToken = default)
     {
-        var (_, inviterId) = await RequireFirmAdminAsync();
+        var (firmId, inviterId) = await RequireFirmAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken)
             ?? throw new DomainException(T["InvitationClientNotFound"]);
         if (name.Trim().Length is 0 or > 200)
             throw new DomainException(T["ContactNameInvalid"]);
-        var normalized = await RequireNewAddressAsync(db, email, cancellationToken);
+        var normalized = await RequireNewAddressAsync(db, firmId, email, cancellationToken);
         var (token, hash) = SecretToken.Create();
         var invitation = Invitation.ForContact(client, name, normalized, hash, inviterId, clock.GetUtcNow());
         return await SendAsync(db, invitation, token, cancellationToken);
@@ -75,6 +75,37 @@ public sealed class Invitations(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends a pending invitation again with a fresh link; the earlier link stops working. The stored copy of the
+    /// earlier email has its link hidden, so a new email is the only way to hand someone a working link again.
+    /// </summary>
+    public async Task<PendingInvitation> ResendAsync(Guid invitationId, CancellationToken cancellationToken = default)
+    {
+        var (_, inviterId) = await RequireFirmAdminAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var earlier = await db.Set<Invitation>().SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken)
+            ?? throw new DomainException(T["InvitationNotFound"]);
+        if (earlier.AcceptedAt is not null)
+            throw new DomainException(T["InvitationAlreadyAccepted"]);
+        if (earlier.RevokedAt is not null || earlier.ExpiresAt <= now)
+            throw new DomainException(T["InvitationNotFound"]);
+        var (token, hash) = SecretToken.Create();
+        Invitation invitation;
+        if (earlier.ClientAccountId is { } clientAccountId)
+        {
+            var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken)
+                ?? throw new DomainException(T["InvitationClientNotFound"]);
+            invitation = Invitation.ForContact(client, earlier.ContactName ?? "", earlier.Email, hash, inviterId, now);
+        }
+        else
+        {
+            invitation = Invitation.ForStaff(earlier.FirmId, earlier.Email, earlier.Role, hash, inviterId, now);
+        }
+        // SendAsync revokes the earlier invitation to the same address.
+        return await SendAsync(db, invitation, token, cancellationToken);
+    }
+
     private async Task<PendingInvitation> SendAsync(PortalDbContext db, Invitation invitation, string token, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -82,7 +113,7 @@ public sealed class Invitations(
             earlier.Revoke(now);
         var firmName = await db.Firms.Select(f => f.Name).SingleAsync(cancellationToken);
         db.Add(invitation);
-        mailer.Queue(db, invitation.FirmId, invitation.Email,
+        mailer.QueueWithSecretLink(db, invitation.FirmId, invitation.Email,
             T["InvitationEmailSubject", firmName],
             T["InvitationEmailBody", firmName, invitation.ExpiresAt.ToString("d", System.Globalization.CultureInfo.CurrentCulture)],
             links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
@@ -91,7 +122,12 @@ public sealed class Invitations(
         return ToPending(invitation);
     }
 
-    private async Task<string> RequireNewAddressAsync(PortalDbContext db, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The address, normalized, unless someone in this firm already signs in with it. A sign-in with another firm is
+    /// not the inviter's business: the invitation goes out the same, and only its recipient learns, on accepting,
+    /// that the address is taken.
+    /// </summary>
+    private async Task<string> RequireNewAddressAsync(PortalDbContext db, Guid firmId, string email, CancellationToken cancellationToken)
     {
         string normalized;
         try
@@ -103,8 +139,8 @@ public sealed class Invitations(
             throw new DomainException(T["EmailInvalid"]);
         }
         var upper = normalized.ToUpperInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper, cancellationToken))
-            throw new DomainException(T["EmailAlreadyRegistered"]);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == upper && u.FirmId == firmId, cancellationToken))
+            throw new DomainException(T["EmailAlreadyInFirm"]);
         return normalized;
     }
 

@@ -18,7 +18,7 @@ public enum WebhookEventStatus
 
 /// <summary>
 /// One provider event as received, in the inbox. The raw body is kept so an event can be applied again after a fix;
-/// the unique (provider, event id) makes a redelivered event a no-op.
+/// the unique (provider, firm, event id) makes a redelivered event a no-op.
 /// </summary>
 public sealed class WebhookEvent : ITenantOwned
 {

@@ -8,8 +8,9 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
     public void Configure(EntityTypeBuilder<WebhookEvent> webhookEvent)
     {
         webhookEvent.HasKey(e => e.Id);
-        // Every provider event takes effect once: a redelivery hits this index and is dropped.
-        webhookEvent.HasIndex(e => new { e.Provider, e.ProviderEventId }).IsUnique();
+        // Every provider event takes effect once per firm: a redelivery hits this index and is dropped. The firm is part
+        // of it because event ids are the provider account's, and two firms may share one account (or claim to).
+        webhookEvent.HasIndex(e => new { e.Provider, e.FirmId, e.ProviderEventId }).IsUnique();
         webhookEvent.HasIndex(e => new { e.Status, e.NextAttemptAt });
         webhookEvent.HasIndex(e => new { e.FirmId, e.ReceivedAt });
         webhookEvent.Property(e => e.ProviderEventId).HasMaxLength(255);

@@ -11,7 +11,10 @@ namespace Portal.Webhooks;
 /// </summary>
 public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, WebhookSignal signal, TimeProvider clock, PortalMetrics metrics)
 {
-    /// <summary>Stores the event unless (provider, event id) is already in; true when it was new.</summary>
+    /// <summary>
+    /// Stores the event unless (provider, firm, event id) is already in; true when it was new. Another firm's event with
+    /// the same id is not this firm's: a firm cannot make another's events look like duplicates by sending them first.
+    /// </summary>
     public async Task<bool> StoreAsync(PaymentProvider provider, string providerEventId, Guid firmId, string type, string body, CancellationToken cancellationToken = default)
     {
         // Insert first: a new event (the common case) costs one round trip; a duplicate is caught by the unique index.
@@ -25,7 +28,7 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
             catch (DbUpdateException)
             {
                 // A redelivery, or two deliveries racing: the unique index let exactly one in. Anything else is a real error.
-                if (await IsKnownAsync(provider, providerEventId, cancellationToken))
+                if (await IsKnownAsync(provider, firmId, providerEventId, cancellationToken))
                     return false;
                 throw;
             }
@@ -35,10 +38,11 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
         return true;
     }
 
-    private async Task<bool> IsKnownAsync(PaymentProvider provider, string providerEventId, CancellationToken cancellationToken)
+    private async Task<bool> IsKnownAsync(PaymentProvider provider, Guid firmId, string providerEventId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.WebhookEvents.IgnoreQueryFilters().AnyAsync(e => e.Provider == provider && e.ProviderEventId == providerEventId, cancellationToken);
+        return await db.WebhookEvents.IgnoreQueryFilters()
+            .AnyAsync(e => e.Provider == provider && e.FirmId == firmId && e.ProviderEventId == providerEventId, cancellationToken);
     }
 }
 

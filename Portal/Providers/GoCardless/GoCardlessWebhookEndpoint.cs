@@ -35,15 +35,21 @@ public static class GoCardlessWebhookEndpoint
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A GoCardless delivery is at most {MaxBodyBytes} bytes.");
 
         var signature = request.Headers["Webhook-Signature"].ToString();
+        var log = loggers.CreateLogger(typeof(GoCardlessWebhookEndpoint));
         if (await targets.CheckAsync(PaymentProvider.GoCardless, firmKey, secret => new GoCardlessWebhookVerifier(secret).Verify(body, signature),
                 check => check is not GoCardlessWebhookCheck.Refused, cancellationToken) is not var (target, check))
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown endpoint", detail: "No firm with a GoCardless connection has this webhook URL.");
+            // The same answer as a bad signature (WebhookRefusal): who has a connection is not for a caller to learn.
+            log.LogWarning("Refused a GoCardless webhook for firm {FirmKey}: {Reason}", firmKey, "no GoCardless connection with a webhook secret");
+            return WebhookRefusal.Answer(GoCardlessWebhookVerifier.InvalidTokenStatus);
         }
         if (check is GoCardlessWebhookCheck.Refused refused)
         {
-            loggers.CreateLogger(typeof(GoCardlessWebhookEndpoint)).LogWarning("Refused a GoCardless webhook for firm {FirmKey}: {Reason}", firmKey, refused.Reason);
-            return Results.Problem(statusCode: refused.StatusCode, title: "Refused", detail: refused.Reason);
+            log.LogWarning("Refused a GoCardless webhook for firm {FirmKey}: {Reason}", firmKey, refused.Reason);
+            // Only a correctly signed delivery can tell more (a body that is not a webhook: 400).
+            return refused.StatusCode == GoCardlessWebhookVerifier.InvalidTokenStatus
+                ? WebhookRefusal.Answer(refused.StatusCode)
+                : Results.Problem(statusCode: refused.StatusCode, title: "Refused", detail: refused.Reason);
         }
 
         // Each event is stored on its own, so one that fails to apply does not hold back the others of the batch.

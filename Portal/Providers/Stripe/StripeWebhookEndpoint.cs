@@ -31,16 +31,14 @@ public static class StripeWebhookEndpoint
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A Stripe event is at most {MaxBodyBytes} bytes.");
 
         var signature = request.Headers["Stripe-Signature"].ToString();
-        if (await targets.CheckAsync(PaymentProvider.Stripe, firmKey, secret => Verify(body, signature, secret, clock), refusal => refusal is null, cancellationToken)
-            is not var (target, refusal))
+        var checkedTarget = await targets.CheckAsync(PaymentProvider.Stripe, firmKey, secret => Verify(body, signature, secret, clock), refusal => refusal is null, cancellationToken);
+        var summary = checkedTarget is (_, null) ? EventSummary.Of(body) : null;
+        if (checkedTarget is not var (target, _) || summary is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown endpoint", detail: "No firm with a Stripe connection has this webhook URL.");
-        }
-        var summary = refusal is null ? EventSummary.Of(body) : null;
-        if (summary is null)
-        {
-            loggers.CreateLogger(typeof(StripeWebhookEndpoint)).LogWarning("Refused a Stripe webhook for firm {FirmKey}: {Reason}", firmKey, refusal ?? "not an event");
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid signature", detail: "The Stripe-Signature header does not match this endpoint's signing secret.");
+            // One answer for an unknown firm key and a bad signature (WebhookRefusal); the reason is for the log.
+            var reason = checkedTarget is var (_, refusal) ? refusal ?? "not an event" : "no Stripe connection with a webhook secret";
+            loggers.CreateLogger(typeof(StripeWebhookEndpoint)).LogWarning("Refused a Stripe webhook for firm {FirmKey}: {Reason}", firmKey, reason);
+            return WebhookRefusal.Answer(StatusCodes.Status400BadRequest);
         }
 
         var stored = await inbox.StoreAsync(PaymentProvider.Stripe, summary.Id, target.FirmId, summary.Type, body, cancellationToken);

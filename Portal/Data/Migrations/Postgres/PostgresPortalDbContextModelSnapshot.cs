@@ -1295,10 +1295,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("FirmId", "ReceivedAt");
 
-                    b.HasIndex("Provider", "ProviderEventId")
-                        .IsUnique();
-
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("Provider", "FirmId", "ProviderEventId")
+                        .IsUnique();
 
                     b.ToTable("WebhookEvents");
                 });

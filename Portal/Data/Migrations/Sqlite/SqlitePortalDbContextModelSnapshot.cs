@@ -1284,10 +1284,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasIndex("FirmId", "ReceivedAt");
 
-                    b.HasIndex("Provider", "ProviderEventId")
-                        .IsUnique();
-
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("Provider", "FirmId", "ProviderEventId")
+                        .IsUnique();
 
                     b.ToTable("WebhookEvents");
                 });
