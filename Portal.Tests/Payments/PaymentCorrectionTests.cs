@@ -114,7 +114,11 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var cheque = await RecordAsync(firm, client, PaymentMethod.Cheque, 100_00, invoice.Id, 100_00);
         await using (var db = app.OpenDb(firm.Id))
-            await db.AuditEntries.Where(a => a.SubjectId == cheque).ExecuteUpdateAsync(set => set.SetProperty(a => a.At, a => a.At.AddDays(-1)));
+        {
+            // Recorded yesterday, as the audit says.
+            var recordedAt = await db.AuditEntries.Where(a => a.SubjectId == cheque).Select(a => a.At).SingleAsync();
+            await db.AuditEntries.Where(a => a.SubjectId == cheque).ExecuteUpdateAsync(set => set.SetProperty(a => a.At, recordedAt.AddDays(-1)));
+        }
         var before = await app.MoneySnapshotAsync(firm);
 
         (await Should.ThrowAsync<DomainException>(() => CorrectAsync(firm, c => c.VoidManualAsync(cheque, "Wrong amount", MoneyChecks.NewKey())))).Message.ShouldContain("only on the day");
