@@ -58,11 +58,13 @@ public static class PostingRules
     public static IReadOnlyList<Posting> RefundToPaymentMethod(LedgerAccount paidFrom, Guid clientAccountId, Money fromWallet, IReadOnlyCollection<InvoiceAmount> fromInvoices) =>
         Negate(PaymentSucceeded(paidFrom, clientAccountId, fromInvoices, fromWallet));
 
-    /// <summary>revenue +N' · tax +V' · wallet −R: a credit note on the invoice whose value the client keeps as credit.</summary>
-    public static IReadOnlyList<Posting> RefundAsCredit(Guid clientAccountId, Guid invoiceId, CreditNote creditNote) => NonZero(
-        (LedgerAccount.Revenue, creditNote.Net, invoiceId),
-        (LedgerAccount.Tax, creditNote.Tax, invoiceId),
-        (LedgerAccount.Wallet(clientAccountId), -creditNote.Total, null));
+    /// <summary>
+    /// receivable +R (the invoice is due again) · wallet −R (the client's credit grows): money a payment put on an
+    /// invoice is kept for the client as credit instead. Nothing leaves revenue: that would be a write-off.
+    /// </summary>
+    public static IReadOnlyList<Posting> RefundAsCredit(Guid clientAccountId, InvoiceAmount keptAsCredit) => NonZero(
+        (LedgerAccount.Receivable(clientAccountId), keptAsCredit.Amount, keptAsCredit.InvoiceId),
+        (LedgerAccount.Wallet(clientAccountId), -keptAsCredit.Amount, null));
 
     /// <summary>Failure, chargeback or dispute lost after success: the reverse of "payment succeeded".</summary>
     public static IReadOnlyList<Posting> PaymentReversed(LedgerAccount receivedInto, Guid clientAccountId, IReadOnlyCollection<InvoiceAmount> fromInvoices, Money fromWallet) =>

@@ -20,6 +20,60 @@ public static class ManualPayments
         return new BookedPayment(payment, transaction);
     }
 
+    /// <summary>
+    /// Undoes a payment staff recorded by mistake, the day it was recorded (the firm's clock): the reverse of what it
+    /// paid, so its invoices are due again and the credit it brought is taken back (even if spent: the wallet then
+    /// goes negative and is flagged). Later, the money either came and stays, or it bounced: see <see cref="Bounce"/>.
+    /// </summary>
+    public static LedgerTransaction Void(Payment payment, IReadOnlyCollection<Invoice> invoices, Wallet wallet, DateOnly recordedOn, DateOnly today, string reason, string idempotencyKey, DateTimeOffset now)
+    {
+        EnsureManual(payment);
+        if (recordedOn != today)
+            throw new DomainException($"A payment can be voided only on the day it was recorded ({recordedOn}); record that it bounced instead.");
+        return TakeBack(payment, invoices, wallet, ReversalReason.EnteredInError, reason, idempotencyKey, now);
+    }
+
+    /// <summary>
+    /// A cheque or transfer came back unpaid on <paramref name="bouncedOn"/>: the reverse of what it paid, dated that
+    /// day, with the bank's reason. Cash cannot bounce.
+    /// </summary>
+    public static LedgerTransaction Bounce(Payment payment, IReadOnlyCollection<Invoice> invoices, Wallet wallet, DateOnly bouncedOn, DateOnly today, string reason, string idempotencyKey, DateTimeOffset now)
+    {
+        EnsureManual(payment);
+        if (payment.Method == PaymentMethod.Cash)
+            throw new DomainException("Cash cannot bounce; void the payment if it was recorded by mistake.");
+        if (bouncedOn > today)
+            throw new DomainException($"A payment cannot bounce in the future ({bouncedOn}).");
+        var receivedOn = DateOnly.FromDateTime(payment.CreatedAt.UtcDateTime);
+        if (bouncedOn < receivedOn)
+            throw new DomainException($"A payment cannot bounce ({bouncedOn}) before it was received ({receivedOn}).");
+        // Dated the day it bounced, so the statement shows it then; today keeps the time it was recorded.
+        var at = bouncedOn == today ? now : new DateTimeOffset(bouncedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return TakeBack(payment, invoices, wallet, ReversalReason.Bounced, reason, idempotencyKey, at);
+    }
+
+    public static string VoidFingerprint(Guid paymentId, string reason) => OperationFingerprint.Of("manual-payment-voided", paymentId, reason.Trim());
+
+    public static string BounceFingerprint(Guid paymentId, DateOnly bouncedOn, string reason) =>
+        OperationFingerprint.Of("manual-payment-bounced", paymentId, bouncedOn.DayNumber, reason.Trim());
+
+    private static LedgerTransaction TakeBack(Payment payment, IReadOnlyCollection<Invoice> invoices, Wallet wallet, ReversalReason why, string reason, string idempotencyKey, DateTimeOffset at)
+    {
+        reason = reason.Trim();
+        if (reason.Length is 0 or > 500)
+            throw new DomainException("Give a reason (at most 500 characters).");
+        var transaction = Settlement.Reverse(payment, invoices, wallet, why, idempotencyKey, at)
+            ?? throw new DomainException("This payment was already taken back.");
+        payment.RecordFailure(reason);
+        return transaction;
+    }
+
+    private static void EnsureManual(Payment payment)
+    {
+        if (!payment.IsManual)
+            throw new DomainException("Only a transfer, cheque or cash payment recorded by staff can be voided or marked as bounced.");
+    }
+
     public static string Fingerprint(Guid clientAccountId, PaymentMethod method, AllocationPlan plan, string? reference) =>
         OperationFingerprint.Of("manual-payment", clientAccountId, method, reference?.Trim(),
             plan.ToInvoices.Select(p => new InvoiceAmount(p.Invoice.Id, p.Amount)).ToArray(), plan.ToWallet);

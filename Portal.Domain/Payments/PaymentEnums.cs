@@ -21,7 +21,16 @@ public enum PaymentStatus
     Refunded,
 }
 
-public enum ReversalReason { LateFailure, Chargeback, DisputeLost }
+public enum ReversalReason
+{
+    LateFailure,
+    Chargeback,
+    DisputeLost,
+    /// <summary>A cheque or transfer staff recorded came back unpaid.</summary>
+    Bounced,
+    /// <summary>Staff recorded a payment that never came, and voided it the day it was recorded.</summary>
+    EnteredInError,
+}
 
 /// <summary>What a provider (or staff) reports about a payment; the state machine decides what it does.</summary>
 public enum PaymentChange { MarkPending, Succeed, Fail, Cancel, Settle, Reverse, WinDispute }

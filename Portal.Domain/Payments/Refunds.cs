@@ -58,9 +58,10 @@ public static class Refunds
     public static string ToPaymentMethodFingerprint(Guid paymentId, Money amount) => OperationFingerprint.Of("refund-to-payment-method", paymentId, amount);
 
     /// <summary>
-    /// Gives back <paramref name="amount"/> that this payment put on <paramref name="invoice"/> as credit: a credit
-    /// note reduces the invoice (revenue +N' · tax +V') and the client's wallet gets it (wallet −R). What is due on
-    /// the invoice does not change; the payment's allocation moves from the invoice to the wallet.
+    /// Keeps <paramref name="amount"/> that this payment put on <paramref name="invoice"/> as the client's credit
+    /// instead: the invoice is due again by that amount (receivable +R) and the client's credit grows by it
+    /// (wallet −R). Nothing is written off: the firm still holds the money, now owed to the client as credit. A
+    /// write-off (credit note) is a different decision and not this one.
     /// </summary>
     public static LedgerTransaction AsCredit(Payment payment, Invoice invoice, Wallet wallet, Money amount, string idempotencyKey, DateTimeOffset now)
     {
@@ -73,10 +74,10 @@ public static class Refunds
             throw new DomainException($"{invoice.Number} shows only {invoice.Paid} paid.");
         LedgerTransaction.EnsureKey(idempotencyKey);
 
-        var creditNote = invoice.ConvertPaidToCredit(amount);
         var transaction = LedgerTransaction.Create(payment.FirmId, LedgerTransactionKind.RefundAsCredit, now, idempotencyKey,
-            AsCreditFingerprint(payment.Id, invoice.Id, amount), $"Credit note of {amount} on {invoice.Number}, kept as credit",
-            PostingRules.RefundAsCredit(payment.ClientAccountId, invoice.Id, creditNote), payment.Id);
+            AsCreditFingerprint(payment.Id, invoice.Id, amount), $"{amount} of payment {payment.Id} on {invoice.Number} kept as credit",
+            PostingRules.RefundAsCredit(payment.ClientAccountId, new InvoiceAmount(invoice.Id, amount)), payment.Id);
+        invoice.ReversePayment(amount);
         allocation.ChangeAmount(allocation.Amount - amount);
         payment.SetWalletAllocation(payment.ToWallet + amount);
         payment.RecordCreditedBack(amount);

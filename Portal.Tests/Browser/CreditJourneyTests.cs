@@ -58,6 +58,11 @@ public sealed class CreditJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await staff.WaitForInteractiveAsync();
         await staff.Field("payment-amount").FillAsync("120");
         await staff.Field("payment-reference").FillAsync("Transfer QF-88");
+        await staff.GetByTestId("oldest-first").ClickAsync();
+        // Record only once the page shows it has the amount and where it goes: a click the page has not caught up
+        // with would record something else, or nothing.
+        await Assertions.Expect(staff.GetByTestId("allocation-summary")).ToHaveTextAsync("€120.00 of €120.00 put on invoices; €0.00 left for credit.");
+        await Assertions.Expect(staff.Field($"allocate-{newer.Number}")).ToHaveValueAsync("20");
         await staff.GetByTestId("record-payment").ClickAsync();
 
         await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));

@@ -45,6 +45,7 @@ public static class DomainMessages
     private static object? ForReader(object? argument, IStringLocalizer<Text> T, CultureInfo uiCulture, CultureInfo culture) => argument switch
     {
         Money money => MoneyFormat.Format(money, culture),
+        DateOnly date => DateFormat.Show(date, culture),
         // Mid-sentence, a status or a method reads in lower case: « payé », « carte ».
         PaymentStatus status => PaymentText.Status(T, status).ToLower(uiCulture),
         PaymentMethod method => PaymentText.Method(T, method).ToLower(uiCulture),

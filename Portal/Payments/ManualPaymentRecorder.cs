@@ -19,6 +19,9 @@ public sealed record ManualPaymentRequest(
 /// <summary>Staff record money received by hand: bank +X · receivable −A · wallet −W, audited.</summary>
 public sealed class ManualPaymentRecorder(LedgerWriter writer)
 {
+    /// <summary>The audit action of a recording; its time is when staff entered the payment.</summary>
+    public const string RecordedAction = "Manual payment recorded";
+
     /// <summary>Records the payment and applies it to invoices and credit at once; returns the payment id. Replaying the key returns the first payment.</summary>
     public Task<MoneyResult> RecordAsync(ManualPaymentRequest request, CancellationToken cancellationToken = default) =>
         writer.RunAsync(new MoneyOperation("manual-payment", request.IdempotencyKey, Fingerprint(request)), async work =>
@@ -37,7 +40,7 @@ public sealed class ManualPaymentRecorder(LedgerWriter writer)
             var booked = ManualPayments.Record(client, request.Method, plan, wallet, request.Reference, work.IdempotencyKey, request.ReceivedAt ?? work.Now);
             work.Insert(booked.Payment);
             work.Post(booked.Transaction);
-            work.Audit("Manual payment recorded", "Payment", booked.Payment.Id, $"credit {creditBefore}",
+            work.Audit(RecordedAction, "Payment", booked.Payment.Id, $"credit {creditBefore}",
                 $"{request.Method} {request.Amount}: {string.Join(", ", plan.ToInvoices.Select(p => $"{p.Invoice.Number} {p.Amount}"))}; credit {wallet.Balance}");
             return booked.Payment.Id;
         }, cancellationToken);

@@ -1,6 +1,7 @@
 using Portal.Domain;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Microsoft.EntityFrameworkCore;
 using Portal.Ledger;
 
 namespace Portal.Payments;
@@ -27,8 +28,8 @@ public sealed class PaymentCorrections(LedgerWriter writer)
         }, cancellationToken);
 
     /// <summary>
-    /// Gives back <paramref name="amount"/> the payment put on an invoice as credit: a credit note on the invoice,
-    /// the client's wallet gets the money (revenue +N' · tax +V' · wallet −R).
+    /// Keeps <paramref name="amount"/> the payment put on an invoice as the client's credit: the invoice is due
+    /// again by that amount and the client's credit grows by it (receivable +R · wallet −R). Nothing is written off.
     /// </summary>
     public Task<MoneyResult> RefundAsCreditAsync(Guid paymentId, Guid invoiceId, Money amount, string idempotencyKey, CancellationToken cancellationToken = default) =>
         writer.RunAsync(new MoneyOperation("refund-as-credit", idempotencyKey, Refunds.AsCreditFingerprint(paymentId, invoiceId, amount)), async work =>
@@ -58,6 +59,41 @@ public sealed class PaymentCorrections(LedgerWriter writer)
             work.Audit("Payment reversed", "Payment", payment.Id, before, $"{Summary(payment)}; credit {wallet.Balance}{(wallet.NeedsAttention ? " (needs attention)" : "")}");
             return payment.Id;
         }, cancellationToken);
+
+    /// <summary>
+    /// Voids a transfer, cheque or cash payment recorded by mistake, on the day it was recorded (the firm's clock):
+    /// what it paid is due again and the credit it brought is taken back. Audited with the reason.
+    /// </summary>
+    public Task<MoneyResult> VoidManualAsync(Guid paymentId, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        writer.RunAsync(new MoneyOperation("void-manual-payment", idempotencyKey, ManualPayments.VoidFingerprint(paymentId, reason)), async work =>
+        {
+            var (payment, invoices, wallet) = await work.PaymentAsync(paymentId);
+            // Recorded when staff entered it, which is not the day the money was said to arrive (that may be earlier).
+            var recordedAt = await work.Db.AuditEntries.Where(a => a.SubjectId == payment.Id && a.Action == ManualPaymentRecorder.RecordedAction)
+                .Select(a => (DateTimeOffset?)a.At).FirstOrDefaultAsync() ?? payment.CreatedAt;
+            var before = $"{Summary(payment)}; credit {wallet.Balance}";
+            work.Post(ManualPayments.Void(payment, invoices, wallet, DateOnly.FromDateTime(recordedAt.UtcDateTime), DateOnly.FromDateTime(work.Now.UtcDateTime),
+                reason, work.IdempotencyKey, work.Now));
+            work.Audit("Payment voided", "Payment", payment.Id, before, $"{Summary(payment)}: {reason.Trim()}; credit {wallet.Balance}{Flag(wallet)}");
+            return payment.Id;
+        }, cancellationToken);
+
+    /// <summary>
+    /// A cheque or transfer staff recorded came back unpaid on <paramref name="bouncedOn"/>: its invoices are due
+    /// again and the credit it brought is taken back, even if spent (the wallet is then flagged). Audited.
+    /// </summary>
+    public Task<MoneyResult> BounceAsync(Guid paymentId, DateOnly bouncedOn, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        writer.RunAsync(new MoneyOperation("bounce-manual-payment", idempotencyKey, ManualPayments.BounceFingerprint(paymentId, bouncedOn, reason)), async work =>
+        {
+            var (payment, invoices, wallet) = await work.PaymentAsync(paymentId);
+            var before = $"{Summary(payment)}; credit {wallet.Balance}";
+            work.Post(ManualPayments.Bounce(payment, invoices, wallet, bouncedOn, DateOnly.FromDateTime(work.Now.UtcDateTime), reason, work.IdempotencyKey, work.Now));
+            work.Audit("Payment bounced", "Payment", payment.Id, before,
+                $"{Summary(payment)} on {bouncedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}: {reason.Trim()}; credit {wallet.Balance}{Flag(wallet)}");
+            return payment.Id;
+        }, cancellationToken);
+
+    private static string Flag(Portal.Domain.Wallets.Wallet wallet) => wallet.NeedsAttention ? " (needs attention)" : "";
 
     private static string Summary(Payment payment) => $"{payment.Method} {payment.Amount} {payment.Status}";
 }

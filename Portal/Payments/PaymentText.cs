@@ -18,4 +18,33 @@ public static class PaymentText
     };
 
     public static string Movement(IStringLocalizer<Text> T, LedgerTransactionKind kind) => T["Movement" + kind];
+
+    /// <summary>
+    /// A statement line as a client reads it: "Card payment — INV-00003", "Bank transfer — INV-00002",
+    /// "Credit used — INV-00004", "Cheque returned unpaid — INV-00001". Never a type name, an id or the ledger's
+    /// internal text.
+    /// </summary>
+    public static string StatementLine(IStringLocalizer<Text> T, LedgerTransactionKind kind, PaymentMethod? method, ReversalReason? reversal, IReadOnlyList<string>? invoices)
+    {
+        var paidBy = method is { } m ? T["StatementPaidBy" + m].Value : T["MovementPaymentSucceeded"].Value;
+        var what = kind switch
+        {
+            LedgerTransactionKind.InvoiceIssued => T["StatementInvoiceIssued"].Value,
+            LedgerTransactionKind.InvoiceVoided => T["StatementInvoiceVoided"].Value,
+            LedgerTransactionKind.PaymentSucceeded or LedgerTransactionKind.ManualPayment or LedgerTransactionKind.DisputeWon => paidBy,
+            LedgerTransactionKind.CreditApplied => T["StatementPaidByCredit"].Value,
+            LedgerTransactionKind.RefundToPaymentMethod => method is PaymentMethod.Card or PaymentMethod.DirectDebit ? T["StatementRefundTo" + method].Value : T["StatementRefund"].Value,
+            LedgerTransactionKind.RefundAsCredit => T["StatementKeptAsCredit"].Value,
+            LedgerTransactionKind.PaymentReversed => string.Format(T[reversal switch
+            {
+                ReversalReason.Bounced => "StatementBounced",
+                ReversalReason.EnteredInError => "StatementVoided",
+                ReversalReason.LateFailure or ReversalReason.Chargeback or ReversalReason.DisputeLost or null => "StatementReversed",
+            }], paidBy),
+            LedgerTransactionKind.ProviderFee or LedgerTransactionKind.Payout => Movement(T, kind),
+        };
+        var on = invoices is { Count: > 0 } ? string.Join(", ", invoices)
+            : kind is LedgerTransactionKind.PaymentSucceeded or LedgerTransactionKind.ManualPayment ? T["StatementToCredit"].Value : null;
+        return on is null ? what : $"{what} — {on}";
+    }
 }

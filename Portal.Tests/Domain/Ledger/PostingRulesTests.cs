@@ -112,11 +112,10 @@ public class PostingRulesTests
     }
 
     [Fact]
-    public void Refund_as_credit_takes_back_revenue_and_tax_and_credits_the_wallet()
+    public void Refund_as_credit_reopens_the_invoice_and_credits_the_wallet_without_touching_revenue()
     {
-        Rows(PostingRules.RefundAsCredit(ClientId, InvoiceA, new CreditNote(Eur(2_500), Eur(500)))).ShouldBe([
-            ("revenue", 2_500L, (Guid?)InvoiceA),
-            ("tax", 500L, InvoiceA),
+        Rows(PostingRules.RefundAsCredit(ClientId, new(InvoiceA, Eur(3_000)))).ShouldBe([
+            (Receivable.Code, 3_000L, (Guid?)InvoiceA),
             (Wallet.Code, -3_000L, null)]);
     }
 

@@ -91,7 +91,7 @@ public class RefundTests
     }
 
     [Fact]
-    public void Refund_as_credit_issues_a_credit_note_and_the_client_keeps_the_money_as_credit()
+    public void Refund_as_credit_makes_the_invoice_due_again_and_grows_the_clients_credit()
     {
         var client = _books.Client();
         var invoice = _books.Issued(client, 10_000, taxBasisPoints: 2000);
@@ -101,11 +101,14 @@ public class RefundTests
 
         refund.Kind.ShouldBe(LedgerTransactionKind.RefundAsCredit);
         _books.Wallet(client).Balance.ShouldBe(Books.Eur(3_000));
-        invoice.AmountDue.ShouldBe(Books.Eur(0));
-        invoice.Credited.ShouldBe(Books.Eur(3_000));
-        _books.Ledger.Balance(LedgerAccount.Revenue, Currency.EUR).ShouldBe(Books.Eur(-7_500));
-        _books.Ledger.Balance(LedgerAccount.Tax, Currency.EUR).ShouldBe(Books.Eur(-1_500));
+        invoice.AmountDue.ShouldBe(Books.Eur(3_000));
+        invoice.Status.ShouldBe(InvoiceStatus.PartiallyPaid);
+        invoice.Credited.ShouldBe(Books.Eur(0)); // nothing written off
+        _books.Ledger.Balance(LedgerAccount.Revenue, Currency.EUR).ShouldBe(Books.Eur(-10_000));
+        _books.Ledger.Balance(LedgerAccount.Tax, Currency.EUR).ShouldBe(Books.Eur(-2_000));
         _books.Ledger.Balance(LedgerAccount.Clearing(PaymentProvider.Stripe), Currency.EUR).ShouldBe(Books.Eur(12_000)); // no money left the firm
+        // What the client owes less their credit is unchanged: the money moved from the invoice to the credit.
+        (_books.Ledger.Balance(LedgerAccount.Receivable(client.Id), Currency.EUR) + _books.Ledger.Balance(LedgerAccount.Wallet(client.Id), Currency.EUR)).ShouldBe(Books.Eur(0));
         payment.ToWallet.ShouldBe(Books.Eur(3_000));
         payment.CreditedBack.ShouldBe(Books.Eur(3_000));
         _books.ShouldAgreeWithLedger([invoice]);
@@ -121,7 +124,7 @@ public class RefundTests
 
         _books.Post(Settlement.Reverse(payment, [invoice], _books.Wallet(client), ReversalReason.Chargeback, _books.Key(), Books.Now));
 
-        invoice.AmountDue.ShouldBe(Books.Eur(6_000));
+        invoice.AmountDue.ShouldBe(Books.Eur(10_000));
         _books.Wallet(client).Balance.ShouldBe(Books.Eur(0));
         _books.Wallet(client).NeedsAttention.ShouldBeFalse();
         _books.ShouldAgreeWithLedger([invoice]);
@@ -140,7 +143,7 @@ public class RefundTests
         _books.Post(Refunds.AsCredit(creditPayment, invoice, wallet, Books.Eur(1_000), _books.Key(), Books.Now));
 
         wallet.Balance.ShouldBe(Books.Eur(1_000));
-        invoice.AmountDue.ShouldBe(Books.Eur(0));
+        invoice.AmountDue.ShouldBe(Books.Eur(1_000));
         _books.ShouldAgreeWithLedger([invoice]);
     }
 
