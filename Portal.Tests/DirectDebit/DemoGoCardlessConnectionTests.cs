@@ -21,9 +21,11 @@ public sealed class DemoGoCardlessConnectionTests : IAsyncLifetime
 
         using var configured = await DirectDebitDriver.PostEventsAsync(_app, DemoData.FirmKey, delivery, ConfiguredSecret);
         using var other = await DirectDebitDriver.PostEventsAsync(_app, DemoData.FirmKey, delivery, "gc_some_other_secret");
+        using var notJson = await DirectDebitDriver.PostEventsAsync(_app, DemoData.FirmKey, delivery, ConfiguredSecret, contentType: "text/plain");
 
         configured.StatusCode.ShouldBe(HttpStatusCode.NoContent);
         other.StatusCode.ShouldNotBe(HttpStatusCode.NoContent);
+        notJson.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         (await _app.InboxAsync()).ShouldContain(e => e.Type == "payments.confirmed" && e.Body.Contains("PM0000DEMO01", StringComparison.Ordinal));
     }
 

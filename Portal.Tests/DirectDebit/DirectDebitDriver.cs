@@ -97,10 +97,10 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
     public Task<HttpResponseMessage> PostEventsAsync(string body, string secret = WebhookSecret) => PostEventsAsync(app, firm.Key, body, secret);
 
     /// <summary>Posts a GoCardless delivery to <paramref name="firmKey"/>'s endpoint, signed with <paramref name="secret"/>, as GoCardless signs it.</summary>
-    public static async Task<HttpResponseMessage> PostEventsAsync(PortalApp app, string firmKey, string body, string secret)
+    public static async Task<HttpResponseMessage> PostEventsAsync(PortalApp app, string firmKey, string body, string secret, string contentType = "application/json")
     {
         using var http = new HttpClient { BaseAddress = app.BaseUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/gocardless/{firmKey}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/gocardless/{firmKey}") { Content = new StringContent(body, Encoding.UTF8, contentType) };
         request.Headers.TryAddWithoutValidation("Webhook-Signature", Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))));
         return await http.SendAsync(request);
     }

@@ -60,10 +60,10 @@ public class StripePortalApp : PortalApp
     }
 
     /// <summary>Posts a body to the firm's Stripe webhook URL, signed with <paramref name="secret"/> unless a header is given.</summary>
-    public async Task<HttpResponseMessage> PostStripeEventAsync(string firmKey, string body, string? secret = WebhookSecret, string? signatureHeader = null)
+    public async Task<HttpResponseMessage> PostStripeEventAsync(string firmKey, string body, string? secret = WebhookSecret, string? signatureHeader = null, string contentType = "application/json")
     {
         using var http = new HttpClient { BaseAddress = BaseUrl };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe/{firmKey}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/stripe/{firmKey}") { Content = new StringContent(body, Encoding.UTF8, contentType) };
         var header = signatureHeader ?? (secret is null ? null : EventUtility.GenerateSignatureHeader(body, secret, Clock.GetUtcNow().ToUnixTimeSeconds()));
         if (header is not null)
             request.Headers.TryAddWithoutValidation("Stripe-Signature", header);

@@ -33,6 +33,20 @@ public sealed class StripeWebhookEndpointTests(WebhookTestApp app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_signed_event_that_is_not_sent_as_json_is_refused_with_415_and_nothing_is_stored()
+    {
+        var firm = await AConnectedFirmAsync();
+        var body = StripePortalApp.StripeEventJson("checkout.session.completed", "evt_as_text");
+
+        using var text = await app.PostStripeEventAsync(firm.Key, body, contentType: "text/plain");
+        using var form = await app.PostStripeEventAsync(firm.Key, body, contentType: "application/x-www-form-urlencoded");
+        using var json = await app.PostStripeEventAsync(firm.Key, body);
+
+        (text.StatusCode, form.StatusCode, json.StatusCode).ShouldBe((HttpStatusCode.UnsupportedMediaType, HttpStatusCode.UnsupportedMediaType, HttpStatusCode.OK));
+        (await app.InboxAsync()).ShouldHaveSingleItem().ProviderEventId.ShouldBe("evt_as_text");
+    }
+
+    [Fact]
     public async Task Forged_signature_is_refused_with_400_and_nothing_is_stored()
     {
         var firm = await AConnectedFirmAsync();

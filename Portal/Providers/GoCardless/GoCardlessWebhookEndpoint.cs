@@ -30,6 +30,8 @@ public static class GoCardlessWebhookEndpoint
     private static async Task<IResult> ReceiveAsync(
         string firmKey, HttpRequest request, WebhookTargets targets, WebhookInbox inbox, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (!request.HasJsonContentType())
+            return WebhookBody.NotJson();
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A GoCardless delivery is at most {MaxBodyBytes} bytes.");

@@ -26,6 +26,8 @@ public static class StripeWebhookEndpoint
     private static async Task<IResult> ReceiveAsync(
         string firmKey, HttpRequest request, WebhookTargets targets, WebhookInbox inbox, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (!request.HasJsonContentType())
+            return WebhookBody.NotJson();
         var body = await WebhookBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", detail: $"A Stripe event is at most {MaxBodyBytes} bytes.");
