@@ -5,6 +5,7 @@ public static class PaymentsSetup
     public static IServiceCollection AddPayments(this IServiceCollection services) => services
         .AddScoped<ManualPaymentRecorder>()
         .AddScoped<ProviderPayments>()
+        .AddScoped<PaymentAttempts>()
         .AddScoped<PaymentCorrections>()
         .AddScoped<PaymentHistory>();
 }
