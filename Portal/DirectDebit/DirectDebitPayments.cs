@@ -43,7 +43,15 @@ public sealed class DirectDebitPayments(
         await attempts.SupersedeAsync(request.ClientAccountId, [.. request.Invoices.Select(i => i.InvoiceId)], paymentId, cancellationToken);
 
         if (await mandates.UsableAsync(request.ClientAccountId, payment.Currency, cancellationToken) is { } mandate)
-            return new DirectDebitStart(paymentId, null, await CollectAsync(paymentId, mandate, automatic: false, cancellationToken));
+        {
+            var chargeDate = await CollectAsync(paymentId, mandate, automatic: false, cancellationToken);
+            // Resumed after the client signed a mandate elsewhere: the billing request this attempt opened is closed, so
+            // its old link cannot set up a second mandate. Only now, once the collection holds the payment in flight:
+            // the cancellation's event must find it past abandoning.
+            if (payment.ProviderCheckoutId is { } requestId)
+                await CloseBillingRequestAsync(client, requestId, cancellationToken);
+            return new DirectDebitStart(paymentId, null, chargeDate);
+        }
 
         var link = await GoCardlessMandateSetup.StartAsync(client, await SetupRequestAsync(paymentId, request.ClientAccountId, payment.Currency, request.PortalBaseUrl, cancellationToken), cancellationToken);
         await payments.LinkCheckoutAsync(paymentId, link.BillingRequestId, cancellationToken);
@@ -214,6 +222,20 @@ public sealed class DirectDebitPayments(
         var (givenName, familyName) = SplitName(contact);
         var payer = new GoCardlessPrefilledCustomer(GivenName: givenName, FamilyName: familyName, Email: account.BillingEmail, CompanyName: account.Name);
         return new MandateSetupRequest(attemptId, clientAccountId, currency, returnUrl, exitUrl, payer);
+    }
+
+    private async Task CloseBillingRequestAsync(GoCardlessClient client, string billingRequestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if ((await client.GetBillingRequestAsync(billingRequestId, cancellationToken)).Status is GoCardlessBillingRequestStatus.Pending or GoCardlessBillingRequestStatus.ReadyToFulfil)
+                await client.CancelBillingRequestAsync(billingRequestId, cancellationToken);
+        }
+        catch (GoCardlessApiException refused)
+        {
+            // The payer finished it meanwhile; the mandate it made replaces the one just used, and collects nothing more.
+            logger.LogInformation("Billing request {BillingRequestId} was not cancelled: {Error}", billingRequestId, refused.ApiMessage);
+        }
     }
 
     private static (string? Given, string? Family) SplitName(string? name)
