@@ -114,7 +114,7 @@ public sealed class GoCardlessMandateEvent(string action, DirectDebitMandates ma
             var replacement = await client.GetMandateAsync(replacementId, cancellationToken);
             var bank = replacement.Links.CustomerBankAccount is { } bankId ? await client.GetCustomerBankAccountAsync(bankId, cancellationToken) : null;
             await mandates.StoreAsync(stored.ClientAccountId, new MandateSummary(replacement.Id, replacement.Links.Customer ?? stored.CustomerId, replacement.Scheme,
-                replacement.Currency, replacement.Status, replacement.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding), cancellationToken);
+                replacement.Currency, replacement.Status, replacement.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding, replacement.Reference), cancellationToken);
         }
         return WebhookOutcome.Applied;
     }
