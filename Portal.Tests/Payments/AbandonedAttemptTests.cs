@@ -61,6 +61,9 @@ public sealed class AbandonedAttemptTests(StripePortalApp app) : IClassFixture<S
         html.ShouldContain("data-testid=\"pay-invoice-by-card\"");
         html.ShouldNotContain("data-testid=\"direct-debit-scheduled\"");
         html.ShouldNotContain("data-testid=\"invoice-payments\"");
+        (await session.GetAsync("/culture/fr?redirectUri=/portal")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var (_, french) = await session.GetPageAsync(landing.Headers.Location.OriginalString);
+        WebUtility.HtmlDecode(french).ShouldContain("Prélèvement non mis en place — rien n'a été prélevé.");
     }
 
     [Fact]

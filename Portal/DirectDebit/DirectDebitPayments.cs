@@ -130,7 +130,7 @@ public sealed class DirectDebitPayments(
             throw new DomainException(refused.Message);
         }
         await LinkCollectionAsync(paymentId, collected.Id, cancellationToken);
-        await payments.MarkProcessingAsync(paymentId, $"direct-debit-scheduled:{paymentId:N}", cancellationToken);
+        // The schedule is stored before the payment moves to processing: pages refresh on that move and read both.
         if (!await db.ScheduledCollections.AnyAsync(c => c.PaymentId == paymentId, cancellationToken))
         {
             db.ScheduledCollections.Add(new ScheduledCollection(paymentId, payment.FirmId, payment.ClientAccountId,
@@ -144,6 +144,7 @@ public sealed class DirectDebitPayments(
                 // The webhook and the return page collected together; the first row stands.
             }
         }
+        await payments.MarkProcessingAsync(paymentId, $"direct-debit-scheduled:{paymentId:N}", cancellationToken);
         logger.LogInformation("Direct debit {PaymentId} scheduled for {ChargeDate} as {GoCardlessPayment}", paymentId, collected.ChargeDate, collected.Id);
         return collected.ChargeDate;
     }
