@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Invoices;
 using Portal.Domain.Payments;
 using Portal.GoCardless;
@@ -261,5 +262,29 @@ public sealed class AbandonedAttemptTests(StripePortalApp app) : IClassFixture<S
 
         (await stripe.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Succeeded);
         (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+    }
+
+    [Fact]
+    public async Task Attempts_left_on_a_provider_page_past_the_timeout_are_abandoned_and_fresh_ones_are_left_alone()
+    {
+        var (stripe, gc, client) = await AClientOfAFirmWithBothProvidersAsync();
+        var first = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 200_00).IssuedAsync();
+        var second = await app.AnInvoice(client).WithLine("Payroll", 1, 50_00).IssuedAsync();
+        var debit = await gc.PayAsync(client, [new(first.Id, client.Amount(200_00))]);
+        var card = await stripe.StartAsync(client, [new(second.Id, client.Amount(50_00))]);
+        var sweep = app.Services.GetRequiredService<StaleAttemptSweep>();
+
+        await sweep.AbandonOlderThanAsync(TimeSpan.FromHours(1));
+        (await gc.PaymentAsync(debit.PaymentId)).Status.ShouldBe(PaymentStatus.Initiated);
+        (await stripe.PaymentAsync(card.PaymentId)).Status.ShouldBe(PaymentStatus.Initiated);
+
+        (await sweep.AbandonOlderThanAsync(TimeSpan.Zero)).ShouldBeGreaterThanOrEqualTo(2);
+
+        var debitAttempt = await gc.PaymentAsync(debit.PaymentId);
+        var cardAttempt = await stripe.PaymentAsync(card.PaymentId);
+        (debitAttempt.Status, cardAttempt.Status).ShouldBe((PaymentStatus.Cancelled, PaymentStatus.Cancelled));
+        (await gc.GoCardless.GetBillingRequestAsync(debitAttempt.ProviderCheckoutId!)).Status.ShouldBe(GoCardlessBillingRequestStatus.Cancelled);
+        (await stripe.Stripe.V1.Checkout.Sessions.GetAsync(cardAttempt.ProviderCheckoutId)).Status.ShouldBe("expired");
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
     }
 }

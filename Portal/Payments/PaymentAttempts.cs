@@ -64,3 +64,67 @@ public sealed class PaymentAttempts(ProviderPayments payments, IEnumerable<IHost
             await AbandonAsync(paymentId, cancellationToken);
     }
 }
+
+/// <summary>
+/// Ends attempts left on a provider's page for longer than <c>Payments:AttemptTimeout</c> (a day by default): a
+/// mandate page is valid for a week and nothing else would end it, so a client who simply went away leaves no
+/// billing request that could still be signed and collected later. One pass over every firm; safe on several
+/// instances (abandoning is idempotent per attempt).
+/// </summary>
+public sealed class StaleAttemptSweep(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleAttemptSweep> logger)
+{
+    /// <summary>Returns how many attempts were abandoned.</summary>
+    public async Task<int> AbandonOlderThanAsync(TimeSpan age, CancellationToken cancellationToken = default)
+    {
+        var cutoff = clock.GetUtcNow() - age;
+        List<(Guid Firm, Guid Payment)> stale;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var rows = await db.Payments.IgnoreQueryFilters().AsNoTracking()
+                .Where(p => p.Status == PaymentStatus.Initiated && p.ProviderCheckoutId != null)
+                .Select(p => new { p.FirmId, p.Id, p.CreatedAt }).ToListAsync(cancellationToken);
+            // Compared here: SQLite cannot order DateTimeOffset values in SQL.
+            stale = [.. rows.Where(p => p.CreatedAt <= cutoff).Select(p => (p.FirmId, p.Id))];
+        }
+        var abandoned = 0;
+        foreach (var (firmId, paymentId) in stale)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Portal.Tenancy.TenantContext>().ActFor(firmId);
+            try
+            {
+                if (await scope.ServiceProvider.GetRequiredService<PaymentAttempts>().AbandonAsync(paymentId, cancellationToken))
+                    abandoned++;
+            }
+            catch (Exception error) when (error is DomainException or HttpRequestException or Stripe.StripeException or Portal.GoCardless.GoCardlessApiException)
+            {
+                logger.LogWarning("Could not abandon the stale payment attempt {PaymentId}: {Error}", paymentId, error.Message);
+            }
+        }
+        return abandoned;
+    }
+}
+
+/// <summary>Runs <see cref="StaleAttemptSweep"/> every hour (<c>Payments:AttemptTimeout</c>; off when zero).</summary>
+internal sealed class StaleAttemptSweepService(StaleAttemptSweep sweep, IConfiguration configuration, ILogger<StaleAttemptSweepService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timeout = configuration.GetValue("Payments:AttemptTimeout", TimeSpan.FromDays(1));
+        if (timeout <= TimeSpan.Zero)
+            return;
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await sweep.AbandonOlderThanAsync(timeout, stoppingToken);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(error, "Abandoning stale payment attempts failed; it runs again at the next tick.");
+            }
+        }
+    }
+}

@@ -6,6 +6,8 @@ public static class PaymentsSetup
         .AddScoped<ManualPaymentRecorder>()
         .AddScoped<ProviderPayments>()
         .AddScoped<PaymentAttempts>()
+        .AddSingleton<StaleAttemptSweep>()
+        .AddHostedService<StaleAttemptSweepService>()
         .AddScoped<PaymentCorrections>()
         .AddScoped<PaymentHistory>();
 }
