@@ -27,7 +27,8 @@ public interface IHostedCheckout
 /// page later cannot collect the invoice a second time (invariant 5), then ends as cancelled with nothing held or
 /// posted; it is no payment and no list shows it.
 /// </summary>
-public sealed class PaymentAttempts(ProviderPayments payments, IEnumerable<IHostedCheckout> checkouts, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class PaymentAttempts(
+    ProviderPayments payments, IEnumerable<IHostedCheckout> checkouts, IDbContextFactory<PortalDbContext> dbFactory, ILogger<PaymentAttempts> logger)
 {
     /// <summary>Abandons the attempt if it is still only an attempt; true when it is abandoned (now or before).</summary>
     public async Task<bool> AbandonAsync(Guid paymentId, CancellationToken cancellationToken = default)
@@ -42,6 +43,23 @@ public sealed class PaymentAttempts(ProviderPayments payments, IEnumerable<IHost
         // One key per attempt: the client's return, the provider's event and a later supersession all end it once.
         await payments.AbandonAsync(paymentId, $"abandoned:{paymentId:N}", cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// As <see cref="AbandonAsync"/>, for callers that must go on whatever the provider answers (the client's way back,
+    /// a new payment): a provider that cannot be reached leaves the attempt for the timeout sweep; false then.
+    /// </summary>
+    public async Task<bool> TryAbandonAsync(Guid paymentId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await AbandonAsync(paymentId, cancellationToken);
+        }
+        catch (Exception error) when (error is HttpRequestException or Stripe.StripeException or Portal.GoCardless.GoCardlessApiException or DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Payment attempt {PaymentId} was not abandoned now: {Error}", paymentId, error.Message);
+            return false;
+        }
     }
 
     /// <summary>
@@ -61,7 +79,7 @@ public sealed class PaymentAttempts(ProviderPayments payments, IEnumerable<IHost
                 .Select(p => p.Id).ToListAsync(cancellationToken);
         }
         foreach (var paymentId in earlier)
-            await AbandonAsync(paymentId, cancellationToken);
+            await TryAbandonAsync(paymentId, cancellationToken);
     }
 }
 
@@ -94,12 +112,13 @@ public sealed class StaleAttemptSweep(IServiceScopeFactory scopes, TimeProvider 
             scope.ServiceProvider.GetRequiredService<Portal.Tenancy.TenantContext>().ActFor(firmId);
             try
             {
-                if (await scope.ServiceProvider.GetRequiredService<PaymentAttempts>().AbandonAsync(paymentId, cancellationToken))
+                if (await scope.ServiceProvider.GetRequiredService<PaymentAttempts>().TryAbandonAsync(paymentId, cancellationToken))
                     abandoned++;
             }
-            catch (Exception error) when (error is DomainException or HttpRequestException or Stripe.StripeException or Portal.GoCardless.GoCardlessApiException)
+            catch (DomainException refused)
             {
-                logger.LogWarning("Could not abandon the stale payment attempt {PaymentId}: {Error}", paymentId, error.Message);
+                // The firm's provider was disconnected meanwhile: nothing can be closed, and nothing was taken.
+                logger.LogWarning("Could not abandon the stale payment attempt {PaymentId}: {Error}", paymentId, refused.Message);
             }
         }
         return abandoned;
