@@ -152,6 +152,10 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.WaitForURLAsync(new Regex("/portal/payments/.*cancelled=true"));
         await Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Card payment not made — nothing was taken.");
         await client.ScreenshotAsync("client-card-payment-not-made");
+        await client.GetByTestId("back-to-invoice").ClickAsync();
+        await client.WaitForURLAsync(new Regex($"/portal/invoices/{invoiceId}"));
+        await Assertions.Expect(client.GetByTestId("pay-invoice-by-card")).ToBeVisibleAsync();
+        await Assertions.Expect(client.GetByTestId("pay-by-direct-debit-button")).ToBeVisibleAsync();
         await WaitForAsync(async () => (await CardPaymentsOnAsync(invoiceId)).All(p => p.Status == PaymentStatus.Cancelled), "both card attempts end");
         (await CardPaymentsOnAsync(invoiceId)).Count.ShouldBe(2);
         var invoice = await InvoiceAsync(invoiceId);
