@@ -287,4 +287,22 @@ public sealed class AbandonedAttemptTests(StripePortalApp app) : IClassFixture<S
         (await stripe.Stripe.V1.Checkout.Sessions.GetAsync(cardAttempt.ProviderCheckoutId)).Status.ShouldBe("expired");
         await app.LedgerShouldBeConsistentAsync(client.Firm);
     }
+
+    [Fact]
+    public async Task The_invoice_offers_card_and_direct_debit_and_the_dashboard_offers_prepayment_by_each()
+    {
+        var (_, _, client) = await AClientOfAFirmWithBothProvidersAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Advisory", 1, 90_00).IssuedAsync();
+        using var session = await app.SignInAsync(client.Contact);
+
+        var (_, invoicePage) = await session.GetPageAsync($"/portal/invoices/{invoice.Id}");
+        var (_, dashboard) = await session.GetPageAsync("/portal");
+
+        var invoiceHtml = WebUtility.HtmlDecode(invoicePage);
+        invoiceHtml.ShouldContain($"href=\"/portal/pay?invoice={invoice.Id}\"");
+        invoiceHtml.ShouldContain("data-testid=\"pay-by-direct-debit-button\"");
+        var dashboardHtml = WebUtility.HtmlDecode(dashboard);
+        dashboardHtml.ShouldContain("data-testid=\"prepay-by-card\"");
+        dashboardHtml.ShouldContain("data-testid=\"dd-prepay\"");
+    }
 }
