@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Portal.Domain.Clients;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
@@ -88,6 +89,17 @@ public sealed class Payment : IClientOwned
     public Money ToWallet => _allocations.Where(a => a.IsToWallet).Select(a => a.Amount).Sum(Currency);
     public IReadOnlyList<InvoiceAmount> ToInvoices =>
         _allocations.Where(a => a is { IsToWallet: false, AmountMinor: > 0 }).Select(a => new InvoiceAmount(a.InvoiceId!.Value, a.Amount)).ToArray();
+    /// <summary>
+    /// Only an attempt, never a payment: the client opened a provider's hosted page (card checkout, mandate setup) and
+    /// has not finished, or left it and the attempt was abandoned before the provider took any money. It held nothing,
+    /// posted nothing and is left out of every list of payments.
+    /// </summary>
+    public bool IsAttemptOnly => Status == PaymentStatus.Initiated || (Status == PaymentStatus.Cancelled && PendingAt is null && SucceededAt is null);
+
+    /// <summary><see cref="IsAttemptOnly"/> negated, for database queries: payments that reached the provider's money stage (or were recorded by hand).</summary>
+    public static readonly Expression<Func<Payment, bool>> ReachedMoneyStage =
+        p => p.Status != PaymentStatus.Initiated && !(p.Status == PaymentStatus.Cancelled && p.PendingAt == null && p.SucceededAt == null);
+
     public bool IsManual => Method is PaymentMethod.BankTransfer or PaymentMethod.Cheque or PaymentMethod.Cash;
 
     /// <summary>The ledger account the money arrives in: the provider's clearing account, the bank, or the client's wallet.</summary>

@@ -79,6 +79,14 @@ public static class Settlement
         End(payment, invoices, PaymentChange.Cancel, now, null);
 
     /// <summary>
+    /// The client left the provider's hosted page (cancel, Back, an expired checkout or mandate setup) before the
+    /// provider took any money: the attempt ends as cancelled, nothing was held or posted. An attempt that has
+    /// already reached the money stage (a delayed method in flight, a success) is not abandoned: false, nothing changes.
+    /// </summary>
+    public static bool Abandon(Payment payment, IReadOnlyCollection<Invoice> invoices, DateTimeOffset now) =>
+        payment.Status == PaymentStatus.Initiated && End(payment, invoices, PaymentChange.Cancel, now, null);
+
+    /// <summary>
     /// A provider's "failed", whenever it comes: before success it ends the payment (null); after success it is
     /// a late failure and reverses it (GoCardless can fail a payment it already confirmed).
     /// </summary>

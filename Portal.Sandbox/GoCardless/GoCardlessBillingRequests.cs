@@ -69,6 +69,26 @@ internal static class GoCardlessBillingRequests
 
     public static GcResult Get(GcCall call, string id) => call.Show("billing_requests", call.Account.Get<GcBillingRequest>(id));
 
+    // As GoCardless: a pending request can be cancelled (its flows stop working, billing_requests.cancelled follows);
+    // cancelling it again returns it as it is; a fulfilled one already has its mandate and cannot be.
+    public static GcResult Cancel(GcCall call, string id)
+    {
+        var request = call.Account.Get<GcBillingRequest>(id);
+        if (request.Status is "fulfilled" or "fulfilling")
+        {
+            throw GoCardlessApiError.InvalidState("billing_request_not_cancellable", $"The billing request is {request.Status} and can no longer be cancelled.");
+        }
+
+        if (request.Status != "cancelled")
+        {
+            request.Status = "cancelled";
+            call.Action.Emit("billing_requests", "cancelled", new() { ["billing_request"] = request.Id },
+                new("api", "billing_request_cancelled", "This billing request has been cancelled."), request.Metadata);
+        }
+
+        return call.Show("billing_requests", request);
+    }
+
     public static GcResult List(GcCall call) => call.Page("billing_requests", call.Account.NewestFirst<GcBillingRequest>()
         .Where(r => call.Query["status"].FirstOrDefault() is not { } status || r.Status == status)
         .Where(r => call.Query["customer"].FirstOrDefault() is not { } customer || r.Links.GetValueOrDefault("customer") == customer)

@@ -20,6 +20,7 @@ internal static class GoCardlessEndpoints
         gc.MapPost("/billing_requests", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessBillingRequests.Create));
         gc.MapGet("/billing_requests", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessBillingRequests.List));
         gc.MapGet("/billing_requests/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessBillingRequests.Get(call, id)));
+        gc.MapPost("/billing_requests/{id}/actions/cancel", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessBillingRequests.Cancel(call, id)));
         gc.MapPost("/billing_request_flows", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessBillingRequests.CreateFlow));
 
         gc.MapGet("/mandates", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessMandates.List));

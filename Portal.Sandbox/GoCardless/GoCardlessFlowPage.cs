@@ -86,14 +86,23 @@ internal static class GoCardlessFlowPage
     {
         var prefilled = flow?.PrefilledCustomer ?? [];
         var customer = account.Find<GcCustomer>(request.Links.GetValueOrDefault("customer"));
-        var givenName = customer?.GivenName ?? prefilled.GetValueOrDefault("given_name") ?? "Sam";
-        var familyName = customer?.FamilyName ?? prefilled.GetValueOrDefault("family_name") ?? "Payer";
+        var company = customer?.CompanyName ?? prefilled.GetValueOrDefault("company_name");
+        var givenName = customer?.GivenName ?? prefilled.GetValueOrDefault("given_name");
+        var familyName = customer?.FamilyName ?? prefilled.GetValueOrDefault("family_name");
+        // As GoCardless's page: the payer is who the creditor prefilled (a person, else the company); a made-up name only
+        // when nothing was given.
+        var holder = string.Join(' ', new[] { givenName, familyName }.Where(n => !string.IsNullOrWhiteSpace(n)));
+        if (holder.Length == 0 && company is null)
+        {
+            (givenName, familyName, holder) = ("Sam", "Payer", "Sam Payer");
+        }
+
         return new GoCardlessLifecycle.PayerDetails(
             givenName,
             familyName,
             customer?.Email ?? prefilled.GetValueOrDefault("email") ?? "payer@example.test",
-            customer?.CompanyName ?? prefilled.GetValueOrDefault("company_name"),
-            $"{givenName} {familyName}",
+            company,
+            holder.Length > 0 ? holder : company!,
             "55779911");
     }
 

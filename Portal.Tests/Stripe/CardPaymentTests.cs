@@ -114,7 +114,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
 
         var backTo = await stripe.ChooseAsync(checkout, "cancel");
         backTo!.Query.ShouldContain("cancelled=true");
-        await app.AsStaffOfAsync<StripeCheckoutStarter>(client.Firm, starter => starter.AbandonAsync(checkout.PaymentId));
+        await app.AsStaffOfAsync<Portal.Payments.PaymentAttempts>(client.Firm, attempts => attempts.AbandonAsync(checkout.PaymentId));
         await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionExpired);
 
         (await stripe.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Cancelled);

@@ -13,6 +13,7 @@ public enum MandateStatus { PendingCustomerApproval, PendingSubmission, Submitte
 public sealed class DirectDebitMandate : IClientOwned
 {
     public const int MaxIdLength = 64;
+    public const int MaxReferenceLength = 140;
 
     private DirectDebitMandate() { }
 
@@ -38,16 +39,21 @@ public sealed class DirectDebitMandate : IClientOwned
     public MandateStatus Status { get; private set; } = MandateStatus.PendingSubmission;
     public string? BankName { get; private set; }
     public string? AccountNumberEnding { get; private set; }
+    /// <summary>The mandate's reference at GoCardless, which the payer sees on bank statements.</summary>
+    public string? Reference { get; private set; }
     public DateOnly? NextPossibleChargeDate { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
+    /// <summary>When it stopped being usable (cancelled, failed, expired…), as Portal learnt it.</summary>
+    public DateTimeOffset? EndedAt { get; private set; }
 
     /// <summary>GoCardless accepts payments on a mandate still being set up; it refuses them once it has ended.</summary>
     public bool IsUsable => Status is MandateStatus.PendingCustomerApproval or MandateStatus.PendingSubmission or MandateStatus.Submitted or MandateStatus.Active;
 
-    public void Describe(string? bankName, string? accountNumberEnding)
+    public void Describe(string? bankName, string? accountNumberEnding, string? reference = null)
     {
         BankName = bankName;
+        Reference = reference is { Length: > MaxReferenceLength } ? reference[..MaxReferenceLength] : reference;
         // Never more than the last digits, whatever the provider sends.
         AccountNumberEnding = accountNumberEnding is { Length: > 4 } ending ? ending[^4..] : accountNumberEnding;
     }
@@ -58,6 +64,8 @@ public sealed class DirectDebitMandate : IClientOwned
         if (!IsUsable && status is not (MandateStatus.Failed or MandateStatus.Cancelled or MandateStatus.Expired or MandateStatus.Blocked or MandateStatus.Consumed))
             return;
         Status = status;
+        if (!IsUsable)
+            EndedAt ??= now;
         NextPossibleChargeDate = IsUsable ? nextPossibleChargeDate ?? NextPossibleChargeDate : null;
         UpdatedAt = now;
     }

@@ -18,6 +18,7 @@ internal sealed class DirectDebitMandateConfiguration : IEntityTypeConfiguration
         mandate.Property(m => m.Scheme).HasMaxLength(40);
         mandate.Property(m => m.BankName).HasMaxLength(200);
         mandate.Property(m => m.AccountNumberEnding).HasMaxLength(4);
+        mandate.Property(m => m.Reference).HasMaxLength(DirectDebitMandate.MaxReferenceLength);
         mandate.Ignore(m => m.IsUsable);
     }
 }

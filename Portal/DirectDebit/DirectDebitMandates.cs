@@ -44,7 +44,7 @@ public sealed class DirectDebitMandates(IDbContextFactory<PortalDbContext> dbFac
         if (!await db.ClientAccounts.AnyAsync(c => c.Id == clientAccountId, cancellationToken))
             throw new NotFoundException("client account");
         var mandate = new DirectDebitMandate(firmId, clientAccountId, summary.MandateId, summary.CustomerId, GoCardlessQuery.Name(summary.Scheme), currency, clock.GetUtcNow());
-        mandate.Describe(summary.BankName, summary.AccountNumberEnding);
+        mandate.Describe(summary.BankName, summary.AccountNumberEnding, summary.Reference);
         mandate.Update(StatusOf(summary.Status), summary.NextPossibleChargeDate, clock.GetUtcNow());
         var older = await db.DirectDebitMandates.Where(m => m.ClientAccountId == clientAccountId && m.Currency == currency).ToListAsync(cancellationToken);
         foreach (var previous in older.Where(m => m.IsUsable))

@@ -25,7 +25,7 @@ public sealed record DirectDebitStart(Guid PaymentId, Uri? SignMandateAt, DateOn
 /// comes first). Every GoCardless call is keyed by the portal payment id, so repeats collect once.
 /// </summary>
 public sealed class DirectDebitPayments(
-    ProviderPayments payments, DirectDebitMandates mandates, GoCardlessConnector connector,
+    ProviderPayments payments, PaymentAttempts attempts, DirectDebitMandates mandates, GoCardlessConnector connector,
     IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<DirectDebitPayments> logger)
 {
     public async Task<DirectDebitStart> StartAsync(DirectDebitRequest request, CancellationToken cancellationToken = default)
@@ -40,9 +40,18 @@ public sealed class DirectDebitPayments(
         var payment = await PaymentAsync(paymentId, cancellationToken);
         if (payment.Status != PaymentStatus.Initiated)
             return new DirectDebitStart(paymentId, null, await ChargeDateAsync(paymentId, cancellationToken));
+        await attempts.SupersedeAsync(request.ClientAccountId, [.. request.Invoices.Select(i => i.InvoiceId)], paymentId, cancellationToken);
 
         if (await mandates.UsableAsync(request.ClientAccountId, payment.Currency, cancellationToken) is { } mandate)
-            return new DirectDebitStart(paymentId, null, await CollectAsync(paymentId, mandate, automatic: false, cancellationToken));
+        {
+            var chargeDate = await CollectAsync(paymentId, mandate, automatic: false, cancellationToken);
+            // Resumed after the client signed a mandate elsewhere: the billing request this attempt opened is closed, so
+            // its old link cannot set up a second mandate. Only now, once the collection holds the payment in flight:
+            // the cancellation's event must find it past abandoning.
+            if (payment.ProviderCheckoutId is { } requestId)
+                await CloseBillingRequestAsync(client, requestId, cancellationToken);
+            return new DirectDebitStart(paymentId, null, chargeDate);
+        }
 
         var link = await GoCardlessMandateSetup.StartAsync(client, await SetupRequestAsync(paymentId, request.ClientAccountId, payment.Currency, request.PortalBaseUrl, cancellationToken), cancellationToken);
         await payments.LinkCheckoutAsync(paymentId, link.BillingRequestId, cancellationToken);
@@ -121,7 +130,7 @@ public sealed class DirectDebitPayments(
             throw new DomainException(refused.Message);
         }
         await LinkCollectionAsync(paymentId, collected.Id, cancellationToken);
-        await payments.MarkProcessingAsync(paymentId, $"direct-debit-scheduled:{paymentId:N}", cancellationToken);
+        // The schedule is stored before the payment moves to processing: pages refresh on that move and read both.
         if (!await db.ScheduledCollections.AnyAsync(c => c.PaymentId == paymentId, cancellationToken))
         {
             db.ScheduledCollections.Add(new ScheduledCollection(paymentId, payment.FirmId, payment.ClientAccountId,
@@ -135,6 +144,7 @@ public sealed class DirectDebitPayments(
                 // The webhook and the return page collected together; the first row stands.
             }
         }
+        await payments.MarkProcessingAsync(paymentId, $"direct-debit-scheduled:{paymentId:N}", cancellationToken);
         logger.LogInformation("Direct debit {PaymentId} scheduled for {ChargeDate} as {GoCardlessPayment}", paymentId, collected.ChargeDate, collected.Id);
         return collected.ChargeDate;
     }
@@ -205,9 +215,39 @@ public sealed class DirectDebitPayments(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.ClientAccounts.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken) ?? throw new NotFoundException("client account");
         var returnUrl = new Uri(portalBaseUrl, $"portal/direct-debit/return?attempt={attemptId:N}");
-        var exitUrl = new Uri(portalBaseUrl, "portal?direct-debit=exit");
-        var payer = new GoCardlessPrefilledCustomer(Email: account.BillingEmail, CompanyName: account.Name);
+        // The exit page abandons the attempt at once, so the invoice offers every method again (see DirectDebitExit).
+        var exitUrl = new Uri(portalBaseUrl, $"portal/direct-debit/exit?attempt={attemptId:N}");
+        // The payer GoCardless shows is the client's contact, not a stranger to fill in.
+        var contact = await db.Contacts.AsNoTracking().Where(c => c.ClientAccountId == clientAccountId)
+            .OrderBy(c => c.Email == account.BillingEmail ? 0 : 1).ThenBy(c => c.Id).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
+        var (givenName, familyName) = SplitName(contact);
+        var payer = new GoCardlessPrefilledCustomer(GivenName: givenName, FamilyName: familyName, Email: account.BillingEmail, CompanyName: account.Name);
         return new MandateSetupRequest(attemptId, clientAccountId, currency, returnUrl, exitUrl, payer);
+    }
+
+    private async Task CloseBillingRequestAsync(GoCardlessClient client, string billingRequestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if ((await client.GetBillingRequestAsync(billingRequestId, cancellationToken)).Status is GoCardlessBillingRequestStatus.Pending or GoCardlessBillingRequestStatus.ReadyToFulfil)
+                await client.CancelBillingRequestAsync(billingRequestId, cancellationToken);
+        }
+        catch (GoCardlessApiException refused)
+        {
+            // The payer finished it meanwhile; the mandate it made replaces the one just used, and collects nothing more.
+            logger.LogInformation("Billing request {BillingRequestId} was not cancelled: {Error}", billingRequestId, refused.ApiMessage);
+        }
+    }
+
+    private static (string? Given, string? Family) SplitName(string? name)
+    {
+        var parts = name?.Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        return parts.Length switch
+        {
+            0 => (null, null),
+            1 => (parts[0], null),
+            _ => (parts[0], parts[1]),
+        };
     }
 
     /// <summary>The client's direct debit on exactly these invoices that is still waiting for its mandate, if any.</summary>

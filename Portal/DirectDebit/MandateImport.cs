@@ -70,7 +70,7 @@ public sealed class MandateImport(GoCardlessConnector connector, DirectDebitMand
             var mandate = await client.GetMandateAsync(mandateId, cancellationToken);
             var bank = mandate.Links.CustomerBankAccount is { } bankId ? await client.GetCustomerBankAccountAsync(bankId, cancellationToken) : null;
             await mandates.StoreAsync(clientAccountId, new MandateSummary(mandate.Id, mandate.Links.Customer ?? "", mandate.Scheme, mandate.Currency,
-                mandate.Status, mandate.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding), cancellationToken);
+                mandate.Status, mandate.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding, mandate.Reference), cancellationToken);
             added++;
         }
         return added;

@@ -70,6 +70,10 @@ public sealed class GoCardlessClient
     public IAsyncEnumerable<GoCardlessBillingRequest> ListBillingRequestsAsync(GoCardlessBillingRequestFilter? filter = null, GoCardlessPaging? paging = null, CancellationToken cancellationToken = default) =>
         _transport.ListAsync<GoCardlessBillingRequest>("billing_requests", "billing_requests", (filter ?? new()).ToQuery(), paging ?? GoCardlessPaging.Default, cancellationToken);
 
+    // Stops a billing request the payer left: its flows stop working, so it can never be fulfilled (and collected) later.
+    public Task<GoCardlessBillingRequest> CancelBillingRequestAsync(string billingRequestId, CancellationToken cancellationToken = default) =>
+        _transport.ActAsync<GoCardlessBillingRequest>(Path("billing_requests", billingRequestId) + "/actions/cancel", "billing_requests", NoData, cancellationToken);
+
     // GoCardless has no endpoint to read a flow back, so a reused key cannot be answered with the first flow: it
     // throws the 409. Flows are cheap and move no money; use a fresh key for a fresh link.
     public Task<GoCardlessBillingRequestFlow> CreateBillingRequestFlowAsync(NewBillingRequestFlow flow, string idempotencyKey, CancellationToken cancellationToken = default) =>

@@ -25,7 +25,8 @@ public sealed record MandateSummary(
     GoCardlessMandateStatus Status,
     DateOnly? NextPossibleChargeDate,
     string? BankName,
-    string? AccountNumberEnding);
+    string? AccountNumberEnding,
+    string? Reference = null);
 
 // The first direct debit of a client: a billing request with only a mandate request, then GoCardless's hosted flow.
 public static class GoCardlessMandateSetup
@@ -64,6 +65,6 @@ public static class GoCardlessMandateSetup
             ? await client.GetCustomerBankAccountAsync(bankAccountId, cancellationToken)
             : null;
         return new MandateSummary(mandate.Id, mandate.Links.Customer ?? request.Links.Customer ?? "", mandate.Scheme, mandate.Currency, mandate.Status,
-            mandate.NextPossibleChargeDate, bankAccount?.BankName, bankAccount?.AccountNumberEnding);
+            mandate.NextPossibleChargeDate, bankAccount?.BankName, bankAccount?.AccountNumberEnding, mandate.Reference);
     }
 }

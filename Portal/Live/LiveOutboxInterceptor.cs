@@ -124,6 +124,8 @@ internal static class LiveChanges
                     LiveKind.Invoice, invoice.Id, deleted ? "Deleted" : invoice.Status.ToString(), now),
                 Wallet wallet => new LiveMessage(wallet.FirmId, wallet.ClientAccountId, LiveKind.Credit, wallet.Id, wallet.Balance.ToString(), now),
                 Portal.DirectDebit.DirectDebitMandate mandate => new LiveMessage(mandate.FirmId, mandate.ClientAccountId, LiveKind.Mandate, mandate.Id, mandate.Status.ToString(), now),
+                // A collection's charge date and mandate are stored apart from its payment, sometimes after it moved.
+                Portal.DirectDebit.ScheduledCollection collection => new LiveMessage(collection.FirmId, collection.ClientAccountId, LiveKind.Payment, collection.PaymentId, "Scheduled", now),
                 _ => null,
             };
             if (message is not null && queued.Add((message.Kind, message.SubjectId)))

@@ -24,7 +24,8 @@ public sealed class PaymentsToday(IDbContextFactory<PortalDbContext> dbFactory, 
     {
         var startOfDay = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var moved = await db.Payments.AsNoTracking()
+        // An attempt that never reached the provider's money stage is no payment: the feed leaves it out.
+        var moved = await db.Payments.AsNoTracking().Where(Payment.ReachedMoneyStage)
             .Where(p => p.CreatedAt >= startOfDay || p.PendingAt >= startOfDay || p.SucceededAt >= startOfDay || p.SettledAt >= startOfDay
                 || p.FailedAt >= startOfDay || p.CancelledAt >= startOfDay || p.ReversedAt >= startOfDay || p.LastRefundedAt >= startOfDay)
             .Select(p => new { p.Id, p.ClientAccountId, p.Method, p.Status, p.AmountMinor, p.Currency, p.CreatedAt, p.PendingAt, p.SucceededAt, p.SettledAt, p.FailedAt, p.CancelledAt, p.ReversedAt, p.LastRefundedAt })

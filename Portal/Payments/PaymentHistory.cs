@@ -15,14 +15,18 @@ public sealed record PaymentSummary(
 /// <summary>One payment as seen from an invoice: what it put (or holds pending) on that invoice.</summary>
 public sealed record InvoicePaymentLine(Guid PaymentId, PaymentMethod Method, PaymentStatus Status, Money OnInvoice, Money Pending, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt);
 
-/// <summary>Payments for pages: a client's payments, and the payments of one invoice. Pending money is shown as pending, never as paid.</summary>
+/// <summary>
+/// Payments for pages: a client's payments, and the payments of one invoice. Pending money is shown as pending, never
+/// as paid; attempts that never reached the provider's money stage are not shown at all.
+/// </summary>
 public sealed class PaymentHistory(IDbContextFactory<PortalDbContext> dbFactory)
 {
     /// <summary>The client's payments, newest first, with where each one's money went.</summary>
     public async Task<IReadOnlyList<PaymentSummary>> ForClientAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var payments = await db.Payments.AsNoTracking().Where(p => p.ClientAccountId == clientAccountId)
+        // Attempts that never reached the provider's money stage (a hosted page left or still open) are no payments.
+        var payments = await db.Payments.AsNoTracking().Where(p => p.ClientAccountId == clientAccountId).Where(Payment.ReachedMoneyStage)
             .OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).ToListAsync(cancellationToken);
         var invoiceIds = payments.SelectMany(p => p.Allocations).Where(a => a.InvoiceId != null).Select(a => a.InvoiceId!.Value).Distinct().ToArray();
         var numbers = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number, cancellationToken);
@@ -38,7 +42,7 @@ public sealed class PaymentHistory(IDbContextFactory<PortalDbContext> dbFactory)
             throw new NotFoundException("invoice");
         var rows = await (
             from allocation in db.PaymentAllocations
-            join payment in db.Payments on allocation.PaymentId equals payment.Id
+            join payment in db.Payments.Where(Payment.ReachedMoneyStage) on allocation.PaymentId equals payment.Id
             where allocation.InvoiceId == invoiceId
             select new { payment.Id, payment.Method, payment.Status, allocation.AmountMinor, allocation.ReservedMinor, allocation.Currency, payment.CreatedAt, payment.SucceededAt })
             .ToListAsync(cancellationToken);

@@ -122,6 +122,14 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
         OnPaymentAsync("payment-cancelled", paymentId, idempotencyKey, [], (work, loaded) =>
             Settlement.Cancel(loaded.Payment, loaded.Invoices, work.Now), cancellationToken);
 
+    /// <summary>
+    /// The client left the hosted page before the provider took any money: the attempt ends as cancelled and is no
+    /// payment. A no-op once the provider has the money in flight or paid (see <see cref="Settlement.Abandon"/>).
+    /// </summary>
+    public Task<MoneyResult> AbandonAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentAsync("payment-abandoned", paymentId, idempotencyKey, [], (work, loaded) =>
+            Settlement.Abandon(loaded.Payment, loaded.Invoices, work.Now), cancellationToken);
+
     /// <summary>The provider's fee for the payment, as a total so far: the change is booked (fees +ΔF · clearing −ΔF).</summary>
     public Task<MoneyResult> RecordFeeAsync(Guid paymentId, Money totalFee, string idempotencyKey, CancellationToken cancellationToken = default) =>
         OnPaymentAsync("payment-fee", paymentId, idempotencyKey, [totalFee], (work, loaded) =>

@@ -276,4 +276,37 @@ public class SettlementTests
         payment.Status.ShouldBe(PaymentStatus.Initiated);
         invoice.Paid.ShouldBe(Books.Eur(0));
     }
+
+    [Fact]
+    public void An_abandoned_attempt_is_cancelled_holds_nothing_and_is_no_payment()
+    {
+        var client = _books.Client();
+        var invoice = _books.Issued(client, 1_000);
+        var attempt = Books.CardPayment(client, (invoice, 1_000));
+        attempt.IsAttemptOnly.ShouldBeTrue();
+
+        Settlement.Abandon(attempt, [invoice], Books.Now).ShouldBeTrue();
+        Settlement.Abandon(attempt, [invoice], Books.Now).ShouldBeFalse();
+
+        (attempt.Status, attempt.IsAttemptOnly).ShouldBe((PaymentStatus.Cancelled, true));
+        invoice.AmountPayable.ShouldBe(Books.Eur(1_000));
+        _books.Transactions.Count.ShouldBe(1); // only the invoice
+    }
+
+    [Fact]
+    public void Money_already_in_flight_is_not_abandoned_and_stays_a_payment()
+    {
+        var client = _books.Client();
+        var invoice = _books.Issued(client, 1_000);
+        var debit = Payment.TowardsInvoices(client, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, [new InvoicePayment(invoice, Books.Eur(1_000))], Books.Now);
+        Settlement.MarkInFlight(debit, [invoice], Books.Now);
+
+        Settlement.Abandon(debit, [invoice], Books.Now).ShouldBeFalse();
+
+        (debit.Status, debit.IsAttemptOnly, invoice.Pending).ShouldBe((PaymentStatus.Pending, false, Books.Eur(1_000)));
+        Settlement.Cancel(debit, [invoice], Books.Now).ShouldBeTrue();
+        // A collection cancelled after it was sent is a payment that was cancelled, not an attempt.
+        (debit.Status, debit.IsAttemptOnly).ShouldBe((PaymentStatus.Cancelled, false));
+        Payment.ReachedMoneyStage.Compile()(debit).ShouldBeTrue();
+    }
 }

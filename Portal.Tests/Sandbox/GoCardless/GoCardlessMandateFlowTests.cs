@@ -81,6 +81,55 @@ public sealed class GoCardlessMandateFlowTests
     }
 
     [Fact]
+    public async Task Cancelling_a_pending_billing_request_closes_its_flow_and_sends_cancelled_and_a_fulfilled_one_cannot_be()
+    {
+        await using var bed = await GoCardlessTestbed.StartAsync();
+        var requestId = (await bed.PostAsync("billing_requests", new { billing_requests = new { mandate_request = new { currency = "EUR" } } }))
+            .Body["billing_requests"]!["id"]!.GetValue<string>();
+        var flow = await bed.PostAsync("billing_request_flows", new
+        {
+            billing_request_flows = new { redirect_uri = "https://portal.example.test/done", exit_uri = "https://portal.example.test/exit", links = new { billing_request = requestId } },
+        });
+
+        var cancelled = await bed.PostAsync($"billing_requests/{requestId}/actions/cancel", new { });
+        var again = await bed.PostAsync($"billing_requests/{requestId}/actions/cancel", new { });
+        using var signed = await bed.ChooseOnFlowPageAsync(flow.Body["billing_request_flows"]!["authorisation_url"]!.GetValue<string>(), "approve");
+
+        cancelled.Status.ShouldBe(HttpStatusCode.OK);
+        cancelled.Body["billing_requests"]!["status"]!.GetValue<string>().ShouldBe("cancelled");
+        again.Body["billing_requests"]!["status"]!.GetValue<string>().ShouldBe("cancelled");
+        (await bed.WebhookEventAsync("billing_requests", "cancelled"))["links"]!["billing_request"]!.GetValue<string>().ShouldBe(requestId);
+        signed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await bed.GetAsync("mandates")).Body["mandates"]!.AsArray().ShouldBeEmpty();
+
+        var fulfilled = await bed.SetUpMandateAsync();
+        var refused = await bed.PostAsync($"billing_requests/{fulfilled["id"]!.GetValue<string>()}/actions/cancel", new { });
+        refused.Status.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        refused.ErrorReason.ShouldBe("billing_request_not_cancellable");
+    }
+
+    [Fact]
+    public async Task The_flow_page_names_the_prefilled_company_as_payer_when_no_person_is_given()
+    {
+        await using var bed = await GoCardlessTestbed.StartAsync();
+        var requestId = (await bed.PostAsync("billing_requests", new { billing_requests = new { mandate_request = new { currency = "EUR" } } }))
+            .Body["billing_requests"]!["id"]!.GetValue<string>();
+        var flow = await bed.PostAsync("billing_request_flows", new
+        {
+            billing_request_flows = new
+            {
+                redirect_uri = "https://portal.example.test/done", exit_uri = "https://portal.example.test/exit", links = new { billing_request = requestId },
+                prefilled_customer = new { company_name = "Maison Dupont", email = "accounts@maison-dupont.example" },
+            },
+        });
+
+        var page = await bed.Browser.GetStringAsync(flow.Body["billing_request_flows"]!["authorisation_url"]!.GetValue<string>());
+
+        page.ShouldContain("value=\"Maison Dupont\"");
+        page.ShouldNotContain("Sam");
+    }
+
+    [Fact]
     public async Task Bank_details_that_fail_give_a_failed_mandate()
     {
         await using var bed = await GoCardlessTestbed.StartAsync();

@@ -114,7 +114,7 @@ public sealed class GoCardlessMandateEvent(string action, DirectDebitMandates ma
             var replacement = await client.GetMandateAsync(replacementId, cancellationToken);
             var bank = replacement.Links.CustomerBankAccount is { } bankId ? await client.GetCustomerBankAccountAsync(bankId, cancellationToken) : null;
             await mandates.StoreAsync(stored.ClientAccountId, new MandateSummary(replacement.Id, replacement.Links.Customer ?? stored.CustomerId, replacement.Scheme,
-                replacement.Currency, replacement.Status, replacement.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding), cancellationToken);
+                replacement.Currency, replacement.Status, replacement.NextPossibleChargeDate, bank?.BankName, bank?.AccountNumberEnding, replacement.Reference), cancellationToken);
         }
         return WebhookOutcome.Applied;
     }
@@ -162,5 +162,64 @@ public sealed class GoCardlessPayoutPaid(ProviderPayments payments, GoCardlessCo
         }
         await payments.RecordPayoutAsync(PaymentProvider.GoCardless, payoutId, payout.Amount, Key(gcEvent), cancellationToken);
         return WebhookOutcome.Applied;
+    }
+}
+
+/// <summary>
+/// billing_requests.flow_exited: the payer left the hosted mandate page. The attempt is abandoned (the billing request
+/// cancelled at GoCardless first, so the old link cannot be signed and collected later); a mandate setup without a
+/// payment has nothing to abandon.
+/// </summary>
+public sealed class GoCardlessBillingRequestFlowExited(ProviderPayments payments, PaymentAttempts attempts) : GoCardlessEventHandler("billing_requests", "flow_exited")
+{
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.BillingRequest is not { } requestId
+            || await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, requestId, cancellationToken) is not { } paymentId)
+            return WebhookOutcome.Ignored;
+        return await attempts.AbandonAsync(paymentId, cancellationToken) ? WebhookOutcome.Applied : WebhookOutcome.Ignored;
+    }
+}
+
+/// <summary>billing_requests.cancelled and .failed: no mandate will come from this request, so its attempt ends with nothing taken.</summary>
+public sealed class GoCardlessBillingRequestEnded(string action, ProviderPayments payments) : GoCardlessEventHandler("billing_requests", action)
+{
+    public static readonly IReadOnlyList<string> Actions = ["cancelled", "failed"];
+
+    protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
+    {
+        if (gcEvent.Links.BillingRequest is not { } requestId
+            || await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, requestId, cancellationToken) is not { } paymentId)
+            return WebhookOutcome.Ignored;
+        await payments.AbandonAsync(paymentId, Key(gcEvent), cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+}
+
+/// <summary>
+/// A billing request as a hosted page: closing it cancels it at GoCardless (its flows stop working). One the payer
+/// already signed is not closed: its mandate and the collection follow.
+/// </summary>
+public sealed class GoCardlessHostedCheckout(GoCardlessConnector connector) : IHostedCheckout
+{
+    public PaymentProvider Provider => PaymentProvider.GoCardless;
+
+    public async Task<bool> CloseAsync(string checkoutId, CancellationToken cancellationToken)
+    {
+        var client = await connector.ClientAsync(cancellationToken);
+        var request = await client.GetBillingRequestAsync(checkoutId, cancellationToken);
+        if (request.Status is GoCardlessBillingRequestStatus.Pending or GoCardlessBillingRequestStatus.ReadyToFulfil)
+        {
+            try
+            {
+                request = await client.CancelBillingRequestAsync(checkoutId, cancellationToken);
+            }
+            catch (GoCardlessApiException)
+            {
+                // Fulfilled between the read and the cancel: read what it became.
+                request = await client.GetBillingRequestAsync(checkoutId, cancellationToken);
+            }
+        }
+        return request.Status == GoCardlessBillingRequestStatus.Cancelled;
     }
 }

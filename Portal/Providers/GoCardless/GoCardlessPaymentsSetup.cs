@@ -15,6 +15,10 @@ public static class GoCardlessPaymentsSetup
         foreach (var action in GoCardlessMandateEvent.Actions)
             services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<GoCardlessMandateEvent>(sp, action));
         services.AddScoped<IWebhookHandler, GoCardlessBillingRequestFulfilled>();
+        services.AddScoped<IWebhookHandler, GoCardlessBillingRequestFlowExited>();
+        foreach (var action in GoCardlessBillingRequestEnded.Actions)
+            services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<GoCardlessBillingRequestEnded>(sp, action));
+        services.AddScoped<Portal.Payments.IHostedCheckout, GoCardlessHostedCheckout>();
         services.AddScoped<IWebhookHandler, GoCardlessPayoutPaid>();
         return services;
     }

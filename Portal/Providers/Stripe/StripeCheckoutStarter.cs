@@ -20,7 +20,7 @@ public sealed record CardCheckout(Guid PaymentId, string Url);
 /// Starts a card payment: records it as Initiated with its intended allocations, then opens a Stripe Checkout Session
 /// for exactly that amount and returns the hosted page's URL. Nothing is owed or paid until Stripe reports back.
 /// </summary>
-public sealed class StripeCheckoutStarter(ProviderPayments payments, StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class StripeCheckoutStarter(ProviderPayments payments, PaymentAttempts attempts, StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
 {
     public async Task<CardCheckout> StartAsync(CardPaymentRequest request, CancellationToken cancellationToken = default)
     {
@@ -28,6 +28,7 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, StripePayme
         var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
             request.ClientAccountId, PaymentMethod.Card, PaymentProvider.Stripe, request.Invoices, request.Prepayment, "card:" + request.RequestKey), cancellationToken);
         var paymentId = initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
+        await attempts.SupersedeAsync(request.ClientAccountId, [.. request.Invoices.Select(i => i.InvoiceId)], paymentId, cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, cancellationToken);
@@ -53,19 +54,6 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, StripePayme
         return new CardCheckout(paymentId, session.Url);
     }
 
-    /// <summary>The client returned through "cancel": close the session so it cannot be paid later; its expiry event ends the payment.</summary>
-    public async Task AbandonAsync(Guid paymentId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken) ?? throw new NotFoundException("payment");
-        if (payment.Status != PaymentStatus.Initiated || payment.ProviderCheckoutId is null)
-            return;
-        var client = await lookup.ClientAsync(cancellationToken);
-        var session = await client.V1.Checkout.Sessions.GetAsync(payment.ProviderCheckoutId, cancellationToken: cancellationToken);
-        if (session.Status == "open")
-            await client.V1.Checkout.Sessions.ExpireAsync(session.Id, cancellationToken: cancellationToken);
-    }
-
     private static IEnumerable<SessionLineItemOptions> LineItems(CardPaymentRequest request, Dictionary<Guid, string> numbers)
     {
         foreach (var (invoiceId, amount) in request.Invoices)
@@ -84,4 +72,32 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, StripePayme
             ProductData = new SessionLineItemPriceDataProductDataOptions { Name = name },
         },
     };
+}
+
+/// <summary>
+/// A Checkout Session as a hosted page: closing it expires it at Stripe, so it can no longer be paid (Stripe then sends
+/// checkout.session.expired, which finds the attempt already ended).
+/// </summary>
+public sealed class StripeHostedCheckout(StripePaymentLookup lookup) : IHostedCheckout
+{
+    public PaymentProvider Provider => PaymentProvider.Stripe;
+
+    public async Task<bool> CloseAsync(string checkoutId, CancellationToken cancellationToken)
+    {
+        var client = await lookup.ClientAsync(cancellationToken);
+        var session = await client.V1.Checkout.Sessions.GetAsync(checkoutId, cancellationToken: cancellationToken);
+        if (session.Status == "open")
+        {
+            try
+            {
+                session = await client.V1.Checkout.Sessions.ExpireAsync(checkoutId, cancellationToken: cancellationToken);
+            }
+            catch (StripeException)
+            {
+                // Completed between the read and the expiry: read what it became.
+                session = await client.V1.Checkout.Sessions.GetAsync(checkoutId, cancellationToken: cancellationToken);
+            }
+        }
+        return session.Status == "expired";
+    }
 }

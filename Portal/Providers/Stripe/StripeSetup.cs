@@ -12,6 +12,7 @@ public static class StripeSetup
         services.AddScoped<StripeEventReconciliation>();
         services.AddScoped<StripePaymentLookup>();
         services.AddScoped<StripeCheckoutStarter>();
+        services.AddScoped<Portal.Payments.IHostedCheckout, StripeHostedCheckout>();
         services.AddScoped<StripeRefunder>();
         services.AddScoped<IWebhookHandler, CheckoutSessionCompleted>();
         services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentSucceeded>();

@@ -373,6 +373,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
 
@@ -383,6 +386,10 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<DateOnly?>("NextPossibleChargeDate")
                         .HasColumnType("date");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(140)
+                        .HasColumnType("character varying(140)");
 
                     b.Property<string>("Scheme")
                         .IsRequired()
