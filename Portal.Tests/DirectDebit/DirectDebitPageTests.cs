@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using System.Net;
 using Portal.Domain.Payments;
 using Portal.Tests.Fixture;
@@ -45,7 +46,7 @@ public sealed class DirectDebitPageTests(StripePortalApp app) : IClassFixture<St
 
         var invoiceHtml = WebUtility.HtmlDecode(invoicePage);
         invoiceHtml.ShouldContain("data-testid=\"direct-debit-scheduled\"");
-        invoiceHtml.ShouldContain(started.ChargeDate!.Value.ToString("D"));
+        invoiceHtml.ShouldContain(DateFormat.Show(started.ChargeDate!.Value, System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
         invoiceHtml.ShouldNotContain("data-testid=\"pay-by-direct-debit-button\"");
         var dashboardHtml = WebUtility.HtmlDecode(dashboard);
         dashboardHtml.ShouldContain("data-testid=\"mandate\"");

@@ -115,7 +115,7 @@ public sealed class Invitations(
         db.Add(invitation);
         mailer.QueueWithSecretLink(db, invitation.FirmId, invitation.Email,
             T["InvitationEmailSubject", firmName],
-            T["InvitationEmailBody", firmName, invitation.ExpiresAt.ToString("d", System.Globalization.CultureInfo.CurrentCulture)],
+            T["InvitationEmailBody", firmName, Components.Shared.DateFormat.Show(invitation.ExpiresAt)],
             links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();
