@@ -28,7 +28,7 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
         await client.GoToAsync("/portal/pay");
-        var number = await OldestOpenInvoiceAsync("Maison Dupont");
+        var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
         await client.GetByLabel(number).CheckAsync();
         await client.ScreenshotAsync("client-pay-by-card");
         await client.GetByTestId("pay-by-card").ClickAsync();
@@ -48,8 +48,8 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
     {
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.SignInAsync("anna@northwind.example", DemoData.Password);
-        var number = await OldestOpenInvoiceAsync("Northwind Traders");
-        await client.GoToAsync($"/portal/invoices/{await InvoiceIdAsync(number)}");
+        var number = await _app.OldestOpenInvoiceAsync("Northwind Traders");
+        await client.GoToAsync($"/portal/invoices/{await _app.InvoiceIdAsync(number)}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
 
         await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
@@ -57,27 +57,21 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
         await Assertions.Expect(client.GetByTestId("direct-debit-return-status")).ToContainTextAsync("scheduled", new() { Timeout = 30_000 });
 
-        await client.GoToAsync($"/portal/invoices/{await InvoiceIdAsync(number)}");
+        await client.GoToAsync($"/portal/invoices/{await _app.InvoiceIdAsync(number)}");
         await Assertions.Expect(client.GetByTestId("direct-debit-scheduled")).ToBeVisibleAsync();
         await Assertions.Expect(client.GetByTestId("invoice-status")).Not.ToHaveTextAsync("Paid");
         await client.ScreenshotAsync("client-direct-debit-processing");
 
         // GoCardless confirms the collection: the sandbox sends the signed webhook, the processor applies it, and
         // the open page follows without a reload.
-        await RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(number));
+        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(number));
         await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 30_000 });
         await client.ScreenshotAsync("client-direct-debit-paid");
     }
 
-    private async Task<Guid> InvoiceIdAsync(string number)
-    {
-        await using var db = _app.OpenDb();
-        return await db.Invoices.IgnoreQueryFilters().Where(i => i.Number == number).Select(i => i.Id).SingleAsync();
-    }
-
     private async Task<string> ProviderPaymentIdAsync(string invoiceNumber)
     {
-        var invoiceId = await InvoiceIdAsync(invoiceNumber);
+        var invoiceId = await _app.InvoiceIdAsync(invoiceNumber);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -91,31 +85,6 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"No direct debit was created at GoCardless for {invoiceNumber}.");
             await Task.Delay(200);
-        }
-    }
-
-    private async Task RunGoCardlessScenarioAsync(string scenario, string resourceId)
-    {
-        using var control = new HttpClient { BaseAddress = new Uri(_app.BaseUrl, "sandbox/gocardless/_control/") };
-        (await control.PostAsJsonAsync($"scenarios/{scenario}", new { resource = resourceId })).EnsureSuccessStatusCode();
-    }
-
-    private async Task<string> OldestOpenInvoiceAsync(string clientName)
-    {
-        await using var db = _app.OpenDb();
-        var clientId = await db.ClientAccounts.IgnoreQueryFilters().Where(c => c.Name == clientName).Select(c => c.Id).SingleAsync();
-        return (await db.Invoices.IgnoreQueryFilters()
-            .Where(i => i.ClientAccountId == clientId && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-            .OrderBy(i => i.DueDate).Select(i => i.Number).FirstAsync())!;
-    }
-
-    private sealed class DemoSandboxPortalApp : DemoPortalApp
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Sandbox:Enabled", "true");
-            builder.UseSetting("Webhooks:ProcessInBackground", "true");
         }
     }
 }

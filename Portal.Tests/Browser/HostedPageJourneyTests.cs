@@ -28,8 +28,8 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
     {
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.SignInAsync("anna@northwind.example", DemoData.Password);
-        var number = await OldestOpenInvoiceAsync("Northwind Traders");
-        var invoiceId = await InvoiceIdAsync(number);
+        var number = await _app.OldestOpenInvoiceAsync("Northwind Traders");
+        var invoiceId = await _app.InvoiceIdAsync(number);
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
         await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
@@ -76,8 +76,8 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
             }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
             """);
         await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
-        var number = await OldestOpenInvoiceAsync("Maison Dupont");
-        var invoiceId = await InvoiceIdAsync(number);
+        var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
+        var invoiceId = await _app.InvoiceIdAsync(number);
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
         await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
@@ -99,7 +99,7 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.ScreenshotAsync("client-direct-debit-return-scheduled");
 
         // GoCardless collects: the page moves on by itself.
-        await RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(invoiceId));
+        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(invoiceId));
         await Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Paid", new() { Timeout = 30_000 });
         await Assertions.Expect(status).ToHaveTextAsync("Paid. Thank you!");
         var stages = await client.EvaluateAsync<string[]>("window.__stages");
@@ -114,13 +114,13 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
     {
         var staff = await browser.NewPageAsync(_app.BaseUrl);
         await staff.SignInAsync("staff@demo.portal", DemoData.Password);
-        var clientId = await ClientIdAsync("Maison Dupont");
+        var clientId = await _app.ClientIdAsync("Maison Dupont");
         await staff.GoToAsync($"/staff/clients/{clientId}");
         var staffPayments = await staff.GetByTestId("client-payment").CountAsync();
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
-        var number = await OldestOpenInvoiceAsync("Maison Dupont");
-        var invoiceId = await InvoiceIdAsync(number);
+        var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
+        var invoiceId = await _app.InvoiceIdAsync(number);
 
         await client.GoToAsync($"/portal/pay?invoice={invoiceId}");
         await Assertions.Expect(client.GetByLabel(number)).ToBeCheckedAsync();
@@ -169,12 +169,12 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
     {
         var staff = await browser.NewPageAsync(_app.BaseUrl);
         await staff.SignInAsync("staff@demo.portal", DemoData.Password);
-        var clientId = await ClientIdAsync("Maison Dupont");
+        var clientId = await _app.ClientIdAsync("Maison Dupont");
         await staff.GoToAsync($"/staff/clients/{clientId}");
         await Assertions.Expect(staff.GetByTestId("staff-mandates")).ToContainTextAsync("No direct-debit mandate yet.");
         var client = await browser.NewPageAsync(_app.BaseUrl);
         await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
-        var invoiceId = await InvoiceIdAsync(await OldestOpenInvoiceAsync("Maison Dupont"));
+        var invoiceId = await _app.InvoiceIdAsync(await _app.OldestOpenInvoiceAsync("Maison Dupont"));
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
         await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
@@ -194,7 +194,7 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(mandate).ToContainTextAsync("Processing");
         await staff.ScreenshotAsync("staff-client-mandate");
 
-        await RunGoCardlessScenarioAsync("mandate_activated", await MandateIdAsync(clientId));
+        await _app.RunGoCardlessScenarioAsync("mandate_activated", await MandateIdAsync(clientId));
         await Assertions.Expect(chip).ToHaveTextAsync("Active", new() { Timeout = 30_000 });
         await Assertions.Expect(chip).ToHaveClassAsync(new Regex("mud-chip-color-success"));
         await Assertions.Expect(mandate.GetByTestId("mandate-ended")).ToHaveCountAsync(0);
@@ -209,18 +209,6 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
                 throw new TimeoutException($"Timed out waiting until {what}.");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<Guid> ClientIdAsync(string name)
-    {
-        await using var db = _app.OpenDb();
-        return await db.ClientAccounts.IgnoreQueryFilters().Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
-    }
-
-    private async Task<Guid> InvoiceIdAsync(string number)
-    {
-        await using var db = _app.OpenDb();
-        return await db.Invoices.IgnoreQueryFilters().Where(i => i.Number == number).Select(i => i.Id).SingleAsync();
     }
 
     private async Task<Invoice> InvoiceAsync(Guid invoiceId)
@@ -254,30 +242,5 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
     {
         await using var db = _app.OpenDb();
         return await db.DirectDebitMandates.IgnoreQueryFilters().Where(m => m.ClientAccountId == clientId).Select(m => m.MandateId).SingleAsync();
-    }
-
-    private async Task RunGoCardlessScenarioAsync(string scenario, string resourceId)
-    {
-        using var control = new HttpClient { BaseAddress = new Uri(_app.BaseUrl, "sandbox/gocardless/_control/") };
-        (await control.PostAsJsonAsync($"scenarios/{scenario}", new { resource = resourceId })).EnsureSuccessStatusCode();
-    }
-
-    private async Task<string> OldestOpenInvoiceAsync(string clientName)
-    {
-        var clientId = await ClientIdAsync(clientName);
-        await using var db = _app.OpenDb();
-        return (await db.Invoices.IgnoreQueryFilters()
-            .Where(i => i.ClientAccountId == clientId && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
-            .OrderBy(i => i.DueDate).Select(i => i.Number).FirstAsync())!;
-    }
-
-    private sealed class DemoSandboxPortalApp : DemoPortalApp
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Sandbox:Enabled", "true");
-            builder.UseSetting("Webhooks:ProcessInBackground", "true");
-        }
     }
 }

@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Invoices;
+using Portal.Tests.Fixture;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>
+/// The demo as <c>dotnet run</c> has it: the firm connected to the in-app Stripe and GoCardless sandboxes, webhooks
+/// delivered to the app's own endpoints and applied by the background processor; with look-ups journeys share.
+/// </summary>
+public sealed class DemoSandboxPortalApp : DemoPortalApp
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Sandbox:Enabled", "true");
+        builder.UseSetting("Webhooks:ProcessInBackground", "true");
+    }
+
+    public async Task<Guid> ClientIdAsync(string name)
+    {
+        await using var db = OpenDb();
+        return await db.ClientAccounts.IgnoreQueryFilters().Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
+    }
+
+    public async Task<Guid> InvoiceIdAsync(string number)
+    {
+        await using var db = OpenDb();
+        return await db.Invoices.IgnoreQueryFilters().Where(i => i.Number == number).Select(i => i.Id).SingleAsync();
+    }
+
+    /// <summary>The number of the client's open invoice that falls due first.</summary>
+    public async Task<string> OldestOpenInvoiceAsync(string clientName)
+    {
+        var clientId = await ClientIdAsync(clientName);
+        await using var db = OpenDb();
+        return (await db.Invoices.IgnoreQueryFilters()
+            .Where(i => i.ClientAccountId == clientId && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+            .OrderBy(i => i.DueDate).Select(i => i.Number).FirstAsync())!;
+    }
+
+    /// <summary>Moves a sandbox GoCardless resource on, as the scenario simulator on GoCardless's dashboard does.</summary>
+    public async Task RunGoCardlessScenarioAsync(string scenario, string resourceId)
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(BaseUrl, "sandbox/gocardless/_control/") };
+        (await control.PostAsJsonAsync($"scenarios/{scenario}", new { resource = resourceId })).EnsureSuccessStatusCode();
+    }
+}
