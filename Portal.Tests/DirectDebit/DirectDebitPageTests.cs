@@ -55,6 +55,29 @@ public sealed class DirectDebitPageTests(StripePortalApp app) : IClassFixture<St
     }
 
     [Fact]
+    public async Task Staff_previewing_the_client_see_the_mandate_without_cancel_prepay_or_set_up()
+    {
+        var firm = await app.AFirmAsync();
+        var gc = await DirectDebitDriver.ConnectAsync(app, firm);
+        var client = await app.AClientAsync(firm);
+        var mandate = await gc.ActiveMandateAsync(client);
+
+        using var staff = await app.SignInAsync(firm.Staff);
+        var (status, preview) = await staff.GetPageAsync($"/staff/clients/{client.Id}/preview");
+        using var session = await app.SignInAsync(client.Contact);
+        var (_, dashboard) = await session.GetPageAsync("/portal");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        var previewHtml = WebUtility.HtmlDecode(preview);
+        previewHtml.ShouldContain("data-testid=\"mandate\"");
+        previewHtml.ShouldContain("••" + mandate.AccountNumberEnding);
+        foreach (var action in new[] { "cancel-mandate", "dd-prepay", "set-up-direct-debit" })
+            previewHtml.ShouldNotContain($"data-testid=\"{action}", Case.Sensitive, action);
+        // The same panel on the client's own dashboard offers the actions the preview leaves out.
+        WebUtility.HtmlDecode(dashboard).ShouldContain("data-testid=\"cancel-mandate\"");
+    }
+
+    [Fact]
     public async Task Returning_from_the_hosted_flow_stores_the_mandate_and_schedules_the_payment_before_any_webhook_is_applied()
     {
         var firm = await app.AFirmAsync();
