@@ -154,6 +154,7 @@ public sealed partial class AccountFlowTests(PortalApp app) : IClassFixture<Port
     private static string Totp(string base32Key)
     {
         var key = FromBase32(base32Key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
+        // A phone's authenticator counts real time, and so does Identity's check of the code: not a business date.
         var step = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
         var counter = BitConverter.GetBytes(step);
         if (BitConverter.IsLittleEndian)
