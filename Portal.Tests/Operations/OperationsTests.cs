@@ -78,6 +78,20 @@ public sealed class OperationsTests(WebhookTestApp app) : IClassFixture<WebhookT
     }
 
     [Fact]
+    public async Task Sent_emails_are_counted_those_with_a_secret_link_too()
+    {
+        using var counted = new CountedInstruments(app.Services.GetRequiredService<IMeterFactory>(), "portal.emails.sent", "portal.emails.failed");
+        var firm = await app.AFirmAsync();
+        var client = await app.AClientAsync(firm);
+        using var visitor = app.AnonymousSession();
+
+        (await visitor.SubmitFormAsync("/Account/MagicLink", "magic-link", new() { ["Input.Email"] = client.Contact.Email })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await app.LatestDeliveredToAsync(client.Contact.Email);
+
+        (counted.Total("portal.emails.sent"), counted.Total("portal.emails.failed")).ShouldBe((1, 0));
+    }
+
+    [Fact]
     public async Task Production_sends_secure_cookies_and_hsts_to_a_client_behind_a_tls_proxy()
     {
         await using var production = new ProductionApp();

@@ -122,11 +122,13 @@ internal sealed class EmailDispatcher(
             {
                 await DeliverAsync(message, body, cancellationToken);
                 message.MarkSent(clock.GetUtcNow());
+                metrics.EmailSent();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
                 message.MarkFailed(ex.Message, MaxAttempts, heldBySender: true);
+                metrics.EmailFailed();
             }
             await db.SaveChangesAsync(cancellationToken);
             if (message.Status != EmailStatus.Sending)
