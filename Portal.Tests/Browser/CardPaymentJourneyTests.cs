@@ -64,27 +64,8 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
 
         // GoCardless confirms the collection: the sandbox sends the signed webhook, the processor applies it, and
         // the open page follows without a reload.
-        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(number));
+        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await _app.DirectDebitProviderIdAsync(await _app.InvoiceIdAsync(number)));
         await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 30_000 });
         await client.ScreenshotAsync("client-direct-debit-paid");
-    }
-
-    private async Task<string> ProviderPaymentIdAsync(string invoiceNumber)
-    {
-        var invoiceId = await _app.InvoiceIdAsync(invoiceNumber);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await using var db = _app.OpenDb();
-            var paymentIds = await db.PaymentAllocations.IgnoreQueryFilters().Where(a => a.InvoiceId == invoiceId).Select(a => a.PaymentId).ToListAsync();
-            var providerId = await db.Payments.IgnoreQueryFilters()
-                .Where(p => paymentIds.Contains(p.Id) && p.Method == PaymentMethod.DirectDebit && p.ProviderPaymentId != null)
-                .Select(p => p.ProviderPaymentId).FirstOrDefaultAsync();
-            if (providerId is not null)
-                return providerId;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"No direct debit was created at GoCardless for {invoiceNumber}.");
-            await Task.Delay(200);
-        }
     }
 }

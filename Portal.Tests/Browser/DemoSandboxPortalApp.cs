@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Invoices;
+using Portal.Domain.Payments;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Browser;
@@ -39,6 +41,28 @@ public sealed class DemoSandboxPortalApp : DemoPortalApp
         return (await db.Invoices.IgnoreQueryFilters()
             .Where(i => i.ClientAccountId == clientId && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
             .OrderBy(i => i.DueDate).Select(i => i.Number).FirstAsync())!;
+    }
+
+    /// <summary>GoCardless's id of the direct debit collecting the invoice, once the app has created it there.</summary>
+    public async Task<string> DirectDebitProviderIdAsync(Guid invoiceId)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            await using (var db = OpenDb())
+            {
+                var paymentIds = await db.PaymentAllocations.IgnoreQueryFilters().Where(a => a.InvoiceId == invoiceId).Select(a => a.PaymentId).ToListAsync();
+                var providerId = await db.Payments.IgnoreQueryFilters()
+                    .Where(p => paymentIds.Contains(p.Id) && p.Method == PaymentMethod.DirectDebit && p.ProviderPaymentId != null)
+                    .Select(p => p.ProviderPaymentId).FirstOrDefaultAsync();
+                if (providerId is not null)
+                    return providerId;
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"No direct debit was created at GoCardless for invoice {invoiceId}.");
+            // The collection is created by the app's own request after the mandate; the database is where it shows.
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Moves a sandbox GoCardless resource on, as the scenario simulator on GoCardless's dashboard does.</summary>

@@ -99,7 +99,7 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.ScreenshotAsync("client-direct-debit-return-scheduled");
 
         // GoCardless collects: the page moves on by itself.
-        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await ProviderPaymentIdAsync(invoiceId));
+        await _app.RunGoCardlessScenarioAsync("payment_confirmed", await _app.DirectDebitProviderIdAsync(invoiceId));
         await Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Paid", new() { Timeout = 30_000 });
         await Assertions.Expect(status).ToHaveTextAsync("Paid. Thank you!");
         var stages = await client.EvaluateAsync<string[]>("window.__stages");
@@ -228,15 +228,6 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         [.. (await PaymentsOnAsync(invoiceId, PaymentMethod.DirectDebit)).Select(p => p.Status)];
 
     private Task<List<Payment>> CardPaymentsOnAsync(Guid invoiceId) => PaymentsOnAsync(invoiceId, PaymentMethod.Card);
-
-    private async Task<string> ProviderPaymentIdAsync(Guid invoiceId)
-    {
-        string? providerId = null;
-        await WaitForAsync(async () =>
-            (providerId = (await PaymentsOnAsync(invoiceId, PaymentMethod.DirectDebit)).Select(p => p.ProviderPaymentId).FirstOrDefault(id => id is not null)) is not null,
-            "GoCardless has the collection");
-        return providerId!;
-    }
 
     private async Task<string> MandateIdAsync(Guid clientId)
     {
