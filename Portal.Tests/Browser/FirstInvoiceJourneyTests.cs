@@ -45,6 +45,10 @@ public sealed class FirstInvoiceJourneyTests(Fixture.Browser browser) : IAsyncLi
         await client.GetByText(number!).ClickAsync();
         await Assertions.Expect(client.GetByText("Year-end accounts 2026")).ToBeVisibleAsync();
         await Assertions.Expect(client.GetByTestId("amount-due")).ToContainTextAsync("1,081.20");
+        // On a phone the line's total stays on screen: quantity, price and tax fold under the description.
+        await Assertions.Expect(client.GetByTestId("line-total")).ToHaveTextAsync("€1,081.20");
+        await Assertions.Expect(client.GetByTestId("line-total")).ToBeInViewportAsync(new() { Ratio = 1 });
+        await Assertions.Expect(client.GetByTestId("invoice-lines")).ToContainTextAsync("2 × €450.50 · Tax 20 %");
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await staff.GetByTestId("correction-confirm").ClickAsync();
 
         await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
-        await Assertions.Expect(staff.GetByTestId("client-payments")).ToContainTextAsync("Reversed");
+        await Assertions.Expect(staff.GetByTestId("client-payments").GetByTestId("payment-status")).ToContainTextAsync(["Bounced"]);
         await Assertions.Expect(staff.GetByTestId("correct-link")).ToHaveCountAsync(0);
         await Assertions.Expect(staff.GetByTestId("statement-line").Last).ToHaveTextAsync($"Cheque returned unpaid — {invoice.Number}");
         var reopened = await _app.InvoiceAsync(firm, invoice.Id);
@@ -147,6 +147,8 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
 
         await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
         await Assertions.Expect(staff.GetByTestId("correct-link")).ToHaveCountAsync(0);
+        // Newest first: the voided transfer, then the bounced cheque, each saying which.
+        await Assertions.Expect(staff.GetByTestId("client-payments").GetByTestId("payment-status")).ToContainTextAsync(["Voided", "Bounced"]);
         (await _app.InvoiceAsync(firm, invoice.Id)).AmountDue.ShouldBe(client.Amount(200_00));
         var ledger = await _app.LedgerShouldBeConsistentAsync(firm);
         ledger.Balance(LedgerAccount.Bank, client.Currency).ShouldBe(client.Amount(0));

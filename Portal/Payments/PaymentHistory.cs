@@ -10,10 +10,12 @@ public sealed record PaymentShare(Guid? InvoiceId, string? InvoiceNumber, Money 
 
 public sealed record PaymentSummary(
     Guid Id, PaymentMethod Method, PaymentProvider Provider, PaymentStatus Status, Money Amount, Money Fee, Money Refunded,
-    string? Reference, bool Disputed, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt, IReadOnlyList<PaymentShare> Shares);
+    string? Reference, bool Disputed, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt, IReadOnlyList<PaymentShare> Shares,
+    ReversalReason? Reversal = null);
 
 /// <summary>One payment as seen from an invoice: what it put (or holds pending) on that invoice.</summary>
-public sealed record InvoicePaymentLine(Guid PaymentId, PaymentMethod Method, PaymentStatus Status, Money OnInvoice, Money Pending, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt);
+public sealed record InvoicePaymentLine(Guid PaymentId, PaymentMethod Method, PaymentStatus Status, Money OnInvoice, Money Pending, DateTimeOffset CreatedAt, DateTimeOffset? SucceededAt,
+    ReversalReason? Reversal = null);
 
 /// <summary>
 /// Payments for pages: a client's payments, and the payments of one invoice. Pending money is shown as pending, never
@@ -31,7 +33,7 @@ public sealed class PaymentHistory(IDbContextFactory<PortalDbContext> dbFactory)
         var invoiceIds = payments.SelectMany(p => p.Allocations).Where(a => a.InvoiceId != null).Select(a => a.InvoiceId!.Value).Distinct().ToArray();
         var numbers = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number, cancellationToken);
         return payments.Select(p => new PaymentSummary(p.Id, p.Method, p.Provider, p.Status, p.Amount, p.Fee, p.Refunded, p.Reference, p.Disputed, p.CreatedAt, p.SucceededAt,
-            p.Allocations.Select(a => new PaymentShare(a.InvoiceId, a.InvoiceId is { } id ? numbers.GetValueOrDefault(id) : null, a.Amount, a.Reserved)).ToArray())).ToArray();
+            p.Allocations.Select(a => new PaymentShare(a.InvoiceId, a.InvoiceId is { } id ? numbers.GetValueOrDefault(id) : null, a.Amount, a.Reserved)).ToArray(), p.ReversalReason)).ToArray();
     }
 
     /// <summary>Every payment that paid, or is in flight towards, the invoice, oldest first.</summary>
@@ -44,9 +46,9 @@ public sealed class PaymentHistory(IDbContextFactory<PortalDbContext> dbFactory)
             from allocation in db.PaymentAllocations
             join payment in db.Payments.Where(Payment.ReachedMoneyStage) on allocation.PaymentId equals payment.Id
             where allocation.InvoiceId == invoiceId
-            select new { payment.Id, payment.Method, payment.Status, allocation.AmountMinor, allocation.ReservedMinor, allocation.Currency, payment.CreatedAt, payment.SucceededAt })
+            select new { payment.Id, payment.Method, payment.Status, allocation.AmountMinor, allocation.ReservedMinor, allocation.Currency, payment.CreatedAt, payment.SucceededAt, payment.ReversalReason })
             .ToListAsync(cancellationToken);
         return rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Select(r => new InvoicePaymentLine(r.Id, r.Method, r.Status, new Money(r.AmountMinor, r.Currency), new Money(r.ReservedMinor, r.Currency), r.CreatedAt, r.SucceededAt)).ToArray();
+            .Select(r => new InvoicePaymentLine(r.Id, r.Method, r.Status, new Money(r.AmountMinor, r.Currency), new Money(r.ReservedMinor, r.Currency), r.CreatedAt, r.SucceededAt, r.ReversalReason)).ToArray();
     }
 }

@@ -10,10 +10,12 @@ public static class PaymentText
 {
     public static string Method(IStringLocalizer<Text> T, PaymentMethod method) => T["PaymentMethod" + method];
 
-    public static string Status(IStringLocalizer<Text> T, PaymentStatus status) => status switch
+    /// <param name="reversal">Why a reversed payment was taken back, so a bounced cheque does not read like a chargeback.</param>
+    public static string Status(IStringLocalizer<Text> T, PaymentStatus status, ReversalReason? reversal = null) => status switch
     {
         // "Processing" is what a person understands of money on its way; never "paid".
         PaymentStatus.Initiated or PaymentStatus.Pending => T["PaymentStatusProcessing"],
+        PaymentStatus.Reversed when reversal is { } why => T["PaymentReversed" + why],
         _ => T["PaymentStatus" + status],
     };
 
