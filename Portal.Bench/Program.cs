@@ -2,7 +2,7 @@ using System.Globalization;
 using Portal.Bench;
 
 // dotnet run -c Release --project Portal.Bench -- ledger [--seconds 20] [--workers 8]
-// dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
+// dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8] [--events 10000]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
 // The browser side of the circuits bench, started by it as a second process.
@@ -13,7 +13,7 @@ var options = BenchOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("usage: Portal.Bench ledger [--seconds N] [--workers N]");
-    Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N]");
+    Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N] [--events N]");
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
@@ -37,13 +37,16 @@ switch (options.Mode)
     case BenchMode.Webhooks:
     {
         var pgbenchTps = await PgBenchYardstickAsync(server, options);
-        var webhooks = await WebhookWorkload.RunAsync(server, options.Count, options.Seconds);
+        var webhooks = await WebhookWorkload.RunAsync(server, options.Count, options.Events);
         Console.WriteLine($"webhook_accepted_per_s={Figure(webhooks.AcceptedPerSecond)}");
-        Console.WriteLine($"webhook_applied_per_s={Figure(webhooks.AppliedPerSecond)}");
+        Console.WriteLine($"webhook_applied_while_sending_per_s={Figure(webhooks.AppliedWhileSendingPerSecond)}");
+        Console.WriteLine($"webhook_apply_per_s={Figure(webhooks.ApplyPerSecond)}");
+        Console.WriteLine($"burst_drain_s={Figure(webhooks.BurstDrainSeconds)}");
         Console.WriteLine($"ack_p50_ms={Figure(webhooks.AckP50Ms)}");
         Console.WriteLine($"ack_p99_ms={Figure(webhooks.AckP99Ms)}");
         Console.WriteLine($"pgbench_tps={Figure(pgbenchTps)}");
         Console.WriteLine($"webhooks_vs_pgbench={Ratio(webhooks.AcceptedPerSecond, pgbenchTps)}");
+        Console.WriteLine($"apply_vs_pgbench={Ratio(webhooks.ApplyPerSecond, pgbenchTps)}");
         break;
     }
     case BenchMode.Live:
@@ -81,7 +84,8 @@ internal enum BenchMode { Ledger, Webhooks, Live, Circuits }
 
 /// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts or browser tabs.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
-internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false)
+/// <param name="Events">Webhooks only: the size of the burst of events.</param>
+internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false, int Events = 10_000)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -101,6 +105,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             return null;
         var seconds = 20;
         var count = chosen.DefaultCount;
+        var events = 10_000;
         for (var i = 1; i < args.Length; i += 2)
         {
             if (!int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
@@ -109,9 +114,11 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
                 seconds = value;
             else if (args[i] == chosen.CountFlag)
                 count = value;
+            else if (args[i] == "--events" && chosen.Mode == BenchMode.Webhooks)
+                events = value;
             else
                 return null;
         }
-        return seconds > 0 && count > 0 ? new BenchOptions(chosen.Mode, seconds, count, byType) : null;
+        return seconds > 0 && count > 0 && events > 0 ? new BenchOptions(chosen.Mode, seconds, count, byType, events) : null;
     }
 }

@@ -13,74 +13,102 @@ using Portal.Domain.Payments;
 using Portal.Integrations;
 using Portal.Payments;
 using Portal.Providers.Stripe;
+using Portal.Security;
 using Portal.Webhooks;
 
 namespace Portal.Bench;
 
-internal sealed record WebhookFigures(double AcceptedPerSecond, double AppliedPerSecond, double AckP50Ms, double AckP99Ms);
+/// <param name="AcceptedPerSecond">2xx answers per second while the burst was being sent.</param>
+/// <param name="AppliedWhileSendingPerSecond">Events that reached Applied while the burst was being sent, per second of sending.</param>
+/// <param name="ApplyPerSecond">The burst's events divided by <paramref name="BurstDrainSeconds"/>.</param>
+/// <param name="BurstDrainSeconds">From the first event accepted to the last one applied.</param>
+internal sealed record WebhookFigures(
+    double AcceptedPerSecond, double AppliedWhileSendingPerSecond, double ApplyPerSecond, double BurstDrainSeconds, double AckP50Ms, double AckP99Ms);
 
 /// <summary>
-/// Stripe's side of card payments against the running app: concurrent senders post signed
-/// <c>checkout.session.completed</c> (paid) events over HTTP, one per Initiated card payment, while the app's background
-/// processor applies them (payment succeeded, ledger posted), as in production.
+/// Stripe's side of card payments against two running instances of the app on one database: concurrent senders post
+/// a burst of signed <c>checkout.session.completed</c> (paid) events over HTTP, one per Initiated card payment, half
+/// to each instance, while both instances' background processors apply them (payment succeeded, ledger posted), as in
+/// production.
 /// </summary>
 internal static class WebhookWorkload
 {
     private const string FirmKey = "bench";
     private const string WebhookSecret = "whsec_portal_bench_0123456789abcdef";
     private const int WarmUpPerSender = 10;
-    // Enough payments that the senders do not run out on a quiet machine; each costs a real InitiateAsync to seed.
-    private const int PaymentsPerSecondOfRun = 1000;
     private static readonly Money PerInvoice = new(1_00, Currency.EUR);
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
     // The backlog may take minutes to work off on a loaded machine; only a processor that has stopped is an error.
     private static readonly TimeSpan StallLimit = TimeSpan.FromMinutes(1);
 
-    public static async Task<WebhookFigures> RunAsync(BenchPostgres server, int senders, int seconds)
+    public static async Task<WebhookFigures> RunAsync(BenchPostgres server, int senders, int burst)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_bench_webhooks");
-        await using var app = PortalOnKestrel.Start(connectionString);
-        var services = app.Services;
+        // Both instances read the key ring in the shared database, so they mount one certificate, as a deployment does.
+        var keyRingFolder = Directory.CreateTempSubdirectory("portal-bench-key-ring-");
+        var certificate = Path.Combine(keyRingFolder.FullName, "key-ring.pfx");
+        KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
+        var settings = new Dictionary<string, string> { [KeyRingProtection.CertificatePath] = certificate, [KeyRingProtection.CertificatePassword] = "bench" };
+        try
+        {
+            return await RunOnTwoInstancesAsync(connectionString, settings, senders, burst);
+        }
+        finally
+        {
+            keyRingFolder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<WebhookFigures> RunOnTwoInstancesAsync(string connectionString, Dictionary<string, string> settings, int senders, int burst)
+    {
+        // One after the other: the first migrates the shared database.
+        await using var a = PortalOnKestrel.Start(connectionString, settings);
+        await using var b = PortalOnKestrel.Start(connectionString, settings);
+        var services = a.Services;
         var firm = await CreateFirmTakingCardsAsync(services);
         var seedWatch = Stopwatch.StartNew();
-        var payments = await SeedPaymentsAsync(services, firm, senders, senders * WarmUpPerSender + seconds * PaymentsPerSecondOfRun);
+        var payments = await SeedPaymentsAsync(services, firm, senders, senders * WarmUpPerSender + burst);
         Console.WriteLine($"webhooks: {payments.Count} Initiated card payments seeded in {seedWatch.Elapsed.TotalSeconds:F1} s");
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-        {
-            BaseAddress = app.BaseUrl,
-        };
+        using var toA = Http(a.BaseUrl, senders);
+        using var toB = Http(b.BaseUrl, senders);
+        HttpClient[] instances = [toA, toB];
         var queue = new PaymentQueue(payments);
 
-        // Warm up the JIT, EF's query cache and the connection pools, and let the processor catch up, before measuring.
-        var warmUp = new Senders(http, queue, senders);
-        await warmUp.SendAsync(DateTime.MaxValue, stopAfterEach: WarmUpPerSender);
+        // Warm up the JIT, EF's query cache and the connection pools of both instances, and let them catch up, before measuring.
+        var warmUp = new Senders(instances, queue, senders);
+        await warmUp.SendAsync(stopAfterEach: WarmUpPerSender);
         await WaitUntilAppliedAsync(services, warmUp.Accepted.Count);
 
-        var measured = new Senders(http, queue, senders);
+        var measured = new Senders(instances, queue, senders);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var startedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
-        await measured.SendAsync(DateTime.UtcNow.AddSeconds(seconds));
+        await measured.SendAsync();
         watch.Stop();
         var endedAt = DateTimeOffset.UtcNow;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        if (queue.RanOut)
-            Console.WriteLine($"webhooks: the senders used up all {payments.Count} payments before the time was up; the figures are over {watch.Elapsed.TotalSeconds:F1} s");
+        var cpuSending = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var firstAccepted = measured.FirstAcceptedAt ?? throw new InvalidOperationException("No event of the burst was accepted.");
 
         int appliedInWindow;
         await using (var db = BenchFirm.OpenDb(services, null))
         {
             appliedInWindow = await db.WebhookEvents.IgnoreQueryFilters()
-                .CountAsync(e => e.Status == WebhookEventStatus.Applied && e.ProcessedAt >= startedAt && e.ProcessedAt <= endedAt);
+                .CountAsync(e => e.Status == WebhookEventStatus.Applied && e.ProcessedAt >= firstAccepted && e.ProcessedAt <= endedAt);
         }
-        var drainWatch = Stopwatch.StartNew();
         await WaitUntilAppliedAsync(services, warmUp.Accepted.Count + measured.Accepted.Count);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var burstIds = measured.Accepted.Select(e => e.EventId).ToList();
+        DateTimeOffset lastApplied;
+        await using (var db = BenchFirm.OpenDb(services, null))
+        {
+            lastApplied = await db.WebhookEvents.IgnoreQueryFilters().Where(e => burstIds.Contains(e.ProviderEventId)).MaxAsync(e => e.ProcessedAt!.Value);
+        }
+        var drain = (lastApplied - firstAccepted).TotalSeconds;
         var latencies = measured.AckMilliseconds.Order().ToArray();
-        Console.WriteLine($"webhooks: {measured.Accepted.Count} events accepted ({measured.Refused} refused) by {senders} senders in {watch.Elapsed.TotalSeconds:F1} s, "
-            + $"{appliedInWindow} applied meanwhile, the rest within {drainWatch.Elapsed.TotalSeconds:F1} s after "
-            + $"({(measured.Accepted.Count - appliedInWindow) / drainWatch.Elapsed.TotalSeconds:F1}/s with the senders stopped); "
-            + $"{cpu.TotalMilliseconds / Math.Max(1, measured.Accepted.Count):F2} ms of process CPU (app and senders) per event");
+        Console.WriteLine($"webhooks: a burst of {measured.Accepted.Count} events accepted ({measured.Refused} refused) by {senders} senders over 2 instances in "
+            + $"{watch.Elapsed.TotalSeconds:F1} s, {appliedInWindow} applied meanwhile, the last {drain:F1} s after the first was accepted; "
+            + $"{cpu.TotalMilliseconds / Math.Max(1, measured.Accepted.Count):F2} ms of process CPU (both instances and senders) per event, "
+            + $"{cpuSending.TotalMilliseconds / Math.Max(1, measured.Accepted.Count):F2} ms of it while sending");
 
         await CheckAppliedOnceAsync(services, firm, [.. warmUp.Accepted, .. measured.Accepted]);
         if (measured.Refused > 0)
@@ -88,9 +116,14 @@ internal static class WebhookWorkload
         return new WebhookFigures(
             measured.Accepted.Count / watch.Elapsed.TotalSeconds,
             appliedInWindow / watch.Elapsed.TotalSeconds,
+            measured.Accepted.Count / drain,
+            drain,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.99));
     }
+
+    private static HttpClient Http(Uri baseUrl, int senders) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = senders, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = baseUrl };
 
     /// <summary>The bench firm, connected to Stripe in test mode (every Stripe call stays off the network) with the bench's webhook secret.</summary>
     public static async Task<Guid> CreateFirmTakingCardsAsync(IServiceProvider services)
@@ -242,8 +275,6 @@ internal static class WebhookWorkload
     {
         private int _next = -1;
 
-        public bool RanOut => Volatile.Read(ref _next) >= payments.Count;
-
         public Guid? Take()
         {
             var index = Interlocked.Increment(ref _next);
@@ -251,19 +282,31 @@ internal static class WebhookWorkload
         }
     }
 
-    private sealed class Senders(HttpClient http, PaymentQueue queue, int count)
+    /// <summary>Concurrent senders, sender n posting to instance n mod the number of instances, until the payments run out.</summary>
+    private sealed class Senders(HttpClient[] instances, PaymentQueue queue, int count)
     {
         public ConcurrentBag<SentEvent> Accepted { get; } = [];
         public ConcurrentBag<double> AckMilliseconds { get; } = [];
         public int Refused => _refused;
         private int _refused;
+        private long _firstAcceptedTicks = long.MaxValue;
 
-        public Task SendAsync(DateTime until, int stopAfterEach = int.MaxValue) =>
-            Task.WhenAll(Enumerable.Range(0, count).Select(_ => Task.Run(() => SendOneByOneAsync(until, stopAfterEach))));
-
-        private async Task SendOneByOneAsync(DateTime until, int stopAfter)
+        /// <summary>When the first 2xx answer came back.</summary>
+        public DateTimeOffset? FirstAcceptedAt
         {
-            for (var sent = 0; sent < stopAfter && DateTime.UtcNow < until && queue.Take() is { } paymentId; sent++)
+            get
+            {
+                var ticks = Interlocked.Read(ref _firstAcceptedTicks);
+                return ticks == long.MaxValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+            }
+        }
+
+        public Task SendAsync(int stopAfterEach = int.MaxValue) =>
+            Task.WhenAll(Enumerable.Range(0, count).Select(n => Task.Run(() => SendOneByOneAsync(instances[n % instances.Length], stopAfterEach))));
+
+        private async Task SendOneByOneAsync(HttpClient http, int stopAfter)
+        {
+            for (var sent = 0; sent < stopAfter && queue.Take() is { } paymentId; sent++)
             {
                 using var request = CheckoutCompletedRequest(paymentId, out var eventId);
                 var started = Stopwatch.GetTimestamp();
@@ -272,6 +315,12 @@ internal static class WebhookWorkload
                 AckMilliseconds.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (response.IsSuccessStatusCode && answer.Contains("\"duplicate\":false", StringComparison.Ordinal))
                 {
+                    var now = DateTimeOffset.UtcNow.UtcTicks;
+                    for (var first = Interlocked.Read(ref _firstAcceptedTicks); now < first; first = Interlocked.Read(ref _firstAcceptedTicks))
+                    {
+                        if (Interlocked.CompareExchange(ref _firstAcceptedTicks, now, first) == first)
+                            break;
+                    }
                     Accepted.Add(new SentEvent(eventId, paymentId));
                 }
                 else

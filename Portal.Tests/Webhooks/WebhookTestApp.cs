@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Payments;
+using Portal.Tests.Fixture;
 using Portal.Tests.Stripe;
 using Portal.Webhooks;
 
@@ -12,8 +13,26 @@ public sealed class WebhookTestApp : StripePortalApp
     public const string AlwaysFails = "test.always_fails";
     public const string FailsTwice = "test.fails_twice";
     public const string Counted = "test.counted";
+    /// <summary>Counted, and its application order noted per object (<see cref="HandlerJournal.Started"/>).</summary>
+    public const string Ordered = "test.ordered";
 
-    public HandlerJournal Journal { get; } = new();
+    private readonly WebhookTestApp? _sharesDatabaseWith;
+
+    public WebhookTestApp()
+    {
+        Journal = new HandlerJournal();
+    }
+
+    /// <summary>A second instance on the first one's database, noting its handlers' calls in the same journal (internal: a class fixture has one public constructor).</summary>
+    internal WebhookTestApp(WebhookTestApp sharesDatabaseWith)
+    {
+        _sharesDatabaseWith = sharesDatabaseWith;
+        Journal = sharesDatabaseWith.Journal;
+    }
+
+    protected override PortalApp? SharesDatabaseWith => _sharesDatabaseWith;
+
+    public HandlerJournal Journal { get; }
 
     protected override void ConfigureTestServices(IServiceCollection services)
     {
@@ -21,6 +40,7 @@ public sealed class WebhookTestApp : StripePortalApp
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(AlwaysFails, Journal, _ => throw new InvalidOperationException("The handler always fails")));
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(FailsTwice, Journal, attempt => attempt <= 2 ? throw new TimeoutException($"Transient failure {attempt}") : 0));
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(Counted, Journal, _ => 0));
+        services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(Ordered, Journal, _ => 0));
     }
 
     /// <summary>Every call each handler received, by provider event id.</summary>
@@ -34,6 +54,14 @@ public sealed class WebhookTestApp : StripePortalApp
         public int Record(string eventId) => Calls.AddOrUpdate(eventId, 1, (_, n) => n + 1);
 
         public void RecordFor(Guid firmId, string eventId) => CallsPerFirm.AddOrUpdate((firmId, eventId), 1, (_, n) => n + 1);
+
+        /// <summary>Ordered events' ids in the order their handlers started, on any instance.</summary>
+        public ConcurrentQueue<string> Started { get; } = new();
+
+        /// <summary>Ordered events whose handler started while another event of the same object was still being applied.</summary>
+        public ConcurrentQueue<string> Overlapping { get; } = new();
+
+        internal ConcurrentDictionary<string, string> Running { get; } = new();
     }
 
     private sealed class ScriptedHandler(string eventType, HandlerJournal journal, Func<int, int> behaviour) : IWebhookHandler
@@ -46,10 +74,25 @@ public sealed class WebhookTestApp : StripePortalApp
         {
             var attempt = journal.Record(webhookEvent.ProviderEventId);
             journal.RecordFor(webhookEvent.FirmId, webhookEvent.ProviderEventId);
-            // Long enough that two processors would overlap on the same event if claims did not exclude each other.
-            await Task.Delay(5, cancellationToken);
-            behaviour(attempt);
-            return WebhookOutcome.Applied;
+            var ordered = eventType == Ordered && webhookEvent.ObjectKey is not null;
+            if (ordered)
+            {
+                journal.Started.Enqueue(webhookEvent.ProviderEventId);
+                if (!journal.Running.TryAdd(webhookEvent.ObjectKey!, webhookEvent.ProviderEventId))
+                    journal.Overlapping.Enqueue(webhookEvent.ProviderEventId);
+            }
+            try
+            {
+                // Long enough that two processors would overlap on the same event if claims did not exclude each other.
+                await Task.Delay(5, cancellationToken);
+                behaviour(attempt);
+                return WebhookOutcome.Applied;
+            }
+            finally
+            {
+                if (ordered)
+                    journal.Running.TryRemove(new KeyValuePair<string, string>(webhookEvent.ObjectKey!, webhookEvent.ProviderEventId));
+            }
         }
     }
 }

@@ -23,11 +23,14 @@ public enum WebhookEventStatus
 public sealed class WebhookEvent : ITenantOwned
 {
     public const int MaxErrorLength = 2000;
+    public const int MaxObjectKeyLength = 255;
 
     private WebhookEvent() { }
 
-    public WebhookEvent(PaymentProvider provider, string providerEventId, Guid firmId, string type, string body, DateTimeOffset receivedAt)
+    public WebhookEvent(PaymentProvider provider, string providerEventId, Guid firmId, string type, string body, DateTimeOffset receivedAt, string? objectKey = null)
     {
+        if (objectKey is { Length: > MaxObjectKeyLength })
+            throw new DomainException($"An event's object key is at most {MaxObjectKeyLength} characters.");
         Id = Guid.CreateVersion7();
         Provider = provider;
         ProviderEventId = providerEventId;
@@ -37,6 +40,7 @@ public sealed class WebhookEvent : ITenantOwned
         ReceivedAt = receivedAt;
         NextAttemptAt = receivedAt;
         Status = WebhookEventStatus.Pending;
+        ObjectKey = objectKey;
     }
 
     public Guid Id { get; private set; }
@@ -53,6 +57,11 @@ public sealed class WebhookEvent : ITenantOwned
     /// <summary>Where a claim is a committed Processing status (SQLite), another processor may take the event over after this time.</summary>
     public DateTimeOffset? ClaimExpiresAt { get; private set; }
     public string? LastError { get; private set; }
+    /// <summary>
+    /// The provider object the event is about (see <see cref="WebhookObjectKey"/>): the firm's events with the same key
+    /// are applied one at a time, in the order they arrived. Null: an event with no such order to keep.
+    /// </summary>
+    public string? ObjectKey { get; private set; }
 
     public void Complete(WebhookOutcome outcome, DateTimeOffset now)
     {

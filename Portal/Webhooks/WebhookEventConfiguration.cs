@@ -13,7 +13,10 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         webhookEvent.HasIndex(e => new { e.Provider, e.FirmId, e.ProviderEventId }).IsUnique();
         webhookEvent.HasIndex(e => new { e.Status, e.NextAttemptAt });
         webhookEvent.HasIndex(e => new { e.FirmId, e.ReceivedAt });
+        // The processor looks for an earlier unfinished event about the same object before it claims one.
+        webhookEvent.HasIndex(e => new { e.FirmId, e.ObjectKey });
         webhookEvent.Property(e => e.ProviderEventId).HasMaxLength(255);
+        webhookEvent.Property(e => e.ObjectKey).HasMaxLength(WebhookEvent.MaxObjectKeyLength);
         webhookEvent.Property(e => e.Type).HasMaxLength(120);
         webhookEvent.Property(e => e.LastError).HasMaxLength(WebhookEvent.MaxErrorLength);
     }

@@ -20,7 +20,7 @@ public sealed class WebhookInbox(IDbContextFactory<PortalDbContext> dbFactory, W
         // Insert first: a new event (the common case) costs one round trip; a duplicate is caught by the unique index.
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            db.WebhookEvents.Add(new WebhookEvent(provider, providerEventId, firmId, type, body, clock.GetUtcNow()));
+            db.WebhookEvents.Add(new WebhookEvent(provider, providerEventId, firmId, type, body, clock.GetUtcNow(), WebhookObjectKey.Of(provider, body)));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

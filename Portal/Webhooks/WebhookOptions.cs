@@ -14,10 +14,16 @@ public sealed class WebhookOptions
     public bool ProcessInBackground { get; set; } = true;
 
     /// <summary>
-    /// Processor loops per instance on PostgreSQL, each claiming its own event (SKIP LOCKED); a handler spends most
-    /// of its time waiting on the database, so one loop leaves the server idle. SQLite, a single writer, runs one.
+    /// Processor loops per instance on PostgreSQL, each claiming its own batch of events (SKIP LOCKED); a handler spends
+    /// most of its time waiting on the database, so one loop leaves the server idle. SQLite, a single writer, runs one.
     /// </summary>
     public int Workers { get; set; } = 4;
+
+    /// <summary>
+    /// Events one PostgreSQL processor loop claims at once (SKIP LOCKED), at most one per object, and applies side by
+    /// side; their statuses commit in one transaction. SQLite takes one at a time.
+    /// </summary>
+    public int BatchSize { get; set; } = 8;
 
     /// <summary>How often the background processor looks for due events when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);

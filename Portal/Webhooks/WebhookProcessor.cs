@@ -9,16 +9,20 @@ namespace Portal.Webhooks;
 
 /// <summary>
 /// Applies due inbox events, each at most once per pass, through <see cref="WebhookDispatcher"/>. Several processors
-/// (threads or app instances) can run at once:
-/// on PostgreSQL an event is claimed with a row lock (FOR UPDATE SKIP LOCKED) held until its new status commits, so a
-/// crash simply releases it; on SQLite, which has a single writer, the claim is a committed conditional update to
-/// Processing with an expiry, and the handler runs outside that write transaction (money operations open their own).
+/// (threads or app instances) can run at once.
+/// On PostgreSQL a processor claims a batch of events with row locks (FOR UPDATE SKIP LOCKED) held until their new
+/// statuses commit together, so a crash simply releases them; the batch's handlers run side by side, each in a scope
+/// of its own, and a failing one only marks its own event failed. On SQLite, which has a single writer, the claim is
+/// a committed conditional update to Processing with an expiry, one event at a time, and the handler runs outside
+/// that write transaction. Handlers move money through the money API, which commits in transactions of its own.
+/// Per-object order: an event is claimed only when no earlier unfinished event (pending, retrying or being applied
+/// anywhere) has the same <see cref="WebhookEvent.ObjectKey"/>, so a batch holds at most one event per object and a
+/// payment's events apply in the order they arrived. A parked event no longer holds its object's later events back.
 /// Handlers must be idempotent on the event id (the money API's idempotency keys are): an event whose effects
 /// committed but whose status did not is applied again as a no-op.
 /// </summary>
 public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock, PortalMetrics metrics, ILogger<WebhookProcessor> logger)
 {
-    private const string BeforeHandler = "before_handler";
     private const int CandidatesPerLook = 20;
     private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
 
@@ -30,54 +34,76 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
     {
         var dueBy = clock.GetUtcNow();
         var attempted = 0;
-        while (await ProcessNextAsync(dueBy, cancellationToken))
-            attempted++;
+        int batch;
+        while ((batch = await ProcessNextBatchAsync(dueBy, cancellationToken)) > 0)
+            attempted += batch;
         return attempted;
     }
 
-    private async Task<bool> ProcessNextAsync(DateTimeOffset dueBy, CancellationToken cancellationToken)
+    private async Task<int> ProcessNextBatchAsync(DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         return db.Database.IsNpgsql()
-            ? await ProcessUnderRowLockAsync(scope.ServiceProvider, db, dueBy, cancellationToken)
-            : await ProcessUnderClaimAsync(scope.ServiceProvider, db, dueBy, cancellationToken);
+            ? await ProcessBatchUnderRowLocksAsync(db, dueBy, cancellationToken)
+            : await ProcessUnderClaimAsync(scope.ServiceProvider, db, dueBy, cancellationToken) ? 1 : 0;
     }
 
-    private async Task<bool> ProcessUnderRowLockAsync(IServiceProvider services, PortalDbContext db, DateTimeOffset dueBy, CancellationToken cancellationToken)
+    private async Task<int> ProcessBatchUnderRowLocksAsync(PortalDbContext db, DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
+        var batchSize = Math.Max(1, options.Value.BatchSize);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = (await db.WebhookEvents.FromSql($"""
-            SELECT * FROM "WebhookEvents"
-            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {dueBy}
-            ORDER BY "NextAttemptAt", "ReceivedAt"
-            LIMIT 1
-            FOR UPDATE SKIP LOCKED
-            """).IgnoreQueryFilters().ToListAsync(cancellationToken)).SingleOrDefault();
-        if (claimed is null)
-            return false;
+        // An earlier event of the same object still Pending (even one another processor holds locked and is applying,
+        // whose status has not committed yet) keeps this one back. (ReceivedAt, Id) is the order of arrival.
+        var claimed = await db.WebhookEvents.FromSql($"""
+            SELECT * FROM "WebhookEvents" AS e
+            WHERE e."Status" = 'Pending' AND e."NextAttemptAt" <= {dueBy}
+              AND NOT EXISTS (
+                SELECT 1 FROM "WebhookEvents" AS earlier
+                WHERE earlier."FirmId" = e."FirmId" AND earlier."ObjectKey" = e."ObjectKey" AND earlier."Provider" = e."Provider"
+                  AND earlier."Status" IN ('Pending', 'Processing')
+                  AND (earlier."ReceivedAt", earlier."Id") < (e."ReceivedAt", e."Id"))
+            ORDER BY e."NextAttemptAt", e."ReceivedAt"
+            LIMIT {batchSize}
+            FOR UPDATE OF e SKIP LOCKED
+            """).IgnoreQueryFilters().ToListAsync(cancellationToken);
+        if (claimed.Count == 0)
+            return 0;
 
-        await transaction.CreateSavepointAsync(BeforeHandler, cancellationToken);
-        var error = await ApplyAsync(services, claimed, cancellationToken);
-        if (error is not null)
+        // Each handler in a scope of its own (its own context and connections, acting for its event's firm): the events
+        // concern different objects, and their money operations lock what they change (the client's row), so they can
+        // run side by side. A failure is returned, not thrown, so it touches no other event of the batch.
+        var errors = await Task.WhenAll(claimed.Select(e => ApplyInOwnScopeAsync(e, cancellationToken)));
+        for (var i = 0; i < claimed.Count; i++)
         {
-            // Undo whatever the handler wrote through this context; the claim (row lock) stays.
-            await transaction.RollbackToSavepointAsync(BeforeHandler, cancellationToken);
-            db.ChangeTracker.Clear();
-            claimed = await db.WebhookEvents.IgnoreQueryFilters().SingleAsync(e => e.Id == claimed.Id, cancellationToken);
-            RecordFailure(claimed, error);
+            if (errors[i] is { } error)
+                RecordFailure(claimed[i], error);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        CountOutcome(claimed.Provider, error);
-        return true;
+        for (var i = 0; i < claimed.Count; i++)
+            CountOutcome(claimed[i].Provider, errors[i]);
+        return claimed.Count;
+    }
+
+    private async Task<Exception?> ApplyInOwnScopeAsync(WebhookEvent claimed, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await ApplyAsync(scope.ServiceProvider, claimed, cancellationToken);
     }
 
     private async Task<bool> ProcessUnderClaimAsync(IServiceProvider services, PortalDbContext db, DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var unfinished = db.WebhookEvents.IgnoreQueryFilters()
+            .Where(e => e.Status == WebhookEventStatus.Pending || e.Status == WebhookEventStatus.Processing);
         var candidates = await db.WebhookEvents.IgnoreQueryFilters()
             .Where(e => (e.Status == WebhookEventStatus.Pending && e.NextAttemptAt <= dueBy) || (e.Status == WebhookEventStatus.Processing && e.ClaimExpiresAt < now))
+            // Per-object order, as on PostgreSQL: not while an earlier event of the same object is unfinished. Events
+            // of one object received at the very same tick do not hold each other back (this single processor takes
+            // them one at a time anyway), rather than each waiting for the other forever.
+            .Where(e => e.ObjectKey == null || !unfinished.Any(earlier => earlier.FirmId == e.FirmId && earlier.ObjectKey == e.ObjectKey
+                && earlier.Provider == e.Provider && earlier.ReceivedAt < e.ReceivedAt))
             .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.ReceivedAt).Select(e => new { e.Id, e.Status }).Take(CandidatesPerLook).ToListAsync(cancellationToken);
         foreach (var candidate in candidates)
         {
@@ -158,7 +184,11 @@ internal sealed class WebhookProcessingService(
         {
             try
             {
-                await processor.ProcessDueAsync(stoppingToken);
+                // No pause while work is waiting: another pass at once as long as the last one found something (it may
+                // also have let an object's next event through); wait for a signal or the poll only once nothing is due.
+                while (await processor.ProcessDueAsync(stoppingToken) > 0)
+                {
+                }
                 await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

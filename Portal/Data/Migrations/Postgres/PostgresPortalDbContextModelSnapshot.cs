@@ -1272,6 +1272,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ObjectKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1299,6 +1303,8 @@ namespace Portal.Data.Migrations.Postgres
                         .HasColumnType("character varying(120)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FirmId", "ObjectKey");
 
                     b.HasIndex("FirmId", "ReceivedAt");
 

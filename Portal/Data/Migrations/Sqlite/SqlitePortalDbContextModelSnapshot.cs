@@ -1261,6 +1261,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ObjectKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER");
 
@@ -1288,6 +1292,8 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FirmId", "ObjectKey");
 
                     b.HasIndex("FirmId", "ReceivedAt");
 
