@@ -9,8 +9,11 @@ using Portal.PayLinks;
 
 namespace Portal.Invoices.Delivery;
 
-/// <summary>What became of one invoice's send: emailed to <see cref="Recipient"/>, not sent for want of an address, or refused.</summary>
-public sealed record DeliveryResult(Guid InvoiceId, bool Sent, string? Recipient, string? Refusal = null)
+/// <summary>
+/// What became of one invoice's send: emailed to <see cref="Recipient"/>, not sent for want of an address, or refused
+/// (<see cref="Refusal"/>, shown to staff in their language with <c>ToText</c>).
+/// </summary>
+public sealed record DeliveryResult(Guid InvoiceId, bool Sent, string? Recipient, DomainException? Refusal = null)
 {
     public bool NoEmail => !Sent && Refusal is null;
 }
@@ -69,11 +72,12 @@ public sealed class InvoiceDelivery(
             }
             catch (DomainException refused)
             {
-                results.Add(new(invoiceId, false, null, refused.Message));
+                results.Add(new(invoiceId, false, null, refused));
             }
             catch (NotFoundException)
             {
-                results.Add(new(invoiceId, false, null, "No such invoice."));
+                // Another firm's id, or one that never existed: refused like any invoice that cannot be sent.
+                results.Add(new(invoiceId, false, null, new DomainException("Only an invoice that is still due can be sent.")));
             }
         }
         return results;
