@@ -3,7 +3,7 @@ using System.Net.Mail;
 namespace Portal.Domain.Clients;
 
 /// <summary>A customer of the firm: the party invoices are addressed to. Its contacts sign in to the portal.</summary>
-public sealed class ClientAccount : ITenantOwned
+public sealed partial class ClientAccount : ITenantOwned
 {
     private readonly List<Contact> _contacts = [];
 

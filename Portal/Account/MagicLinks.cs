@@ -23,7 +23,8 @@ public sealed class MagicLinks(
     public const int MaxLinksPerHour = 5;
 
     /// <summary>Emails a sign-in link if the address belongs to a client contact; silently does nothing otherwise.</summary>
-    public async Task RequestAsync(string email, CancellationToken cancellationToken = default)
+    /// <param name="returnUrl">A portal path to land on once signed in (a pay link's invoice); home when null.</param>
+    public async Task RequestAsync(string email, string? returnUrl = null, CancellationToken cancellationToken = default)
     {
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is not { FirmId: { } firmId, ClientAccountId: not null } || !await users.IsInRoleAsync(user, Roles.Client))
@@ -47,7 +48,7 @@ public sealed class MagicLinks(
         db.Add(new MagicLinkToken(user.Id, firmId, hash, now));
         using (UserCulture.Use(user.Culture))
             mailer.QueueWithSecretLink(db, firmId, user.Email!, T["MagicLinkEmailSubject"], T["MagicLinkEmailBody"],
-                links.To($"Account/MagicLink/{token}"), T["SignIn"]);
+                links.To(returnUrl is null ? $"Account/MagicLink/{token}" : $"Account/MagicLink/{token}?ReturnUrl={Uri.EscapeDataString(Security.ReturnUrl.LocalOrHome(returnUrl))}"), T["SignIn"]);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();
     }

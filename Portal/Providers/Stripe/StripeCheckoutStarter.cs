@@ -11,7 +11,11 @@ using PaymentMethod = Portal.Domain.Payments.PaymentMethod;
 namespace Portal.Providers.Stripe;
 
 /// <summary>A client's card payment: amounts on chosen invoices and/or a prepayment, and where the hosted page returns.</summary>
-public sealed record CardPaymentRequest(Guid ClientAccountId, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string RequestKey, Uri PortalBaseUrl, string? PayerEmail);
+public sealed record CardPaymentRequest(Guid ClientAccountId, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string RequestKey, Uri PortalBaseUrl, string? PayerEmail)
+{
+    /// <summary>The portal page the hosted page returns to, followed by the payment's id (a guest paying by pay link returns to the guest page).</summary>
+    public string ReturnPathPrefix { get; init; } = "portal/payments/";
+}
 
 /// <summary>The payment recorded for a card checkout, and the hosted page to send the client to.</summary>
 public sealed record CardCheckout(Guid PaymentId, string Url);
@@ -36,7 +40,7 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, PaymentAtte
         var numbers = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number ?? "", cancellationToken);
 
         var metadata = new Dictionary<string, string> { [StripePaymentLookup.PaymentIdKey] = paymentId.ToString() };
-        var returnUrl = new Uri(request.PortalBaseUrl, $"portal/payments/{paymentId}").ToString();
+        var returnUrl = new Uri(request.PortalBaseUrl, $"{request.ReturnPathPrefix}{paymentId}").ToString();
         var session = await client.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
         {
             Mode = "payment",

@@ -475,6 +475,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("InvoiceEmailsOptedOut")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -535,6 +538,12 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<bool>("EmailInvoicesWhenIssued")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("GuestPayAllowed")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("InvoicePrefix")
                         .IsRequired()
@@ -702,6 +711,44 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("FirmId", "Status", "DueDate");
 
                     b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Invoices.InvoiceTimelineEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId", "At");
+
+                    b.ToTable("InvoiceTimeline", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Ledger.LedgerTransaction", b =>
@@ -1186,6 +1233,64 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("LiveMessages", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.PayLinks.PayLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("FirstOpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LastOpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SentByEntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("TimesOpened")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("ClientAccountId", "RevokedAt");
+
+                    b.ToTable("PayLinks", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Team.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1457,6 +1562,15 @@ namespace Portal.Data.Migrations.Postgres
                     b.Navigation("Lines");
                 });
 
+            modelBuilder.Entity("Portal.Domain.Invoices.InvoiceTimelineEntry", b =>
+                {
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Domain.Ledger.Posting", b =>
                 {
                     b.HasOne("Portal.Domain.Ledger.LedgerTransaction", null)
@@ -1503,6 +1617,21 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasOne("Portal.Domain.Firms.Firm", null)
                         .WithMany()
                         .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.PayLinks.PayLink", b =>
+                {
+                    b.HasOne("Portal.Domain.Clients.ClientAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain;
+using Portal.Domain.Clients;
+using Portal.Domain.Invoices;
+
+namespace Portal.PayLinks;
+
+/// <summary>
+/// The link in an invoice email that leads to paying it. Only the SHA-256 hash of its random token is stored. It works
+/// again and again until it expires (60 days after the send that made it), is revoked (a later send, or an owner's
+/// "revoke all pay links" on the client), or its invoice stops being payable (paid or voided: the invoice's own
+/// status, changed in the same unit of work as the payment or the void, closes the link).
+/// </summary>
+public sealed class PayLink : IClientOwned
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(60);
+
+    private PayLink() { }
+
+    public PayLink(Invoice invoice, string tokenHash, string recipient, Guid sentByEntryId, DateTimeOffset now)
+    {
+        if (!invoice.AcceptsPayment)
+            throw new DomainException("Only an invoice that is still due can be sent.");
+        Id = Guid.CreateVersion7();
+        FirmId = invoice.FirmId;
+        ClientAccountId = invoice.ClientAccountId;
+        InvoiceId = invoice.Id;
+        TokenHash = tokenHash;
+        Recipient = recipient;
+        SentByEntryId = sentByEntryId;
+        CreatedAt = now;
+        ExpiresAt = now + Lifetime;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid FirmId { get; private set; }
+    public Guid ClientAccountId { get; private set; }
+    public Guid InvoiceId { get; private set; }
+    public string TokenHash { get; private set; } = "";
+    /// <summary>The address the link was emailed to.</summary>
+    public string Recipient { get; private set; } = "";
+    /// <summary>The timeline entry of the send that made this link.</summary>
+    public Guid SentByEntryId { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset ExpiresAt { get; private set; }
+    public DateTimeOffset? RevokedAt { get; private set; }
+    public DateTimeOffset? FirstOpenedAt { get; private set; }
+    public DateTimeOffset? LastOpenedAt { get; private set; }
+    public int TimesOpened { get; private set; }
+
+    public bool IsOpen(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
+
+    public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+
+    public void Opened(DateTimeOffset now)
+    {
+        FirstOpenedAt ??= now;
+        LastOpenedAt = now;
+        TimesOpened++;
+    }
+}
+
+internal sealed class PayLinkConfiguration : IEntityTypeConfiguration<PayLink>
+{
+    public void Configure(EntityTypeBuilder<PayLink> link)
+    {
+        link.ToTable("PayLinks");
+        link.HasKey(l => l.Id);
+        link.Property(l => l.TokenHash).HasMaxLength(64);
+        link.Property(l => l.Recipient).HasMaxLength(254);
+        link.HasIndex(l => l.TokenHash).IsUnique();
+        link.HasIndex(l => l.InvoiceId);
+        link.HasIndex(l => new { l.ClientAccountId, l.RevokedAt });
+        link.HasOne<Invoice>().WithMany().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+        link.HasOne<ClientAccount>().WithMany().HasForeignKey(l => l.ClientAccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

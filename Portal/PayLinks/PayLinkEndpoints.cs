@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Account;
+using Portal.Audit;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Ledger;
+using Portal.Providers.Stripe;
+using Portal.Tenancy;
+
+namespace Portal.PayLinks;
+
+/// <summary>
+/// Where a pay link lands. A valid link leads its client to the invoice: straight there when signed in as that client,
+/// else to the guest page (where the firm allows paying without an account) or to a sign-in link emailed to the
+/// address the invoice went to. Every dead link (never issued, tampered, expired, revoked, invoice paid or voided)
+/// gets the same redirect to the same page, so nothing about an invoice shows to someone without a valid link.
+/// </summary>
+public static class PayLinkEndpoints
+{
+    public const string InvalidPage = "/pay/link-invalid";
+    public const string FreshLinkRequestedPage = "/pay/link-requested";
+    public const string CheckEmailPage = "/pay/check-email";
+    public const string OtherAccountPage = "/pay/other-account";
+    public const string GuestPage = "/pay/guest";
+
+    /// <summary>Remembers a dead link's token for the "send me a fresh link" form, so that page itself carries nothing of it.</summary>
+    internal const string DeadLinkCookie = "Portal.PayLinkAsked";
+
+    public static IEndpointRouteBuilder MapPayLinks(this IEndpointRouteBuilder app)
+    {
+        var pay = app.MapGroup("/pay").RequireRateLimiting(PayLinksSetup.RateLimitPolicy);
+        pay.MapGet("/{token}", OpenAsync);
+        // The form only ever answers "if it matches, we sent it" and can only email a client's own address: no
+        // antiforgery token, so the dead-link page is the same bytes for every link.
+        pay.MapPost("/fresh-link", FreshLinkAsync).DisableAntiforgery();
+        pay.MapPost("/guest/card", GuestCardAsync);
+        return app;
+    }
+
+    private static async Task<IResult> OpenAsync(
+        string token, HttpContext http, PayLinks payLinks, GuestSessions guests, MagicLinks magicLinks, UserManager<PortalUser> users)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var check = await payLinks.CheckAsync(token, http.RequestAborted);
+        if (!check.IsValid || check is not { Link: { } link, Invoice: { } invoice, Firm: { } firm })
+        {
+            if (token.Length <= 64)
+                http.Response.Cookies.Append(DeadLinkCookie, token, new CookieOptions
+                {
+                    HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, Path = "/pay", MaxAge = TimeSpan.FromMinutes(30), IsEssential = true,
+                });
+            return Results.Redirect(InvalidPage);
+        }
+        var invoicePage = $"/portal/invoices/{invoice.Id}";
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            // Signed in as someone else (another client, another firm, staff): say only that the link is not for them.
+            if (PortalClaims.FirmId(http.User) != link.FirmId || PortalClaims.ClientAccountId(http.User) != link.ClientAccountId)
+                return Results.Redirect(OtherAccountPage);
+            await payLinks.RecordOpenedAsync(link.Id, http.RequestAborted);
+            return Results.Redirect(invoicePage);
+        }
+        await payLinks.RecordOpenedAsync(link.Id, http.RequestAborted);
+        if (firm.GuestPayAllowed)
+        {
+            guests.Start(http, link.Id);
+            return Results.Redirect(GuestPage);
+        }
+        // One step to confirm it is them: a sign-in link to the address the invoice was sent to, if it has a sign-in.
+        var normalized = link.Recipient.ToUpperInvariant();
+        var login = await users.Users
+            .Where(u => u.FirmId == link.FirmId && u.ClientAccountId == link.ClientAccountId && u.NormalizedEmail == normalized)
+            .Select(u => u.Email).FirstOrDefaultAsync(http.RequestAborted);
+        if (login is not null)
+            await magicLinks.RequestAsync(login, invoicePage, http.RequestAborted);
+        return Results.Redirect(CheckEmailPage);
+    }
+
+    private static async Task<IResult> FreshLinkAsync(HttpContext http, FreshLinkRequests requests)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        http.Request.Cookies.TryGetValue(DeadLinkCookie, out var token);
+        await requests.RequestAsync(token, form["email"].ToString(), http.RequestAborted);
+        return Results.Redirect(FreshLinkRequestedPage);
+    }
+
+    private static async Task<IResult> GuestCardAsync(
+        HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, TenantContext tenant, CurrentActor actor,
+        StripeCheckoutStarter checkout, IConfiguration configuration)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+            return Results.BadRequest();
+        if (guests.Read(http) is not { } linkId || await payLinks.GuestAsync(linkId, http.RequestAborted) is not { } guest)
+            return Results.Redirect(InvalidPage);
+        var invoice = guest.Invoice;
+        if (!invoice.AcceptsPayment || !invoice.AmountPayable.IsPositive)
+            return Results.Redirect(GuestPage);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        // One key per render of the guest page: a double submit starts one payment, not two.
+        var requestKey = form["requestKey"].ToString();
+        if (!Guid.TryParseExact(requestKey, "N", out _))
+            return Results.BadRequest();
+        // The guest acts for this invoice's client and nothing more, for this request only.
+        tenant.ActFor(guest.Link.FirmId, guest.Link.ClientAccountId);
+        actor.ActAs(new AuditActor(null, $"Guest by pay link ({guest.Link.Recipient})", IsStaff: false));
+        var request = http.Request;
+        var portalBase = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
+            ? new Uri(configured.TrimEnd('/') + "/")
+            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        try
+        {
+            var started = await checkout.StartAsync(new CardPaymentRequest(
+                guest.Link.ClientAccountId, [new InvoiceAmount(invoice.Id, invoice.AmountPayable)], null, "guest:" + requestKey, portalBase, guest.Link.Recipient)
+            {
+                ReturnPathPrefix = "pay/guest/payments/",
+            }, http.RequestAborted);
+            return Results.Redirect(started.Url);
+        }
+        catch (DomainException)
+        {
+            return Results.Redirect(GuestPage + "?card=refused");
+        }
+    }
+}

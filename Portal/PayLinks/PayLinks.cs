@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Portal.Account;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+
+namespace Portal.PayLinks;
+
+/// <summary>Why a pay link does not lead anywhere. Only logs and tests see it: people get one page for all of them.</summary>
+public enum PayLinkProblem { Unknown, Expired, Revoked, InvoiceClosed }
+
+public sealed record PayLinkCheck(PayLink? Link, Invoice? Invoice, Firm? Firm, PayLinkProblem? Problem)
+{
+    public bool IsValid => Problem is null;
+}
+
+/// <summary>What a guest holding a pay link may see: that invoice, its client's name and its firm.</summary>
+public sealed record GuestInvoice(PayLink Link, Invoice Invoice, Firm Firm, string ClientName);
+
+/// <summary>Issues, checks and revokes pay links (see <see cref="PayLink"/>).</summary>
+public sealed class PayLinks(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>
+    /// Adds a fresh link for <paramref name="invoice"/> to the caller's unit of work and returns its token. The older
+    /// links of the invoice are revoked in the same save: one live link per invoice, the one in the latest email, so
+    /// an address that changed or a forwarded old email stops opening the invoice once it has been sent again.
+    /// </summary>
+    public async Task<string> IssueAsync(PortalDbContext db, Invoice invoice, string recipient, Guid sentByEntryId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var older in await db.Set<PayLink>().Where(l => l.InvoiceId == invoice.Id && l.RevokedAt == null).ToListAsync(cancellationToken))
+            older.Revoke(now);
+        var (token, hash) = SecretToken.Create();
+        db.Add(new PayLink(invoice, hash, recipient, sentByEntryId, now));
+        return token;
+    }
+
+    /// <summary>Checks a token from a URL, before anyone is known: across firms, by its hash.</summary>
+    public async Task<PayLinkCheck> CheckAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        // Text that cannot be one of our tokens is refused before any look-up.
+        if (SecretToken.HashOf(token) is not { } hash)
+            return new(null, null, null, PayLinkProblem.Unknown);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var link = await db.Set<PayLink>().IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(l => l.TokenHash == hash, cancellationToken);
+        // The index found the row by hash; compare again in constant time so nothing about the stored hash leaks by timing.
+        if (link is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(link.TokenHash), Convert.FromHexString(hash)))
+            return new(null, null, null, PayLinkProblem.Unknown);
+        if (link.RevokedAt is not null)
+            return new(link, null, null, PayLinkProblem.Revoked);
+        if (link.ExpiresAt <= clock.GetUtcNow())
+            return new(link, null, null, PayLinkProblem.Expired);
+        var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
+            .SingleAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
+        if (!invoice.AcceptsPayment)
+            return new(link, invoice, null, PayLinkProblem.InvoiceClosed);
+        var firm = await db.Firms.IgnoreQueryFilters().AsNoTracking().SingleAsync(f => f.Id == link.FirmId, cancellationToken);
+        return new(link, invoice, firm, null);
+    }
+
+    /// <summary>Counts an opening of a valid link and puts it on the invoice's timeline.</summary>
+    public async Task RecordOpenedAsync(Guid linkId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var link = await db.Set<PayLink>().IgnoreQueryFilters().SingleAsync(l => l.Id == linkId, cancellationToken);
+        var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().SingleAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
+        var now = clock.GetUtcNow();
+        link.Opened(now);
+        db.Add(InvoiceTimelineEntry.LinkOpened(invoice, now));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The invoice a guest session (see <see cref="GuestSessions"/>) may show, or null once its link was revoked or the
+    /// invoice voided. A link closed because the invoice was paid still shows it, paid, to the guest who just paid it.
+    /// </summary>
+    public async Task<GuestInvoice?> GuestAsync(Guid linkId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var link = await db.Set<PayLink>().IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(l => l.Id == linkId, cancellationToken);
+        if (link is null || link.RevokedAt is not null)
+            return null;
+        var firm = await db.Firms.IgnoreQueryFilters().AsNoTracking().SingleAsync(f => f.Id == link.FirmId, cancellationToken);
+        var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
+            .SingleAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
+        if (!firm.GuestPayAllowed || invoice.Status is InvoiceStatus.Void or InvoiceStatus.Draft)
+            return null;
+        var clientName = await db.ClientAccounts.IgnoreQueryFilters()
+            .Where(c => c.Id == link.ClientAccountId && c.FirmId == link.FirmId).Select(c => c.Name).SingleAsync(cancellationToken);
+        return new(link, invoice, firm, clientName);
+    }
+
+    /// <summary>Owner: revokes every outstanding pay link of one client of the current firm. Returns how many.</summary>
+    public async Task<int> RevokeAllForClientAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firmId = db.Tenant.FirmId ?? throw new DomainException("Only firm staff can revoke pay links.");
+        if (!await db.ClientAccounts.AnyAsync(c => c.Id == clientAccountId, cancellationToken))
+            throw new NotFoundException("client");
+        var now = clock.GetUtcNow();
+        // The tenant filter keeps this inside the firm.
+        return await db.Set<PayLink>()
+            .Where(l => l.FirmId == firmId && l.ClientAccountId == clientAccountId && l.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), cancellationToken);
+    }
+}
