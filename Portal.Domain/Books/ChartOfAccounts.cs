@@ -56,15 +56,15 @@ public sealed class ChartOfAccounts : ITenantOwned
     /// <summary>Replaces every number and code at once; refuses the whole change if one of them is wrong.</summary>
     public void Change(Numbers numbers)
     {
-        var clients = Account(numbers.ClientsAccount, "4", "clients");
-        var sales = Account(numbers.SalesAccount, "7", "sales");
-        var vat = Account(numbers.VatCollectedAccount, "4", "VAT collected");
-        var prepayments = Account(numbers.PrepaymentsAccount, "4", "customer prepayments");
-        var stripe = Account(numbers.StripeClearingAccount, "4", "Stripe clearing", "5");
-        var gocardless = Account(numbers.GoCardlessClearingAccount, "4", "GoCardless clearing", "5");
-        var bank = Account(numbers.BankAccount, "5", "bank");
-        var fees = Account(numbers.FeesAccount, "6", "provider fees");
-        var writeOff = Account(numbers.WriteOffAccount, "6", "write-off");
+        var clients = Account(numbers.ClientsAccount, "4");
+        var sales = Account(numbers.SalesAccount, "7");
+        var vat = Account(numbers.VatCollectedAccount, "4");
+        var prepayments = Account(numbers.PrepaymentsAccount, "4");
+        var stripe = Account(numbers.StripeClearingAccount, "4", "5");
+        var gocardless = Account(numbers.GoCardlessClearingAccount, "4", "5");
+        var bank = Account(numbers.BankAccount, "5");
+        var fees = Account(numbers.FeesAccount, "6");
+        var writeOff = Account(numbers.WriteOffAccount, "6");
         if (clients == prepayments)
             throw new DomainException("Customer prepayments need an account of their own, not the clients account.");
         if (stripe == bank || gocardless == bank)
@@ -172,13 +172,15 @@ public sealed class ChartOfAccounts : ITenantOwned
         _ => PaymentProvider.None,
     };
 
-    private static string Account(string? value, string pcgClass, string role, string? otherClass = null)
+    private static string Account(string? value, string pcgClass, string? otherClass = null)
     {
         var number = (value ?? "").Trim();
         if (number.Length is < 3 or > 12 || !number.All(char.IsAsciiDigit))
-            throw new DomainException($"The {role} account must be 3 to 12 digits, not '{number}'.");
-        if (!number.StartsWith(pcgClass, StringComparison.Ordinal) && (otherClass is null || !number.StartsWith(otherClass, StringComparison.Ordinal)))
-            throw new DomainException($"The {role} account must be in class {pcgClass}{(otherClass is null ? "" : " or " + otherClass)} of the chart, not '{number}'.");
+            throw new DomainException($"'{number}' is not an account number: 3 to 12 digits are needed.");
+        if (otherClass is null && !number.StartsWith(pcgClass, StringComparison.Ordinal))
+            throw new DomainException($"{number} cannot be used there: that account belongs in class {pcgClass} of the chart.");
+        if (otherClass is not null && !number.StartsWith(pcgClass, StringComparison.Ordinal) && !number.StartsWith(otherClass, StringComparison.Ordinal))
+            throw new DomainException($"{number} cannot be used there: that account belongs in class {pcgClass} or {otherClass} of the chart.");
         return number;
     }
 
