@@ -145,11 +145,13 @@ public sealed partial class BooksExportTests(PortalApp app) : IClassFixture<Port
         var sage = Encoding.UTF8.GetString(sageBytes.AsSpan(3));
 
         generic.ShouldContain("\"'=HYPERLINK(\"\"http://evil.test\"\")\"");
-        generic.ShouldContain(",'@SUM(A1:A9),");
+        // The guard also quotes what it escapes, as OWASP advises.
+        generic.ShouldContain(",\"'@SUM(A1:A9)\",");
         generic.ShouldNotContain(",=HYPERLINK");
         generic.ShouldNotContain("\"=HYPERLINK");
-        sage.ShouldContain(";'@SUM(A1:A9);");
+        sage.ShouldContain(";\"'@SUM(A1:A9)\";");
         sage.ShouldNotContain(";@SUM");
+        sage.ShouldNotContain(";\"@SUM");
         sage.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).ShouldAllBe(line => line.StartsWith("BQ;", StringComparison.Ordinal));
         sage.ShouldStartWith("Code journal;");
     }

@@ -8,6 +8,8 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Invoices;
 using Portal.Ledger;
+using Portal.Payments;
+using Portal.Domain.Payments;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Books;
@@ -77,8 +79,14 @@ public sealed class PeriodCloseTests(BackdatableApp app) : IClassFixture<Backdat
             (await db.Invoices.SingleAsync(i => i.Id == draft.Id)).Status.ShouldBe(InvoiceStatus.Draft);
         }
 
-        // The correction goes to the open month.
+        // A transfer recorded today but received on a day of the closed month is dated on that day: refused too.
         app.Backdatable.SetBack(TimeSpan.Zero);
+        var receivedInClosedMonth = new DateTimeOffset(lastMonth.LastDay.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+        await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<ManualPaymentRecorder, MoneyResult>(firm, s => s.RecordAsync(new(client.Id,
+            PaymentMethod.BankTransfer, client.Amount(40_00), [new InvoiceAmount(invoice.Id, client.Amount(40_00))], false, null, MoneyChecks.NewKey(), receivedInClosedMonth))));
+        (await app.MoneySnapshotAsync(firm)).ShouldBe(before);
+
+        // The correction goes to the open month.
         await app.PayByTransferAsync(client, invoice.Id, 40_00);
         (await app.InvoiceAsync(firm, invoice.Id)).AmountDue.ShouldBe(client.Amount(60_00));
         await using (var db = app.OpenDb(firm.Id))
