@@ -82,8 +82,9 @@ public sealed class PeriodCloseTests(BackdatableApp app) : IClassFixture<Backdat
         // A transfer recorded today but received on a day of the closed month is dated on that day: refused too.
         app.Backdatable.SetBack(TimeSpan.Zero);
         var receivedInClosedMonth = new DateTimeOffset(lastMonth.LastDay.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
-        await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<ManualPaymentRecorder, MoneyResult>(firm, s => s.RecordAsync(new(client.Id,
+        var receivedRefused = await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<ManualPaymentRecorder, MoneyResult>(firm, s => s.RecordAsync(new(client.Id,
             PaymentMethod.BankTransfer, client.Amount(40_00), [new InvoiceAmount(invoice.Id, client.Amount(40_00))], false, null, MoneyChecks.NewKey(), receivedInClosedMonth))));
+        receivedRefused.Message.ShouldBe(refused.Message);
         (await app.MoneySnapshotAsync(firm)).ShouldBe(before);
 
         // The correction goes to the open month.
