@@ -197,7 +197,8 @@ internal static class FecWorkload
 
     private static async Task<WebApplication> StartAppAsync(string connectionString)
     {
-        var builder = WebApplication.CreateBuilder();
+        // Only the app's services, no web host: Development spares the bench a certificate for a key ring it never uses.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
         builder.Configuration["ConnectionStrings:Portal"] = connectionString;
         builder.Configuration["Data:Folder"] = Path.Combine(Path.GetTempPath(), "portal-bench");
