@@ -5,6 +5,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8] [--events 10000]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
+// dotnet run -c Release --project Portal.Bench -- fec [--transactions 200000]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -16,6 +17,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N] [--events N]");
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
+    Console.Error.WriteLine("       Portal.Bench fec [--transactions N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -56,6 +58,18 @@ switch (options.Mode)
         Console.WriteLine($"live_p99_ms={Figure(live.P99Ms)}");
         Console.WriteLine($"live_max_ms={Figure(live.MaxMs)}");
         break;
+    case BenchMode.Fec:
+    {
+        var fec = await FecWorkload.RunAsync(server, options.Count);
+        Console.WriteLine($"fec_transactions={fec.Transactions}");
+        Console.WriteLine($"fec_lines={fec.Lines}");
+        Console.WriteLine($"fec_rows_per_s={Figure(fec.RowsPerSecond)}");
+        Console.WriteLine($"fec_peak_mb={Figure(fec.PeakManagedMb)}");
+        Console.WriteLine($"fec_peak_working_set_mb={Figure(fec.PeakWorkingSetMb)}");
+        Console.WriteLine($"copy_rows_per_s={Figure(fec.CopyRowsPerSecond)}");
+        Console.WriteLine($"fec_vs_copy={Ratio(fec.RowsPerSecond, fec.CopyRowsPerSecond)}");
+        break;
+    }
     case BenchMode.Circuits:
         var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
@@ -80,9 +94,9 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec }
 
-/// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts or browser tabs.</param>
+/// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
 /// <param name="Events">Webhooks only: the size of the burst of events.</param>
 internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false, int Events = 10_000)
@@ -99,6 +113,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "webhooks" => (BenchMode.Webhooks, "--senders", 8, true),
             "live" => (BenchMode.Live, "--clients", 500, true),
             "circuits" => (BenchMode.Circuits, "--tabs", 50, false),
+            "fec" => (BenchMode.Fec, "--transactions", 200_000, false),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)

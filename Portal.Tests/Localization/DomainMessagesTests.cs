@@ -13,6 +13,9 @@ using Portal.Tests.Domain;
 
 namespace Portal.Tests.Localization;
 
+// The app's Portal.Books namespace would otherwise hide the domain tests' Books helper here.
+using Books = Portal.Tests.Domain.Books;
+
 public class DomainMessagesTests
 {
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr");

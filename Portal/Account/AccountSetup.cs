@@ -61,6 +61,7 @@ public static class AccountSetup
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Owner, Roles.Admin, Roles.Staff).RequireClaim(PortalClaims.Firm))
             .AddPolicy(Policies.FirmAdmin, p => p.RequireRole(Roles.Owner, Roles.Admin).RequireClaim(PortalClaims.Firm))
             .AddPolicy(Policies.Owner, p => p.RequireRole(Roles.Owner).RequireClaim(PortalClaims.Firm))
+            .AddPolicy(Policies.Books, p => p.RequireRole(Roles.Owner, Roles.Admin, Roles.Accountant).RequireClaim(PortalClaims.Firm))
             .AddPolicy(Policies.Client, p => p.RequireRole(Roles.Client).RequireClaim(PortalClaims.Firm).RequireClaim(PortalClaims.ClientAccount));
         return services;
     }

@@ -18,8 +18,10 @@ public static class Roles
     public const string Admin = "Admin";
     public const string Staff = "Staff";
     public const string Client = "Client";
+    /// <summary>The firm's accountant: reads the books and downloads exports, changes nothing.</summary>
+    public const string Accountant = "Accountant";
 
-    public static readonly string[] All = [Owner, Admin, Staff, Client];
+    public static readonly string[] All = [Owner, Admin, Staff, Client, Accountant];
 }
 
 public static class Policies
@@ -30,4 +32,6 @@ public static class Policies
     public const string FirmAdmin = "firm-admin";
     public const string Owner = "owner";
     public const string Client = "client";
+    /// <summary>Owners, admins and the firm's accountant: the books and their exports, read-only.</summary>
+    public const string Books = "books";
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Audit;
+using Portal.Books;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Clients;
@@ -53,6 +54,7 @@ public sealed class LedgerWriter(IDbContextFactory<PortalDbContext> dbFactory, T
                 var work = new MoneyWork(db, firmId, key, now, actor.Current);
                 var resultId = await run(work);
                 work.Insert(new IdempotentRequest(firmId, key, operation.Name, operation.Fingerprint, resultId, now));
+                await PeriodGuard.EnsureOpenAsync(db, work.NewRows.OfType<LedgerTransaction>(), cancellationToken);
                 await BatchedSave.SaveAsync(db, work.NewRows, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new MoneyResult(resultId, Replayed: false);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Audit;
+using Portal.Books;
 using Portal.Domain.Ledger;
 using Portal.Ledger;
 
@@ -29,6 +30,9 @@ public abstract partial class PortalDbContext
         var autoDetect = DetectChangesOnce();
         try
         {
+            var newTransactions = ChangeTracker.Entries<LedgerTransaction>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            if (newTransactions.Count > 0)
+                await PeriodGuard.EnsureOpenAsync(this, newTransactions, cancellationToken);
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally

@@ -33,8 +33,8 @@ public sealed class Invitation : ITenantOwned
 
     public static Invitation ForStaff(Guid firmId, string email, string role, string tokenHash, string invitedByUserId, DateTimeOffset now)
     {
-        if (role is not (Roles.Staff or Roles.Admin))
-            throw new DomainException("Staff are invited as Staff or Admin.");
+        if (role is not (Roles.Staff or Roles.Admin or Roles.Accountant))
+            throw new DomainException("Staff are invited as Staff, Admin or Accountant.");
         return new Invitation(firmId, email, role, null, null, tokenHash, invitedByUserId, now);
     }
 

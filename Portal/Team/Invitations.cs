@@ -26,7 +26,7 @@ public sealed class Invitations(
     /// <summary>Invites a member of staff. <paramref name="role"/> is <see cref="Roles.Staff"/> or <see cref="Roles.Admin"/>.</summary>
     public async Task<PendingInvitation> InviteStaffAsync(string email, string role, CancellationToken cancellationToken = default)
     {
-        if (role is not (Roles.Staff or Roles.Admin))
+        if (role is not (Roles.Staff or Roles.Admin or Roles.Accountant))
             throw new DomainException(T["InvitationRoleInvalid"]);
         var (firmId, inviterId) = await RequireFirmAdminAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Books;
+using Portal.Domain.Ledger;
+
+namespace Portal.Books;
+
+/// <summary>
+/// The ledger read as journal entries (docs/decisions/0016): each ledger transaction is one entry, in the journal
+/// its accounts say, numbered in order of time (then id) within its journal and month. Nothing is stored: a closed
+/// month takes no new transaction, so its numbers never change. Read as a stream, one transaction in memory at a time.
+/// </summary>
+public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<ChartOfAccounts> ChartAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await ChartOf(db, cancellationToken);
+    }
+
+    internal static async Task<ChartOfAccounts> ChartOf(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var chart = await db.ChartsOfAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (chart is not null)
+            return chart;
+        var firmId = db.Tenant.FirmId ?? throw new DomainException("Sign in to a firm to read its books.");
+        return ChartOfAccounts.Default(firmId, "fr");
+    }
+
+    /// <summary>Entries of whole months <paramref name="from"/> to <paramref name="to"/>, of one journal or all.</summary>
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(AccountingPeriod from, AccountingPeriod to, Journal? only = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (to < from)
+            throw new DomainException("The last month of an export cannot be before its first.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var chart = await ChartOf(db, cancellationToken);
+        var start = from.Start;
+        var end = to.End;
+        var closed = await db.ClosedPeriods.AsNoTracking().Select(p => new { p.Year, p.Month, p.ClosedAt }).ToListAsync(cancellationToken);
+        var closedOn = closed.ToDictionary(p => new AccountingPeriod(p.Year, p.Month), p => DateOnly.FromDateTime(p.ClosedAt.UtcDateTime));
+        // Invoices settled by the end of the export, with the day they were: their lines are lettered.
+        var settled = await (
+            from posting in db.Postings
+            where posting.AccountKind == LedgerAccountKind.Receivable
+            join transaction in db.LedgerTransactions on posting.TransactionId equals transaction.Id
+            where transaction.OccurredAt < end
+            group new { posting.AmountMinor, transaction.OccurredAt } by posting.InvoiceId into invoice
+            where invoice.Sum(p => p.AmountMinor) == 0
+            select new { InvoiceId = invoice.Key!.Value, On = invoice.Max(p => p.OccurredAt) })
+            .ToDictionaryAsync(i => i.InvoiceId, i => DateOnly.FromDateTime(i.On.UtcDateTime), cancellationToken);
+
+        var rows =
+            from posting in db.Postings
+            join transaction in db.LedgerTransactions on posting.TransactionId equals transaction.Id
+            where transaction.OccurredAt >= start && transaction.OccurredAt < end
+            join invoice in db.Invoices on posting.InvoiceId equals invoice.Id into invoices
+            from invoice in invoices.DefaultIfEmpty()
+            join payment in db.Payments on transaction.PaymentId equals payment.Id into payments
+            from payment in payments.DefaultIfEmpty()
+            join client in db.ClientAccounts on posting.ClientAccountId equals client.Id into clients
+            from client in clients.DefaultIfEmpty()
+            orderby transaction.OccurredAt, transaction.Id, posting.Id
+            select new PostingRow(transaction.Id, transaction.Kind, transaction.OccurredAt, transaction.PaymentId,
+                posting.AccountCode, posting.AmountMinor, posting.Currency, posting.InvoiceId, posting.ClientAccountId,
+                invoice == null ? null : invoice.Number, invoice == null ? null : invoice.IssueDate,
+                payment == null ? null : payment.Reference, payment == null ? null : payment.ProviderPaymentId, payment == null ? null : payment.Method,
+                client == null ? null : client.Name);
+
+        var counters = new Dictionary<(Journal, AccountingPeriod), int>();
+        var current = new List<PostingRow>();
+        await foreach (var row in rows.AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (current.Count > 0 && current[0].TransactionId != row.TransactionId)
+            {
+                var entry = Entry(chart, current, counters, settled, closedOn);
+                current.Clear();
+                if (only is null || entry.Journal == only)
+                    yield return entry;
+            }
+            current.Add(row);
+        }
+        if (current.Count > 0)
+        {
+            var entry = Entry(chart, current, counters, settled, closedOn);
+            if (only is null || entry.Journal == only)
+                yield return entry;
+        }
+    }
+
+    internal sealed record PostingRow(Guid TransactionId, LedgerTransactionKind Kind, DateTimeOffset OccurredAt, Guid? PaymentId,
+        string AccountCode, long AmountMinor, Currency Currency, Guid? InvoiceId, Guid? ClientAccountId,
+        string? InvoiceNumber, DateOnly? InvoiceIssueDate, string? PaymentReference, string? ProviderPaymentId,
+        Portal.Domain.Payments.PaymentMethod? PaymentMethod, string? ClientName);
+
+    private static JournalEntry Entry(ChartOfAccounts chart, List<PostingRow> rows, Dictionary<(Journal, AccountingPeriod), int> counters,
+        Dictionary<Guid, DateOnly> settled, Dictionary<AccountingPeriod, DateOnly> closedOn)
+    {
+        var first = rows[0];
+        var accounts = rows.Select(r => LedgerAccount.Parse(r.AccountCode)).ToList();
+        var journal = ChartOfAccounts.JournalOf(first.Kind, accounts);
+        var period = AccountingPeriod.Of(first.OccurredAt);
+        var sequence = counters[(journal, period)] = counters.GetValueOrDefault((journal, period)) + 1;
+        var date = DateOnly.FromDateTime(first.OccurredAt.UtcDateTime);
+        var invoiceNumbers = rows.Where(r => r.InvoiceNumber != null).Select(r => r.InvoiceNumber!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var reference = first.Kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided && invoiceNumbers.Count > 0
+            ? invoiceNumbers[0]
+            : first.PaymentReference ?? first.ProviderPaymentId ?? (invoiceNumbers.Count > 0 ? invoiceNumbers[0] : first.TransactionId.ToString("N")[..12].ToUpperInvariant());
+        var referenceDate = first.Kind == LedgerTransactionKind.InvoiceIssued && rows.FirstOrDefault(r => r.InvoiceIssueDate != null)?.InvoiceIssueDate is { } issued
+            ? issued : date;
+        var clientName = rows.FirstOrDefault(r => r.ClientName != null)?.ClientName;
+        var lines = rows.Select((r, i) =>
+        {
+            var account = chart.AccountFor(accounts[i]);
+            var aux = r.ClientAccountId is { } clientId ? chart.AuxiliaryAccountOf(clientId) : null;
+            var lettered = accounts[i].Kind == LedgerAccountKind.Receivable && r.InvoiceId is { } invoiceId && settled.TryGetValue(invoiceId, out var on) && r.InvoiceNumber != null
+                ? on : (DateOnly?)null;
+            return new JournalLine(account, chart.NameOfAccount(account), aux, aux is null ? null : r.ClientName,
+                Math.Max(r.AmountMinor, 0), Math.Max(-r.AmountMinor, 0), r.Currency,
+                lettered is null ? null : r.InvoiceNumber, lettered, r.InvoiceId, r.ClientAccountId);
+        }).ToList();
+        return new JournalEntry(journal, chart.CodeOf(journal), chart.NameOf(journal), JournalEntry.NumberOf(chart.CodeOf(journal), period, sequence),
+            date, reference, referenceDate, BooksText.Label(chart.Language, first.Kind, first.PaymentMethod, invoiceNumbers, clientName),
+            closedOn.GetValueOrDefault(period, date), first.TransactionId, first.PaymentId, lines);
+    }
+}
