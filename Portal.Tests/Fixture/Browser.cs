@@ -33,6 +33,9 @@ public sealed class Browser : IAsyncLifetime
     {
         var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = locale });
         context.SetDefaultTimeout(15_000);
+        // Expectations wait as long as actions do. Playwright's own 5 s failed "the invoice page shows its number" once,
+        // on a 2-core machine at load average 100, where the navigation after "Save and issue" took longer than that.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) => Console.WriteLine($"[browser {message.Type}] {message.Text}");
         return page;
