@@ -88,7 +88,7 @@ public sealed class InvoicePdfTests(PortalApp app) : IClassFixture<PortalApp>, I
         var (firm, client) = await app.AFirmWithAClientAsync();
         var builder = app.AnInvoice(client);
         for (var i = 1; i <= 60; i++)
-            builder.WithLine(i % 2 == 0 ? $"Consulting session {i}: review of the month's entries, bank reconciliation and payroll checks for the subsidiary" : $"Consulting session {i}", 1.5m, 80_00 + i, 2000);
+            builder.WithLine(i % 2 == 0 ? $"Consulting session {i}: monthly review of entries and bank reconciliation" : $"Consulting session {i}", 1.5m, 80_00 + i, 2000);
         var invoice = await builder.IssuedAsync();
 
         var pdf = await app.RenderAsStaffAsync(firm, DocumentKind.Invoice, invoice.Id);

@@ -9,6 +9,8 @@ public static class DocumentsSetup
     public static IServiceCollection AddDocuments(this IServiceCollection services)
     {
         services.AddScoped<InvoicePayUrl>();
+        // The identity page lives with the firm's settings; registered here so it arrives with the documents that print it.
+        services.AddScoped<Portal.Firms.FirmIdentitySettings>();
         services.AddScoped<IDocumentPdfs, DocumentPdfs>();
         services.AddSingleton<IInterceptor, IssuedInvoiceInputsInterceptor>();
         return services;

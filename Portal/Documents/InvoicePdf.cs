@@ -76,7 +76,7 @@ internal static class InvoicePdf
         return canvas.Finish(DocumentLayout.Footer(canvas, seller, text));
     }
 
-    private static void Lines(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)
+    internal static void Lines(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)
     {
         var brand = DocumentLayout.Brand(invoice.Parties.Seller);
         // Description, quantity, unit price, VAT rate, net amount.
@@ -123,7 +123,7 @@ internal static class InvoicePdf
         canvas.OnNewPage = null;
     }
 
-    private static void TaxSummaryAndTotals(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)
+    internal static void TaxSummaryAndTotals(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)
     {
         var rates = invoice.Lines.GroupBy(l => l.TaxRateBasisPoints).OrderBy(g => g.Key)
             .Select(g => (Rate: g.Key, Base: new Money(g.Sum(l => l.NetMinor), invoice.Currency), Tax: new Money(g.Sum(l => l.TaxMinor), invoice.Currency)))
