@@ -5,9 +5,13 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
+// dotnet run -c Release --project Portal.Bench -- pdf [--renders 500]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
+// The PDF bench needs no database: it lays out one invoice again and again.
+if (args is ["pdf", ..])
+    return PdfWorkload.Run(args);
 
 var options = BenchOptions.Parse(args);
 if (options is null)

@@ -12,6 +12,8 @@ internal static class DocumentLayout
     public static readonly XFont Small = PdfCanvas.Font(7.5);
     public static readonly XFont Heading = PdfCanvas.Font(18, bold: true);
     public static readonly XFont FirmName = PdfCanvas.Font(14, bold: true);
+    public static readonly XFont Stamp = PdfCanvas.Font(14, bold: true);
+    public static readonly XFont Strong = PdfCanvas.Font(11, bold: true);
     public static readonly XColor DefaultColor = XColor.FromArgb(0x1E, 0x3A, 0x5F);
 
     public static XColor Brand(DocumentSeller seller)
@@ -46,7 +48,7 @@ internal static class DocumentLayout
 
         canvas.Text(title, Heading, canvas.Left, canvas.Width, brand);
         if (stamp is not null)
-            canvas.Text(stamp, PdfCanvas.Font(14, bold: true), canvas.Left, canvas.Width, new XSolidBrush(XColor.FromArgb(0xC6, 0x28, 0x28)), XStringAlignment.Far);
+            canvas.Text(stamp, Stamp, canvas.Left, canvas.Width, new XSolidBrush(XColor.FromArgb(0xC6, 0x28, 0x28)), XStringAlignment.Far);
         canvas.Y += PdfCanvas.LineHeight(Heading) + 8;
 
         var blockTop = canvas.Y;
@@ -128,7 +130,7 @@ internal static class DocumentLayout
     /// <summary>A right-aligned label and amount, as in a totals block.</summary>
     public static void TotalRow(PdfCanvas canvas, string label, string amount, bool strong = false)
     {
-        var font = strong ? PdfCanvas.Font(11, bold: true) : Body;
+        var font = strong ? Strong : Body;
         var height = PdfCanvas.LineHeight(font) + 2;
         canvas.EnsureSpace(height);
         var x = canvas.Left + canvas.Width * 0.45;

@@ -24,6 +24,9 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         };
     }
 
+    /// <summary>Lays out an invoice from its model alone, without the database: for the bench and previews.</summary>
+    public static byte[] ComposeInvoice(InvoicePdfModel invoice, CultureInfo culture) => InvoicePdf.Compose(invoice, new DocumentLanguage(culture));
+
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     private bool ForClient => tenant.ClientAccountId is not null;
