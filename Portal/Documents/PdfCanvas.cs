@@ -59,8 +59,15 @@ internal sealed class PdfCanvas : IDisposable
         OnNewPage?.Invoke();
     }
 
-    public static XFont Font(double size, bool bold = false) =>
-        new(PdfFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.Unicode));
+    /// <summary>
+    /// A DejaVu Sans face with Unicode encoding: French amounts hold narrow no-break spaces (U+202F) that the
+    /// WinAnsi encoding cannot carry. Fonts are often made by static fields, before any canvas exists: the resolver must be in first.
+    /// </summary>
+    public static XFont Font(double size, bool bold = false)
+    {
+        PdfFonts.EnsureInstalled();
+        return new(PdfFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, new XPdfFontOptions(PdfFontEncoding.Unicode));
+    }
 
     /// <summary>Splits <paramref name="text"/> into lines no wider than <paramref name="width"/>; a word longer than a line is cut.</summary>
     public List<string> Wrap(string text, XFont font, double width)
