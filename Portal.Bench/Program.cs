@@ -20,6 +20,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N]");
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
+    Console.Error.WriteLine("       Portal.Bench pdf [--renders N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }

@@ -129,7 +129,10 @@ internal static class InvoicePdf
             .Select(g => (Rate: g.Key, Base: new Money(g.Sum(l => l.NetMinor), invoice.Currency), Tax: new Money(g.Sum(l => l.TaxMinor), invoice.Currency)))
             .ToList();
         var summaryHeight = (rates.Count + 2) * PdfCanvas.LineHeight(DocumentLayout.Body) + 8;
-        canvas.EnsureSpace(summaryHeight);
+        // The totals sit beside the summary, starting at the same height: both must fit on this page, or the cursor
+        // would come back to a height measured on the page before.
+        var totalsHeight = 6 * (PdfCanvas.LineHeight(DocumentLayout.Strong) + 2);
+        canvas.EnsureSpace(Math.Max(summaryHeight, totalsHeight));
         var x = canvas.Left;
         var column = canvas.Width * 0.13;
         canvas.Text(text["TaxByRate"], DocumentLayout.BodyBold, x, column * 3);
