@@ -6,9 +6,13 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
 // dotnet run -c Release --project Portal.Bench -- fec [--transactions 200000]
+// dotnet run -c Release --project Portal.Bench -- pdf [--renders 500]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
+// The PDF bench needs no database: it lays out one invoice again and again.
+if (args is ["pdf", ..])
+    return PdfWorkload.Run(args);
 
 var options = BenchOptions.Parse(args);
 if (options is null)
@@ -18,6 +22,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
     Console.Error.WriteLine("       Portal.Bench fec [--transactions N]");
+    Console.Error.WriteLine("       Portal.Bench pdf [--renders N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }

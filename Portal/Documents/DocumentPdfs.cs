@@ -1,0 +1,118 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
+using Portal.Domain.Payments;
+using Portal.Tenancy;
+
+namespace Portal.Documents;
+
+/// <summary>Reads what a document needs through the scope's tenant and lays it out in the reader's language.</summary>
+public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, TimeProvider clock, InvoicePayUrl payUrl) : IDocumentPdfs
+{
+    public async Task<RenderedPdf?> RenderAsync(DocumentKind kind, Guid documentId, CultureInfo culture, CancellationToken ct = default)
+    {
+        var text = new DocumentLanguage(culture);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return kind switch
+        {
+            DocumentKind.Invoice => await InvoiceAsync(db, documentId, text, ct),
+            DocumentKind.CreditNote => await CreditNoteAsync(db, documentId, text, ct),
+            DocumentKind.Receipt => await ReceiptAsync(db, documentId, text, ct),
+        };
+    }
+
+    /// <summary>Lays out an invoice from its model alone, without the database: for the bench and previews.</summary>
+    public static byte[] ComposeInvoice(InvoicePdfModel invoice, CultureInfo culture) => InvoicePdf.Compose(invoice, new DocumentLanguage(culture));
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private bool ForClient => tenant.ClientAccountId is not null;
+
+    private async Task<RenderedPdf?> InvoiceAsync(PortalDbContext db, Guid invoiceId, DocumentLanguage text, CancellationToken ct)
+    {
+        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, ct);
+        // A draft is the firm's work in progress: its client never sees it.
+        if (invoice is null || (invoice.Status == InvoiceStatus.Draft && ForClient))
+            return null;
+        var parties = await PartiesAsync(db, invoice, ct);
+        var model = InvoicePdfModel.Of(invoice, parties, Today, payUrl.For(invoice));
+        var name = invoice.Number is null ? $"{text["DraftInvoice"]}" : $"{text["Invoice"]} {invoice.Number}";
+        return new RenderedPdf(FileName(name), InvoicePdf.Compose(model, text));
+    }
+
+    /// <summary>
+    /// The credit note cancelling a voided invoice (its id is the invoice's), or the one for part of a payment kept as
+    /// credit (its id is that ledger transaction's). Neither has a sequence of its own: its number is derived from the
+    /// invoice's, which is gapless.
+    /// </summary>
+    private async Task<RenderedPdf?> CreditNoteAsync(PortalDbContext db, Guid id, DocumentLanguage text, CancellationToken ct)
+    {
+        var voided = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && i.Status == InvoiceStatus.Void, ct);
+        if (voided is not null)
+        {
+            var parties = await PartiesAsync(db, voided, ct);
+            var number = $"CN-{voided.Number}";
+            var model = new CreditNotePdfModel(parties, number, DateOnly.FromDateTime(voided.VoidedAt!.Value.UtcDateTime), voided.Number!, voided.IssueDate,
+                voided.VoidReason ?? "", InvoicePdfModel.Of(voided, parties, Today, null), voided.Total);
+            return new RenderedPdf(FileName($"{text["CreditNote"]} {number}"), CreditNotePdf.Compose(model, text));
+        }
+
+        var keptAsCredit = await db.LedgerTransactions.AsNoTracking().Include(t => t.Postings)
+            .SingleOrDefaultAsync(t => t.Id == id && t.Kind == LedgerTransactionKind.RefundAsCredit, ct);
+        var receivable = keptAsCredit?.Postings.SingleOrDefault(p => p.AccountKind == LedgerAccountKind.Receivable);
+        if (keptAsCredit is null || receivable?.InvoiceId is not { } invoiceId)
+            return null;
+        // Read through the tenant: a client contact finds only its own invoices, so another client's credit note stays hidden.
+        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, ct);
+        if (invoice is null)
+            return null;
+        var earlier = await db.LedgerTransactions.AsNoTracking()
+            .Where(t => t.Kind == LedgerTransactionKind.RefundAsCredit && t.Postings.Any(p => p.InvoiceId == invoiceId) && t.OccurredAt <= keptAsCredit.OccurredAt && t.Id != keptAsCredit.Id)
+            .CountAsync(ct);
+        var creditNumber = $"CN-{invoice.Number}-{earlier + 1}";
+        var creditParties = await PartiesAsync(db, invoice, ct);
+        var credit = new CreditNotePdfModel(creditParties, creditNumber, DateOnly.FromDateTime(keptAsCredit.OccurredAt.UtcDateTime), invoice.Number!, invoice.IssueDate,
+            text["KeptAsCreditReason"], null, receivable.Amount);
+        return new RenderedPdf(FileName($"{text["CreditNote"]} {creditNumber}"), CreditNotePdf.Compose(credit, text));
+    }
+
+    /// <summary>A receipt for a payment the firm received (not one in flight, failed or taken back). Drawn with the firm's identity of today.</summary>
+    private static async Task<RenderedPdf?> ReceiptAsync(PortalDbContext db, Guid paymentId, DocumentLanguage text, CancellationToken ct)
+    {
+        var payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.Id == paymentId, ct);
+        if (payment is null || payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.Settled or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded))
+            return null;
+        var invoiceIds = payment.ToInvoices.Select(i => i.InvoiceId).ToList();
+        var numbers = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number ?? "—", ct);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == payment.FirmId, ct);
+        var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == payment.ClientAccountId, ct);
+        // The random end of the id: the start of a version-7 id is its timestamp, shared by payments made close together.
+        var number = payment.Id.ToString("N")[^10..].ToUpperInvariant();
+        var model = new ReceiptPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), number,
+            DateOnly.FromDateTime((payment.SucceededAt ?? payment.CreatedAt).UtcDateTime), payment.Method, payment.Reference, payment.Amount,
+            payment.ToInvoices.Select(i => (numbers.GetValueOrDefault(i.InvoiceId, "—"), i.Amount)).ToList(), payment.ToWallet, payment.Refunded);
+        return new RenderedPdf(FileName($"{text["Receipt"]} {number}"), ReceiptPdf.Compose(model, text));
+    }
+
+    /// <summary>The parties as the invoice was issued to them, or as they are now for a draft (or an invoice issued before inputs were kept).</summary>
+    private static async Task<DocumentParties> PartiesAsync(PortalDbContext db, Invoice invoice, CancellationToken ct)
+    {
+        var kept = await db.IssuedInvoiceInputs.AsNoTracking().SingleOrDefaultAsync(i => i.InvoiceId == invoice.Id, ct);
+        if (kept is not null)
+            return kept.Read();
+        var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == invoice.FirmId, ct);
+        var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == invoice.ClientAccountId, ct);
+        return new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client));
+    }
+
+    internal static string FileName(string title)
+    {
+        var safe = new string(title.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        while (safe.Contains("--", StringComparison.Ordinal))
+            safe = safe.Replace("--", "-", StringComparison.Ordinal);
+        return safe + ".pdf";
+    }
+}
