@@ -97,9 +97,12 @@ public sealed class EmailTemplates(IDbContextFactory<PortalDbContext> dbFactory,
             return new DomainException("An email needs a subject, a plain-text part and an HTML part.");
         if (text.Subject.Length > EmailTemplate.MaxSubjectLength || text.Text.Length > EmailTemplate.MaxTextLength || text.Html.Length > EmailTemplate.MaxHtmlLength)
             return new DomainException("This template is too long.");
-        foreach (var (part, source) in new[] { ("subject", text.Subject), ("plain-text part", text.Text), ("HTML part", text.Html) })
-            if (!Parser.TryParse(source, out _, out var error))
-                return new DomainException($"The {part} is not a valid template: {error}");
+        if (!Parser.TryParse(text.Subject, out _, out var error))
+            return new DomainException($"The subject is not a valid template: {error}");
+        if (!Parser.TryParse(text.Text, out _, out error))
+            return new DomainException($"The plain-text part is not a valid template: {error}");
+        if (!Parser.TryParse(text.Html, out _, out error))
+            return new DomainException($"The HTML part is not a valid template: {error}");
         if (kind == EmailTemplateKind.InvoiceIssued && !(text.Text.Contains("pay_link", StringComparison.Ordinal) && text.Html.Contains("pay_link", StringComparison.Ordinal)))
             return new DomainException(PayLinkRequired);
         return null;
