@@ -118,7 +118,7 @@ public sealed class EmailTemplateTests(MailPortalApp app) : IClassFixture<MailPo
         await app.AsStaffOfAsync<EmailTemplates>(firm, t => t.ResetAsync(firm.Id, EmailTemplateKind.InvoiceIssued, "en"));
 
         var email = await RenderInvoiceEmailAsync(firm, "en-GB");
-        email.Subject.ShouldBe(DefaultEmailTemplates.For(EmailTemplateKind.InvoiceIssued, "en").Subject
+        (email.Subject ?? "").ShouldBe(DefaultEmailTemplates.For(EmailTemplateKind.InvoiceIssued, "en").Subject
             .Replace("{{ invoice.number }}", "INV-00007", StringComparison.Ordinal).Replace("{{ firm.name }}", "Cabinet Martin", StringComparison.Ordinal)
             .Replace("{{ invoice.amount_due }}", "€1,234.50", StringComparison.Ordinal).Replace("{{ invoice.due_date }}", "1 Apr 2026", StringComparison.Ordinal));
         var (_, custom) = await app.AsStaffOfAsync<EmailTemplates, (EmailTemplateText, bool)>(firm, t => t.CurrentAsync(firm.Id, EmailTemplateKind.InvoiceIssued, "en"));
@@ -140,7 +140,7 @@ public sealed class EmailTemplateTests(MailPortalApp app) : IClassFixture<MailPo
             {
                 EmailTemplates.Problem(kind, DefaultEmailTemplates.For(kind, language)).ShouldBeNull($"{kind}.{language}");
                 var email = await app.AsStaffOfAsync<EmailTemplates, RenderedEmail>(firm, t => t.RenderAsync(firm.Id, kind, EmailTemplates.CultureOf(language), model));
-                email.Subject.ShouldNotBeNullOrWhiteSpace();
+                (email.Subject ?? "").ShouldNotBeNullOrWhiteSpace();
                 email.Text.ShouldNotContain("{{");
                 if (kind == EmailTemplateKind.InvoiceIssued)
                     (email.Text + email.Html).ShouldContain(PayLink);

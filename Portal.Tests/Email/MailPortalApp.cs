@@ -8,7 +8,7 @@ using Portal.Tests.Stripe;
 namespace Portal.Tests.Email;
 
 /// <summary>Portal with the provider sandbox, sending its mail over SMTP to a real server started for the test class (<see cref="SmtpSink"/>).</summary>
-public sealed class MailPortalApp : StripePortalApp
+public class MailPortalApp : StripePortalApp
 {
     public SmtpSink Smtp { get; } = new();
 
