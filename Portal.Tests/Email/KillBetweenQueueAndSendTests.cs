@@ -58,11 +58,11 @@ public sealed class KillBetweenQueueAndSendTests
                 await db.Set<EmailMessage>().Where(m => m.Id == interrupted)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, EmailStatus.Sending).SetProperty(m => m.LeaseUntil, expired));
             }
-            // The instance goes away with its mail still in the outbox (the database stays).
-            await first.DisposeAsync();
-
+            // The next instance comes up on the same database (and clock), and the first goes away with its mail
+            // still in the outbox.
             await using var second = new Restarted(first);
             await ((IAsyncLifetime)second).InitializeAsync();
+            await first.DisposeAsync();
             var receipt = (await second.Smtp.WaitForAsync(billing)).Single();
             (receipt.Subject ?? "").ShouldContain("120.00");
 

@@ -19,6 +19,7 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
     private readonly Store _store = new();
+    private int _disposed;
 
     public SmtpSink()
     {
@@ -59,6 +60,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The app that owns it may be disposed twice (by the test, then by its lifetime).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _server.Shutdown();
         await _stop.CancelAsync();
         try { await _running.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
