@@ -70,6 +70,10 @@ internal sealed class EmailDispatcher(
             {
                 logger.LogWarning(ex, "Sending emails failed; will try again");
             }
+            finally
+            {
+                await CloseConnectionAsync();
+            }
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             wait.CancelAfter(TimeSpan.FromSeconds(5));
             try
@@ -171,6 +175,50 @@ internal sealed class EmailDispatcher(
         }
     }
 
+    // One SMTP connection serves a whole pass (a page of messages) rather than one per message: a batch of invoice
+    // emails would otherwise spend most of its time on TCP and SMTP greetings. Only the dispatcher's loop uses it.
+    private SmtpClient? _connection;
+
+    private async Task<SmtpClient> ConnectedAsync(SmtpOptions smtp, CancellationToken cancellationToken)
+    {
+        if (_connection is { IsConnected: true } open)
+            return open;
+        await CloseConnectionAsync();
+        var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
+            if (!string.IsNullOrEmpty(smtp.UserName))
+                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+        return _connection = client;
+    }
+
+    private async Task CloseConnectionAsync()
+    {
+        if (_connection is not { } client)
+            return;
+        _connection = null;
+        try
+        {
+            if (client.IsConnected)
+                await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Closing politely is a courtesy; the message was already handed over.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
     private async Task DeliverAsync(EmailMessage message, DeliverableBody body, CancellationToken cancellationToken)
     {
         var mime = new MimeMessage();
@@ -182,12 +230,17 @@ internal sealed class EmailDispatcher(
 
         if (options.Value.Smtp is { Host.Length: > 0 } smtp)
         {
-            using var client = new SmtpClient();
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
-            if (!string.IsNullOrEmpty(smtp.UserName))
-                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
-            await client.SendAsync(mime, cancellationToken);
-            await client.DisconnectAsync(true, cancellationToken);
+            var client = await ConnectedAsync(smtp, cancellationToken);
+            try
+            {
+                await client.SendAsync(mime, cancellationToken);
+            }
+            catch
+            {
+                // The connection may be half-way through a command: the next message starts on a new one.
+                await CloseConnectionAsync();
+                throw;
+            }
             return;
         }
         var folder = Path.GetFullPath(options.Value.PickupFolder, environment.ContentRootPath);
