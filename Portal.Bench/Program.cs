@@ -7,6 +7,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
 // dotnet run -c Release --project Portal.Bench -- fec [--transactions 200000]
 // dotnet run -c Release --project Portal.Bench -- pdf [--renders 500]
+// dotnet run -c Release --project Portal.Bench -- email [--emails 5000]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -23,6 +24,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
     Console.Error.WriteLine("       Portal.Bench fec [--transactions N]");
     Console.Error.WriteLine("       Portal.Bench pdf [--renders N]");
+    Console.Error.WriteLine("       Portal.Bench email [--emails N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -85,6 +87,16 @@ switch (options.Mode)
         if (circuits.ByType is { } byType)
             Console.Write(byType);
         break;
+    case BenchMode.Email:
+        var email = await EmailWorkload.RunAsync(server, options.Count);
+        Console.WriteLine($"emails={email.Emails}");
+        Console.WriteLine($"emails_per_s={Figure(email.EmailsPerSecond)}");
+        Console.WriteLine($"emails_queued_per_s={Figure(email.QueuedPerSecond)}");
+        Console.WriteLine($"emails_duplicated={email.Duplicates}");
+        Console.WriteLine($"emails_missing={email.Missing}");
+        if (email.Duplicates != 0 || email.Missing != 0)
+            return 1;
+        break;
 }
 return 0;
 
@@ -99,7 +111,7 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email }
 
 /// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
@@ -119,6 +131,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "live" => (BenchMode.Live, "--clients", 500, true),
             "circuits" => (BenchMode.Circuits, "--tabs", 50, false),
             "fec" => (BenchMode.Fec, "--transactions", 200_000, false),
+            "email" => (BenchMode.Email, "--emails", 5000, false),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)

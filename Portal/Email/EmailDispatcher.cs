@@ -2,9 +2,11 @@ using System.Threading.Channels;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Data;
+using Portal.Email.Templates;
 using Portal.Operations;
 using Portal.Tenancy;
 
@@ -36,14 +38,25 @@ public sealed class EmailSignal
 }
 
 /// <summary>
-/// Sends pending emails. Each message is claimed with a conditional update first, so several app instances
-/// never send the same message twice.
+/// Sends pending emails. Each message is claimed with a conditional update first (Pending → Sending, with a lease),
+/// so several app instances never send the same message twice. A failed try waits longer each time
+/// (<see cref="EmailMessage.BackOff"/>) and the message ends Failed, with its error, after <see cref="MaxAttempts"/>.
+/// A crash between the claim and the mark Sent leaves a message in Sending whose lease runs out; nobody can tell
+/// whether the mail server took it. Such a message is marked Failed ("interrupted") and not sent again: at most once.
+/// A second receipt or invoice is what the issue forbids and what a client would notice and query; a missing one
+/// shows on Sent emails as failed with its reason, where staff can send the document again. The window is only the
+/// SMTP hand-over itself, since everything before the claim (queued, Pending) survives a restart and is sent then.
 /// </summary>
 internal sealed class EmailDispatcher(
     IServiceScopeFactory scopes, EmailSignal signal, HeldSecretLinks held, IOptions<EmailOptions> options, IHostEnvironment environment,
     TimeProvider clock, PortalMetrics metrics, ILogger<EmailDispatcher> logger) : BackgroundService
 {
-    private const int MaxAttempts = 5;
+    internal const int MaxAttempts = 5;
+
+    /// <summary>Far longer than one SMTP hand-over: a message still Sending after this was left by a sender that stopped.</summary>
+    internal static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    internal const string InterruptedError = "Interrupted while being sent (the app stopped); not sent again, to avoid a duplicate.";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,6 +69,10 @@ internal sealed class EmailDispatcher(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Sending emails failed; will try again");
+            }
+            finally
+            {
+                await CloseConnectionAsync();
             }
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             wait.CancelAfter(TimeSpan.FromSeconds(5));
@@ -74,33 +91,55 @@ internal sealed class EmailDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var pending = await db.Set<EmailMessage>().IgnoreQueryFilters()
-            .Where(e => e.Status == EmailStatus.Pending).OrderBy(e => e.CreatedAt).Select(e => e.Id).Take(50).ToListAsync(cancellationToken);
-        foreach (var id in pending)
+        var now = clock.GetUtcNow();
+        await FailInterruptedAsync(db, now, cancellationToken);
+        while (!cancellationToken.IsCancellationRequested)
         {
-            var claimed = await db.Set<EmailMessage>().IgnoreQueryFilters()
-                .Where(e => e.Id == id && e.Status == EmailStatus.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EmailStatus.Sending), cancellationToken);
-            if (claimed == 0)
-                continue;
-            var message = await db.Set<EmailMessage>().IgnoreQueryFilters().SingleAsync(e => e.Id == id, cancellationToken);
-            try
+            now = clock.GetUtcNow();
+            var pending = await db.Set<EmailMessage>().IgnoreQueryFilters()
+                .Where(e => e.Status == EmailStatus.Pending && (e.NextAttemptAt == null || e.NextAttemptAt <= now))
+                .OrderBy(e => e.CreatedAt).Select(e => e.Id).Take(50).ToListAsync(cancellationToken);
+            var sent = 0;
+            foreach (var id in pending)
             {
-                await DeliverAsync(message, new DeliverableBody(message.TextBody, message.HtmlBody), cancellationToken);
-                message.MarkSent(clock.GetUtcNow());
-                metrics.EmailSent();
+                var leaseUntil = clock.GetUtcNow() + Lease;
+                var claimed = await db.Set<EmailMessage>().IgnoreQueryFilters()
+                    .Where(e => e.Id == id && e.Status == EmailStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EmailStatus.Sending).SetProperty(e => e.LeaseUntil, leaseUntil), cancellationToken);
+                if (claimed == 0)
+                    continue;
+                var message = await db.Set<EmailMessage>().IgnoreQueryFilters().SingleAsync(e => e.Id == id, cancellationToken);
+                try
+                {
+                    await DeliverAsync(message, new DeliverableBody(message.TextBody, message.HtmlBody), cancellationToken);
+                    message.MarkSent(clock.GetUtcNow());
+                    metrics.EmailSent();
+                    sent++;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The address is personal data: log the message id only.
+                    logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
+                    message.MarkFailed(ex.Message, MaxAttempts, now: clock.GetUtcNow());
+                    metrics.EmailFailed();
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The address is personal data: log the message id only.
-                logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
-                message.MarkFailed(ex.Message, MaxAttempts);
-                metrics.EmailFailed();
-            }
-            await db.SaveChangesAsync(cancellationToken);
+            // A full page that all went out: there may be more waiting (a batch of invoices), so carry on now.
+            if (pending.Count < 50 || sent == 0)
+                break;
         }
         await SendHeldAsync(db, cancellationToken);
     }
+
+    /// <summary>Messages claimed by a sender that stopped before it could say how the hand-over went (see the summary).</summary>
+    private static Task<int> FailInterruptedAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // Held secret-link messages stay Sending without a lease: their sender owns them (HeldSecretLinks).
+        db.Set<EmailMessage>().IgnoreQueryFilters()
+            .Where(e => e.Status == EmailStatus.Sending && e.LeaseUntil != null && e.LeaseUntil < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EmailStatus.Failed).SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(e => e.LastError, InterruptedError), cancellationToken);
 
     /// <summary>Emails with a secret link that this instance holds in memory; their rows stay Sending until sent.</summary>
     private async Task SendHeldAsync(PortalDbContext db, CancellationToken cancellationToken)
@@ -136,6 +175,50 @@ internal sealed class EmailDispatcher(
         }
     }
 
+    // One SMTP connection serves a whole pass (a page of messages) rather than one per message: a batch of invoice
+    // emails would otherwise spend most of its time on TCP and SMTP greetings. Only the dispatcher's loop uses it.
+    private SmtpClient? _connection;
+
+    private async Task<SmtpClient> ConnectedAsync(SmtpOptions smtp, CancellationToken cancellationToken)
+    {
+        if (_connection is { IsConnected: true } open)
+            return open;
+        await CloseConnectionAsync();
+        var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
+            if (!string.IsNullOrEmpty(smtp.UserName))
+                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+        return _connection = client;
+    }
+
+    private async Task CloseConnectionAsync()
+    {
+        if (_connection is not { } client)
+            return;
+        _connection = null;
+        try
+        {
+            if (client.IsConnected)
+                await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Closing politely is a courtesy; the message was already handed over.
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
     private async Task DeliverAsync(EmailMessage message, DeliverableBody body, CancellationToken cancellationToken)
     {
         var mime = new MimeMessage();
@@ -147,12 +230,17 @@ internal sealed class EmailDispatcher(
 
         if (options.Value.Smtp is { Host.Length: > 0 } smtp)
         {
-            using var client = new SmtpClient();
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseStartTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken);
-            if (!string.IsNullOrEmpty(smtp.UserName))
-                await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
-            await client.SendAsync(mime, cancellationToken);
-            await client.DisconnectAsync(true, cancellationToken);
+            var client = await ConnectedAsync(smtp, cancellationToken);
+            try
+            {
+                await client.SendAsync(mime, cancellationToken);
+            }
+            catch
+            {
+                // The connection may be half-way through a command: the next message starts on a new one.
+                await CloseConnectionAsync();
+                throw;
+            }
             return;
         }
         var folder = Path.GetFullPath(options.Value.PickupFolder, environment.ContentRootPath);
@@ -169,6 +257,8 @@ public static class EmailSetup
         services.AddSingleton<EmailSignal>();
         services.AddSingleton<HeldSecretLinks>();
         services.AddSingleton<Mailer>();
+        services.AddSingleton<IInterceptor, EmailCommitSignal>();
+        services.AddEmailTemplates();
         services.AddHostedService<EmailDispatcher>();
         return services;
     }

@@ -7,13 +7,21 @@ public enum EmailStatus { Pending, Sending, Sent, Failed }
 /// <summary>
 /// An email Portal owes someone. It is saved in the same transaction as the change that caused it and sent
 /// afterwards by <see cref="EmailDispatcher"/>, so a rolled-back change sends nothing.
+/// An email caused by something that can be reported twice (a payment confirmed, an invoice issued, a digest day)
+/// carries an <see cref="IdempotencyKey"/> derived from that cause, unique per firm: queueing it again is a no-op
+/// (<see cref="Mailer.QueueOnce"/>), so a replayed webhook, a retried job or two instances racing send it once.
 /// </summary>
 public sealed class EmailMessage : ITenantOwned
 {
+    public const int MaxIdempotencyKeyLength = 200;
+    public const int MaxErrorLength = 500;
+
     private EmailMessage() { }
 
-    public EmailMessage(Guid firmId, string to, string subject, string textBody, string htmlBody, DateTimeOffset createdAt)
+    public EmailMessage(Guid firmId, string to, string subject, string textBody, string htmlBody, DateTimeOffset createdAt, string? idempotencyKey = null)
     {
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+            throw new DomainException($"An email key has 1 to {MaxIdempotencyKeyLength} characters.");
         Id = Guid.CreateVersion7();
         FirmId = firmId;
         To = to;
@@ -21,6 +29,7 @@ public sealed class EmailMessage : ITenantOwned
         TextBody = textBody;
         HtmlBody = htmlBody;
         CreatedAt = createdAt;
+        IdempotencyKey = idempotencyKey;
         Status = EmailStatus.Pending;
     }
 
@@ -35,12 +44,31 @@ public sealed class EmailMessage : ITenantOwned
     public string? LastError { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? SentAt { get; private set; }
+    /// <summary>What caused the email (<c>receipt:{paymentId}</c>…); null for emails that may go out again (a new sign-in link).</summary>
+    public string? IdempotencyKey { get; private set; }
+    /// <summary>After a failed try: not before then (back-off).</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+    /// <summary>While <see cref="EmailStatus.Sending"/>: the sender that claimed it is presumed gone after then.</summary>
+    public DateTimeOffset? LeaseUntil { get; private set; }
+    /// <summary>A document to attach, by reference (rendered when the email is sent, so the outbox stays small): its kind (Invoice, Receipt…).</summary>
+    public string? AttachmentKind { get; private set; }
+    public Guid? AttachmentDocumentId { get; private set; }
+
+    /// <summary>Attaches a document by reference; it is rendered at send time in the recipient's language.</summary>
+    public EmailMessage Attach(string documentKind, Guid documentId)
+    {
+        AttachmentKind = documentKind;
+        AttachmentDocumentId = documentId;
+        return this;
+    }
 
     public void MarkSent(DateTimeOffset at)
     {
         Status = EmailStatus.Sent;
         SentAt = at;
         LastError = null;
+        LeaseUntil = null;
+        NextAttemptAt = null;
     }
 
     /// <summary>
@@ -50,10 +78,16 @@ public sealed class EmailMessage : ITenantOwned
     public void HoldForSender() => Status = EmailStatus.Sending;
 
     /// <param name="heldBySender">The message was held (<see cref="HoldForSender"/>): it stays held for the next try.</param>
-    public void MarkFailed(string error, int maxAttempts, bool heldBySender = false)
+    /// <param name="now">With a time, the next try waits: 30 s, 1, 2, 4 minutes… so a mail server that is down is not hammered.</param>
+    public void MarkFailed(string error, int maxAttempts, bool heldBySender = false, DateTimeOffset? now = null)
     {
         Attempts++;
-        LastError = error.Length > 500 ? error[..500] : error;
+        LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        LeaseUntil = null;
         Status = Attempts >= maxAttempts ? EmailStatus.Failed : heldBySender ? EmailStatus.Sending : EmailStatus.Pending;
+        NextAttemptAt = Status == EmailStatus.Pending && now is { } at ? at + BackOff(Attempts) : null;
     }
+
+    /// <summary>The wait after the given number of failed tries.</summary>
+    public static TimeSpan BackOff(int attempts) => TimeSpan.FromSeconds(30 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 10)));
 }

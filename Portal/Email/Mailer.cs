@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Localization;
@@ -15,6 +18,34 @@ public sealed class Mailer(TimeProvider clock, EmailSignal signal, HeldSecretLin
     {
         var body = Body(text, linkUrl, linkLabel);
         db.Add(new EmailMessage(firmId, to, subject, body.Text, body.Html, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Queues an email with an idempotency key in the caller's open transaction; true when it was queued, false when
+    /// an email with that key was queued before (by this run, an earlier one, or another instance at the same
+    /// moment). The database's unique (firm, key) index decides, with INSERT … ON CONFLICT DO NOTHING: a read
+    /// first would let two instances both see "not yet", and a plain insert that fails would abort the caller's
+    /// whole transaction on PostgreSQL. The row is written at once, so it commits or rolls back with the caller.
+    /// </summary>
+    public async Task<bool> QueueOnceAsync(PortalDbContext db, EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        if (message.IdempotencyKey is null)
+            throw new ArgumentException("An email queued once needs its idempotency key.", nameof(message));
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Queue an email once inside the transaction of the change that causes it.");
+        var insert = InsertOnce.For(db.Model);
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = insert.Sql;
+        for (var i = 0; i < insert.Columns.Length; i++)
+        {
+            var column = insert.Columns[i];
+            command.Parameters.Add(column.Mapping.CreateParameter(command, $"@p{i}", column.Property.GetGetter().GetClrValueUsingContainingEntity(message), column.Property.IsNullable));
+        }
+        var queued = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (queued)
+            EmailCommitSignal.MarkQueued(db);
+        return queued;
     }
 
     /// <summary>
@@ -40,4 +71,24 @@ public sealed class Mailer(TimeProvider clock, EmailSignal signal, HeldSecretLin
         Paragraph(text) + (linkUrl is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(linkUrl)}\">{WebUtility.HtmlEncode(linkLabel ?? linkUrl)}</a></p>"));
 
     private static string Paragraph(string text) => $"<p>{WebUtility.HtmlEncode(text).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
+
+    /// <summary>The INSERT … ON CONFLICT DO NOTHING for an email row, with columns and conversions read from EF's model.</summary>
+    private sealed record InsertOnce(string Sql, (IProperty Property, RelationalTypeMapping Mapping)[] Columns)
+    {
+        private static InsertOnce? _cached;
+
+        public static InsertOnce For(IModel model)
+        {
+            if (_cached is { } cached)
+                return cached;
+            var type = model.FindEntityType(typeof(EmailMessage))!;
+            var table = type.GetTableName()!;
+            var store = StoreObjectIdentifier.Table(table, type.GetSchema());
+            var columns = type.GetProperties().Select(p => (p, (RelationalTypeMapping)p.GetTypeMapping())).ToArray();
+            // Both PostgreSQL and SQLite (3.24+) take ON CONFLICT DO NOTHING without a target.
+            var sql = $"INSERT INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c.p.GetColumnName(store)}\""))}) " +
+                $"VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}) ON CONFLICT DO NOTHING";
+            return _cached = new InsertOnce(sql, columns);
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace Portal.Live;
 
 /// <summary>What changed, in the words of the pages that show it.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LiveKind>))]
-public enum LiveKind { Payment, Invoice, Credit, Mandate }
+public enum LiveKind { Payment, Invoice, Credit, Mandate, Notification }
 
 /// <summary>
 /// The outbox of live updates: one row per thing a committed change touched, written by the same SaveChanges as

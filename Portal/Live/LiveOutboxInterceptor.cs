@@ -125,6 +125,9 @@ internal static class LiveChanges
                 Wallet wallet => new LiveMessage(wallet.FirmId, wallet.ClientAccountId, LiveKind.Credit, wallet.Id, wallet.Balance.ToString(), now),
                 Portal.DirectDebit.DirectDebitMandate mandate => new LiveMessage(mandate.FirmId, mandate.ClientAccountId, LiveKind.Mandate, mandate.Id, mandate.Status.ToString(), now),
                 // A collection's charge date and mandate are stored apart from its payment, sometimes after it moved.
+                // Staff only: the bell of each member of staff counts its own unread notices again.
+                Portal.Notifications.StaffNotification notification => new LiveMessage(notification.FirmId, null, LiveKind.Notification, notification.Id,
+                    notification.ReadAt is null ? "Unread" : "Read", now),
                 Portal.DirectDebit.ScheduledCollection collection => new LiveMessage(collection.FirmId, collection.ClientAccountId, LiveKind.Payment, collection.PaymentId, "Scheduled", now),
                 _ => null,
             };

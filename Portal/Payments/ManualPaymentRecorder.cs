@@ -4,6 +4,7 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Ledger;
+using Portal.Notifications;
 
 namespace Portal.Payments;
 
@@ -17,7 +18,7 @@ public sealed record ManualPaymentRequest(
     string? Reference, string IdempotencyKey, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>Staff record money received by hand: bank +X · receivable −A · wallet −W, audited.</summary>
-public sealed class ManualPaymentRecorder(LedgerWriter writer)
+public sealed class ManualPaymentRecorder(LedgerWriter writer, PaymentNotices notices)
 {
     /// <summary>The audit action of a recording; its time is when staff entered the payment.</summary>
     public const string RecordedAction = "Manual payment recorded";
@@ -40,6 +41,8 @@ public sealed class ManualPaymentRecorder(LedgerWriter writer)
             var booked = ManualPayments.Record(client, request.Method, plan, wallet, request.Reference, work.IdempotencyKey, request.ReceivedAt ?? work.Now);
             work.Insert(booked.Payment);
             work.Post(booked.Transaction);
+            // Money received by hand is confirmed money too: the client gets a receipt, staff their notice.
+            await notices.ConfirmedAsync(work, booked.Payment, wallet);
             work.Audit(RecordedAction, "Payment", booked.Payment.Id, $"credit {creditBefore}",
                 $"{request.Method} {request.Amount}: {string.Join(", ", plan.ToInvoices.Select(p => $"{p.Invoice.Number} {p.Amount}"))}; credit {wallet.Balance}");
             return booked.Payment.Id;

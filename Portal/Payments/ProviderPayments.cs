@@ -6,6 +6,7 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Ledger;
+using Portal.Notifications;
 
 namespace Portal.Payments;
 
@@ -32,7 +33,7 @@ public sealed record ProviderIds(string? CheckoutId, string? PaymentId)
 /// ledger in the same database transaction as the payment, invoice and wallet changes.
 /// Call it in a scope acting for the firm (<c>TenantContext.ActFor(firmId)</c>).
 /// </summary>
-public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<PortalDbContext> dbFactory, PaymentNotices notices)
 {
     /// <summary>Creates an Initiated payment with its intended allocations; returns its id. Checks the firm's policy (methods, partial minimum, prepayments).</summary>
     public Task<MoneyResult> InitiateAsync(ProviderPaymentRequest request, CancellationToken cancellationToken = default) =>
@@ -186,7 +187,17 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
                 loaded.Payment.LinkCheckout(checkoutId);
             if (ids?.PaymentId is { } providerPaymentId)
                 loaded.Payment.LinkProviderPayment(providerPaymentId);
+            var before = loaded.Payment.Status;
             change(work, loaded);
+            // The client and staff hear of the outcome in this same transaction: once, exactly when it commits.
+            switch (PaymentOutcomes.Of(loaded.Payment, before))
+            {
+                case PaymentOutcome.Scheduled: await notices.CollectionScheduledAsync(work, loaded.Payment); break;
+                case PaymentOutcome.Confirmed: await notices.ConfirmedAsync(work, loaded.Payment, loaded.Wallet); break;
+                case PaymentOutcome.Failed: await notices.FailedAsync(work, loaded.Payment); break;
+                case PaymentOutcome.Reversed: await notices.ReversedAsync(work, loaded.Payment); break;
+                case PaymentOutcome.None: break;
+            }
             return paymentId;
         }, cancellationToken);
 

@@ -1,0 +1,24 @@
+namespace Portal.Email.Templates;
+
+/// <summary>The emails a firm can word itself, each in English and French.</summary>
+public enum EmailTemplateKind
+{
+    /// <summary>To the client: a new invoice, with its pay link (required).</summary>
+    InvoiceIssued,
+    /// <summary>To the client: a payment confirmed.</summary>
+    Receipt,
+    /// <summary>To the client: a payment in flight failed (a direct debit refused), with what to do next.</summary>
+    PaymentFailed,
+    /// <summary>To the client: money taken back after it was confirmed (late direct-debit failure, chargeback).</summary>
+    PaymentReversed,
+    /// <summary>To the client: a direct debit will be collected (pre-notification).</summary>
+    UpcomingCollection,
+    /// <summary>To the client: a prepayment reached their credit.</summary>
+    CreditAdded,
+    /// <summary>To the firm's staff: a payment confirmed.</summary>
+    StaffPaymentReceived,
+    /// <summary>To the firm's staff: a payment failed or was reversed.</summary>
+    StaffPaymentFailed,
+    /// <summary>To the firm's staff: yesterday's payments in one email.</summary>
+    StaffDigest,
+}
