@@ -5,6 +5,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- webhooks [--seconds 20] [--senders 8]
 // dotnet run -c Release --project Portal.Bench -- live [--seconds 20] [--clients 500]
 // dotnet run -c Release --project Portal.Bench -- circuits [--tabs 50] [--by-type]
+// dotnet run -c Release --project Portal.Bench -- lists [--seconds 10] [--workers 4]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -16,6 +17,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench webhooks [--seconds N] [--senders N]");
     Console.Error.WriteLine("       Portal.Bench live [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench circuits [--tabs N] [--by-type]");
+    Console.Error.WriteLine("       Portal.Bench lists [--seconds N] [--workers N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -53,6 +55,18 @@ switch (options.Mode)
         Console.WriteLine($"live_p99_ms={Figure(live.P99Ms)}");
         Console.WriteLine($"live_max_ms={Figure(live.MaxMs)}");
         break;
+    case BenchMode.Lists:
+    {
+        var lists = await ListsWorkload.RunAsync(server, options.Count, options.Seconds);
+        var (selectTps, _) = await PgBench.RunAsync(server, options.Count, options.Seconds, selectOnly: true);
+        Console.WriteLine($"pgbench select-only: {selectTps:F1} tps with {options.Count} clients");
+        foreach (var list in lists.Lists)
+            Console.WriteLine($"list_ms_p95={Figure(list.P95Ms)} list={list.List} p50_ms={Figure(list.P50Ms)}");
+        Console.WriteLine($"list_queries_per_s={Figure(lists.PageQueriesPerSecond)}");
+        Console.WriteLine($"pgbench_select_tps={Figure(selectTps)}");
+        Console.WriteLine($"list_vs_pgbench={(lists.PageQueriesPerSecond / selectTps).ToString("F3", CultureInfo.InvariantCulture)}");
+        break;
+    }
     case BenchMode.Circuits:
         var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
@@ -77,9 +91,9 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Lists }
 
-/// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts or browser tabs.</param>
+/// <param name="Count">Ledger workers, webhook senders or list workers (also pgbench's client count), live contacts or browser tabs.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
 internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false)
 {
@@ -95,6 +109,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "webhooks" => (BenchMode.Webhooks, "--senders", 8, true),
             "live" => (BenchMode.Live, "--clients", 500, true),
             "circuits" => (BenchMode.Circuits, "--tabs", 50, false),
+            "lists" => (BenchMode.Lists, "--workers", 4, true),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)
