@@ -11,6 +11,7 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Payments;
 using Portal.Invoices;
 using Portal.Payments;
+using Portal.Security;
 using Portal.Tenancy;
 
 namespace Portal.Bench;
@@ -338,7 +339,13 @@ internal static class ListsWorkload
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
         builder.Configuration["ConnectionStrings:Portal"] = connectionString;
-        builder.Configuration["Data:Folder"] = Path.Combine(Path.GetTempPath(), "portal-bench");
+        var folder = Directory.CreateTempSubdirectory("portal-bench-lists-").FullName;
+        builder.Configuration["Data:Folder"] = folder;
+        // Outside Development the key ring must be encrypted: the bench brings its own certificate, as a deployment mounts one.
+        var certificate = Path.Combine(folder, "key-ring.pfx");
+        KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
+        builder.Configuration[KeyRingProtection.CertificatePath] = certificate;
+        builder.Configuration[KeyRingProtection.CertificatePassword] = "bench";
         // Per-command logging would cost more than the commands.
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddPortalData();

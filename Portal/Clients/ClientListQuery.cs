@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.Clients;
 using Portal.Domain.Invoices;
 
 namespace Portal.Clients;
@@ -39,7 +40,7 @@ public sealed record ClientListRow
 
 /// <summary>
 /// The staff client list in SQL. Amounts due and credit are summed for the page's clients only, unless the list is
-/// sorted or filtered on them; the firm's clients are found by the (firm, name) index.
+/// sorted or filtered on them.
 /// </summary>
 public sealed class ClientListQuery(IDbContextFactory<PortalDbContext> dbFactory)
 {
@@ -48,29 +49,45 @@ public sealed class ClientListQuery(IDbContextFactory<PortalDbContext> dbFactory
         var pageSize = ListPaging.PageSize(request.PageSize);
         var skip = ListPaging.Skip(request.Page, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = Rows(db);
+        var clients = db.ClientAccounts.AsNoTracking();
         if (TextSearch.Term(request.Search) is { } term)
         {
             var pattern = TextSearch.ContainsPattern(term);
-            rows = db.Database.IsNpgsql()
-                ? rows.Where(c => EF.Functions.ILike(c.Name, pattern, TextSearch.Escape) || EF.Functions.ILike(c.Email, pattern, TextSearch.Escape))
-                : rows.Where(c => EF.Functions.Like(c.Name, pattern, TextSearch.Escape) || EF.Functions.Like(c.Email, pattern, TextSearch.Escape));
+            clients = db.Database.IsNpgsql()
+                ? clients.Where(c => EF.Functions.ILike(c.Name, pattern, TextSearch.Escape) || EF.Functions.ILike(c.BillingEmail, pattern, TextSearch.Escape))
+                : clients.Where(c => EF.Functions.Like(c.Name, pattern, TextSearch.Escape) || EF.Functions.Like(c.BillingEmail, pattern, TextSearch.Escape));
         }
+
+        if (!request.HasBalanceDue && !request.HasCredit && request.Sort is ClientSort.Name or ClientSort.Email or ClientSort.Currency)
+        {
+            // Nothing depends on the amounts but the rows shown: the page is chosen on the clients alone (by the firm's
+            // name or email index), and only its clients' invoices are summed.
+            var count = await clients.CountAsync(cancellationToken);
+            if (count == 0 || skip >= count)
+                return new ListPage<ClientListRow>([], count);
+            var ids = await Ordered(clients.Select(c => new ClientListRow { Id = c.Id, Name = c.Name, Email = c.BillingEmail, Currency = c.Currency }), request.Sort, request.Descending)
+                .Skip(skip).Take(pageSize).Select(c => c.Id).ToListAsync(cancellationToken);
+            var rows = await WithAmountsOfEach(db, db.ClientAccounts.AsNoTracking().Where(c => ids.Contains(c.Id))).ToListAsync(cancellationToken);
+            var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+            return new ListPage<ClientListRow>(rows.OrderBy(r => position[r.Id]).ToList(), count);
+        }
+
+        // Sorted or filtered on the amounts: every client of the firm is summed (correlated, by the client's invoice index).
+        var withAmounts = WithAmountsOfEach(db, clients);
         if (request.HasBalanceDue)
-            rows = rows.Where(c => c.DueMinor > 0);
+            withAmounts = withAmounts.Where(c => c.DueMinor > 0);
         if (request.HasCredit)
-            rows = rows.Where(c => c.CreditMinor > 0);
-        var total = await rows.CountAsync(cancellationToken);
+            withAmounts = withAmounts.Where(c => c.CreditMinor > 0);
+        var total = await withAmounts.CountAsync(cancellationToken);
         if (total == 0 || skip >= total)
             return new ListPage<ClientListRow>([], total);
-        var page = await Ordered(rows, request.Sort, request.Descending).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
+        var page = await Ordered(withAmounts, request.Sort, request.Descending).Skip(skip).Take(pageSize).ToListAsync(cancellationToken);
         return new ListPage<ClientListRow>(page, total);
     }
 
-    // Sums are correlated subqueries: PostgreSQL and SQLite compute them only for rows they keep, so a page sorted
-    // by name sums fifty clients' invoices, not the firm's.
-    private static IQueryable<ClientListRow> Rows(PortalDbContext db) =>
-        db.ClientAccounts.AsNoTracking().Select(c => new ClientListRow
+    // Correlated sums, one look-up of the client's open invoices and of its wallet each.
+    private static IQueryable<ClientListRow> WithAmountsOfEach(PortalDbContext db, IQueryable<ClientAccount> clients) =>
+        clients.Select(c => new ClientListRow
         {
             Id = c.Id, Name = c.Name, Email = c.BillingEmail, Currency = c.Currency,
             DueMinor = db.Invoices.Where(i => i.ClientAccountId == c.Id && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))

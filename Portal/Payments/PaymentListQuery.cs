@@ -93,17 +93,18 @@ public sealed class PaymentListQuery(IDbContextFactory<PortalDbContext> dbFactor
         if (TextSearch.Term(request.Search) is { } term)
         {
             var pattern = TextSearch.ContainsPattern(term);
-            // Clients and invoices first, each by its own trigram index, so the payments are found by index too.
+            // Clients, invoices and the payments on those invoices first, each by its own index, so that the payments are
+            // found by three index conditions PostgreSQL combines; a subquery on allocations would have it read them all.
             var clients = await InvoiceListQuery.MatchingClientIds(db, pattern).ToListAsync(cancellationToken);
             var npgsql = db.Database.IsNpgsql();
             var invoices = await (npgsql
                 ? db.Invoices.Where(i => EF.Functions.ILike(i.Number!, pattern, TextSearch.Escape))
                 : db.Invoices.Where(i => EF.Functions.Like(i.Number, pattern, TextSearch.Escape))).Select(i => (Guid?)i.Id).ToListAsync(cancellationToken);
+            var paying = invoices.Count == 0 ? []
+                : await db.PaymentAllocations.Where(a => invoices.Contains(a.InvoiceId)).Select(a => a.PaymentId).Distinct().ToListAsync(cancellationToken);
             payments = npgsql
-                ? payments.Where(p => EF.Functions.ILike(p.Reference!, pattern, TextSearch.Escape) || clients.Contains(p.ClientAccountId)
-                    || p.Allocations.Any(a => invoices.Contains(a.InvoiceId)))
-                : payments.Where(p => EF.Functions.Like(p.Reference, pattern, TextSearch.Escape) || clients.Contains(p.ClientAccountId)
-                    || p.Allocations.Any(a => invoices.Contains(a.InvoiceId)));
+                ? payments.Where(p => EF.Functions.ILike(p.Reference!, pattern, TextSearch.Escape) || clients.Contains(p.ClientAccountId) || paying.Contains(p.Id))
+                : payments.Where(p => EF.Functions.Like(p.Reference, pattern, TextSearch.Escape) || clients.Contains(p.ClientAccountId) || paying.Contains(p.Id));
         }
         return payments;
     }
