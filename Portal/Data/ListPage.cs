@@ -14,5 +14,18 @@ public static class ListPaging
     public static int PageSize(int requested) => Array.IndexOf(PageSizes, requested) >= 0 ? requested : DefaultPageSize;
 
     /// <summary>Rows skipped before a page; negative pages are the first page.</summary>
-    public static int Skip(int page, int pageSize) => Math.Max(0, page) * pageSize;
+    public static int Skip(int page, int pageSize) => (int)Math.Min(int.MaxValue, (long)Math.Max(0, page) * pageSize);
+}
+
+/// <summary>
+/// Values read from a list's URL. Blazor answers a query parameter it cannot convert with an error page, so the lists
+/// take them as text and read them here: a value that does not parse is as if it were absent.
+/// </summary>
+public static class QueryText
+{
+    public static int? Int(string? value) => int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+
+    public static bool? Bool(string? value) => bool.TryParse(value, out var flag) ? flag : null;
+
+    public static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;
 }
