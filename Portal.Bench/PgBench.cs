@@ -3,18 +3,19 @@ using System.Text.RegularExpressions;
 
 namespace Portal.Bench;
 
-/// <summary>PostgreSQL's own TPC-B-like benchmark on the same server: the yardstick for the ledger figure.</summary>
+/// <summary>PostgreSQL's own benchmark on the same server: TPC-B-like, the yardstick for the ledger figure, or select-only (-S) for the lists.</summary>
 internal static partial class PgBench
 {
     /// <summary>Runs pgbench; returns its transactions per second, and the server's CPU per transaction when it can be read.</summary>
-    public static async Task<(double Tps, TimeSpan? ServerCpuPerTransaction)> RunAsync(BenchPostgres server, int clients, int seconds)
+    public static async Task<(double Tps, TimeSpan? ServerCpuPerTransaction)> RunAsync(BenchPostgres server, int clients, int seconds, bool selectOnly = false)
     {
         await server.CreateDatabaseAsync("pgbench");
         string[] connection = ["-h", server.Host, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.User];
         var pgbench = Path.Combine(BenchPostgres.BinFolder, "pgbench");
         await Shell.RunAsync(pgbench, ["-i", "-q", .. connection, "pgbench"]);
         var cpuBefore = server.ServerCpu();
-        var output = await Shell.RunAsync(pgbench, ["-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), .. connection, "pgbench"]);
+        string[] mode = selectOnly ? ["-S"] : [];
+        var output = await Shell.RunAsync(pgbench, [.. mode, "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), .. connection, "pgbench"]);
         var serverCpu = server.ServerCpu() - cpuBefore;
         var tps = Tps().Match(output);
         var transactions = Transactions().Match(output);

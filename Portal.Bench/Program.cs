@@ -8,6 +8,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- fec [--transactions 200000]
 // dotnet run -c Release --project Portal.Bench -- pdf [--renders 500]
 // dotnet run -c Release --project Portal.Bench -- email [--emails 5000]
+// dotnet run -c Release --project Portal.Bench -- lists [--seconds 10] [--workers 4]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -25,6 +26,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench fec [--transactions N]");
     Console.Error.WriteLine("       Portal.Bench pdf [--renders N]");
     Console.Error.WriteLine("       Portal.Bench email [--emails N]");
+    Console.Error.WriteLine("       Portal.Bench lists [--seconds N] [--workers N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -77,6 +79,18 @@ switch (options.Mode)
         Console.WriteLine($"fec_vs_copy={Ratio(fec.RowsPerSecond, fec.CopyRowsPerSecond)}");
         break;
     }
+    case BenchMode.Lists:
+    {
+        var lists = await ListsWorkload.RunAsync(server, options.Count, options.Seconds);
+        var (selectTps, _) = await PgBench.RunAsync(server, options.Count, options.Seconds, selectOnly: true);
+        Console.WriteLine($"pgbench select-only: {selectTps:F1} tps with {options.Count} clients");
+        foreach (var list in lists.Lists)
+            Console.WriteLine($"list_ms_p95={Figure(list.P95Ms)} list={list.List} p50_ms={Figure(list.P50Ms)}");
+        Console.WriteLine($"list_queries_per_s={Figure(lists.PageQueriesPerSecond)}");
+        Console.WriteLine($"pgbench_select_tps={Figure(selectTps)}");
+        Console.WriteLine($"list_vs_pgbench={(lists.PageQueriesPerSecond / selectTps).ToString("F3", CultureInfo.InvariantCulture)}");
+        break;
+    }
     case BenchMode.Circuits:
         var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
@@ -111,9 +125,9 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists }
 
-/// <param name="Count">Ledger workers, webhook senders (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
+/// <param name="Count">Ledger workers, webhook senders or list workers (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
 /// <param name="Events">Webhooks only: the size of the burst of events.</param>
 internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false, int Events = 10_000)
@@ -132,6 +146,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "circuits" => (BenchMode.Circuits, "--tabs", 50, false),
             "fec" => (BenchMode.Fec, "--transactions", 200_000, false),
             "email" => (BenchMode.Email, "--emails", 5000, false),
+            "lists" => (BenchMode.Lists, "--workers", 4, true),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)

@@ -12,6 +12,8 @@ internal sealed class ClientAccountConfiguration : IEntityTypeConfiguration<Clie
         client.HasKey(c => c.Id);
         client.HasOne<Firm>().WithMany().HasForeignKey(c => c.FirmId).OnDelete(DeleteBehavior.Restrict);
         client.HasIndex(c => new { c.FirmId, c.Name });
+        // The client list sorted by email.
+        client.HasIndex(c => new { c.FirmId, c.BillingEmail });
         client.Property(c => c.Name).HasMaxLength(200);
         client.Property(c => c.BillingEmail).HasMaxLength(254);
         client.Property(c => c.CompanyNumber).HasMaxLength(40);

@@ -3,5 +3,5 @@ namespace Portal.Clients;
 public static class ClientsSetup
 {
     public static IServiceCollection AddClients(this IServiceCollection services) =>
-        services.AddScoped<ClientDirectory>();
+        services.AddScoped<ClientDirectory>().AddScoped<ClientListQuery>();
 }

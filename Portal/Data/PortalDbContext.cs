@@ -109,4 +109,11 @@ public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext
 
 /// <summary>Production and the test suite: PostgreSQL through Npgsql.</summary>
 public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options)
-    : PortalDbContext(options);
+    : PortalDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        SearchIndexes.Add(builder);
+    }
+}

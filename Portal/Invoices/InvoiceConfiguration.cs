@@ -15,6 +15,11 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         invoice.HasIndex(i => new { i.FirmId, i.Number }).IsUnique();
         invoice.HasIndex(i => new { i.FirmId, i.Status, i.DueDate });
         invoice.HasIndex(i => new { i.ClientAccountId, i.Status });
+        // The staff list pages through a firm's invoices in the order of the column sorted on, the id breaking ties:
+        // one index per sortable column walks straight to any page without sorting the firm's invoices.
+        invoice.HasIndex(i => new { i.FirmId, i.DueDate, i.Id });
+        invoice.HasIndex(i => new { i.FirmId, i.IssueDate, i.Id });
+        invoice.HasIndex(i => new { i.FirmId, i.TotalMinor, i.Id });
         invoice.Property(i => i.Number).HasMaxLength(24);
         invoice.Property(i => i.Reference).HasMaxLength(100);
         invoice.Property(i => i.Notes).HasMaxLength(2000);

@@ -3,5 +3,5 @@ namespace Portal.Invoices;
 public static class InvoicesSetup
 {
     public static IServiceCollection AddInvoices(this IServiceCollection services) =>
-        services.AddScoped<Invoicing>();
+        services.AddScoped<Invoicing>().AddScoped<InvoiceListQuery>();
 }

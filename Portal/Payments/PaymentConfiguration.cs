@@ -15,6 +15,8 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         // A client's payments, newest first; also serves the foreign key. A client id is unique across firms, so
         // the firm's id would only make every insert longer.
         payment.HasIndex(p => new { p.ClientAccountId, p.CreatedAt });
+        // The staff payment list, newest first, a page at a time.
+        payment.HasIndex(p => new { p.FirmId, p.CreatedAt, p.Id });
         // A provider id names one payment of a firm; webhooks find the payment by it. Payments recorded by hand
         // or from credit have none and stay out of these indexes.
         payment.HasIndex(p => new { p.FirmId, p.Provider, p.ProviderCheckoutId }).IsUnique().HasFilter("\"ProviderCheckoutId\" IS NOT NULL");

@@ -9,5 +9,6 @@ public static class PaymentsSetup
         .AddSingleton<StaleAttemptSweep>()
         .AddHostedService<StaleAttemptSweepService>()
         .AddScoped<PaymentCorrections>()
-        .AddScoped<PaymentHistory>();
+        .AddScoped<PaymentHistory>()
+        .AddScoped<PaymentListQuery>();
 }

@@ -21,6 +21,7 @@ namespace Portal.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -482,7 +483,19 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FirmId", "BillingEmail");
+
                     b.HasIndex("FirmId", "Name");
+
+                    b.HasIndex(new[] { "BillingEmail" }, "IX_ClientAccounts_BillingEmail_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "BillingEmail" }, "IX_ClientAccounts_BillingEmail_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "BillingEmail" }, "IX_ClientAccounts_BillingEmail_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Name" }, "IX_ClientAccounts_Name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_ClientAccounts_Name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_ClientAccounts_Name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("ClientAccounts");
                 });
@@ -699,7 +712,23 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("FirmId", "Number")
                         .IsUnique();
 
+                    b.HasIndex("FirmId", "DueDate", "Id");
+
+                    b.HasIndex("FirmId", "IssueDate", "Id");
+
                     b.HasIndex("FirmId", "Status", "DueDate");
+
+                    b.HasIndex("FirmId", "TotalMinor", "Id");
+
+                    b.HasIndex(new[] { "Number" }, "IX_Invoices_Number_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "IX_Invoices_Number_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "IX_Invoices_Number_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("Invoices");
                 });
@@ -904,6 +933,8 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("ClientAccountId", "CreatedAt");
 
+                    b.HasIndex("FirmId", "CreatedAt", "Id");
+
                     b.HasIndex("FirmId", "Provider", "ProviderCheckoutId")
                         .IsUnique()
                         .HasFilter("\"ProviderCheckoutId\" IS NOT NULL");
@@ -911,6 +942,11 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("FirmId", "Provider", "ProviderPaymentId")
                         .IsUnique()
                         .HasFilter("\"ProviderPaymentId\" IS NOT NULL");
+
+                    b.HasIndex(new[] { "Reference" }, "IX_Payments_Reference_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Reference" }, "IX_Payments_Reference_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Reference" }, "IX_Payments_Reference_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("Payments");
                 });

@@ -471,6 +471,8 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FirmId", "BillingEmail");
+
                     b.HasIndex("FirmId", "Name");
 
                     b.ToTable("ClientAccounts");
@@ -688,7 +690,13 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("FirmId", "Number")
                         .IsUnique();
 
+                    b.HasIndex("FirmId", "DueDate", "Id");
+
+                    b.HasIndex("FirmId", "IssueDate", "Id");
+
                     b.HasIndex("FirmId", "Status", "DueDate");
+
+                    b.HasIndex("FirmId", "TotalMinor", "Id");
 
                     b.ToTable("Invoices");
                 });
@@ -892,6 +900,8 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ClientAccountId", "CreatedAt");
+
+                    b.HasIndex("FirmId", "CreatedAt", "Id");
 
                     b.HasIndex("FirmId", "Provider", "ProviderCheckoutId")
                         .IsUnique()
