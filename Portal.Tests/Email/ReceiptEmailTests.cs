@@ -42,6 +42,14 @@ public sealed class ReceiptEmailTests(MailPortalApp app) : IClassFixture<MailPor
         (receipt.Subject ?? "").ShouldContain("340.00");
         (receipt.TextBody ?? "").ShouldContain(invoice.Number!);
         (receipt.HtmlBody ?? "").ShouldContain(invoice.Number!);
+        // The receipt PDF travels with it, rendered when the email left, and says what the payment paid.
+        var attached = receipt.Attachments.OfType<MimeKit.MimePart>().ShouldHaveSingleItem();
+        attached.ContentType.MimeType.ShouldBe("application/pdf");
+        using var pdf = new MemoryStream();
+        await attached.Content!.DecodeToAsync(pdf);
+        var read = Portal.Tests.Documents.PdfReading.Of(pdf.ToArray());
+        read.Shows(invoice.Number!).ShouldBeTrue(read.Text);
+        read.Shows("340.00").ShouldBeTrue(read.Text);
 
         // The same outcome reported again: the webhooks once more, and the provider's report under another key.
         await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.CheckoutSessionAsyncPaymentSucceeded);

@@ -49,7 +49,14 @@ public sealed class PayLinkTests(PayLinkTests.PayLinksApp app) : IClassFixture<P
         var billing = await BillingEmailAsync(client);
         result.Recipient.ShouldBe(billing);
         var link = await app.LinkDeliveredToAsync(billing, "/pay/");
-        ((await app.LatestDeliveredToAsync(billing)).Subject ?? "").ShouldContain(invoice.Number!);
+        var delivered = await app.LatestDeliveredToAsync(billing);
+        (delivered.Subject ?? "").ShouldContain(invoice.Number!);
+        // The invoice's PDF goes with it.
+        var attached = delivered.Attachments.OfType<MimeKit.MimePart>().ShouldHaveSingleItem();
+        (attached.ContentType.MimeType, attached.FileName).ShouldBe(("application/pdf", $"Invoice-{invoice.Number}.pdf"));
+        using var pdf = new MemoryStream();
+        await attached.Content!.DecodeToAsync(pdf);
+        Portal.Tests.Documents.PdfReading.Of(pdf.ToArray()).Shows("120.00").ShouldBeTrue();
         // The link is a key to the invoice: what staff can read on Sent emails has it hidden.
         var stored = await StoredEmailAsync(billing);
         stored.TextBody.ShouldNotContain(link);

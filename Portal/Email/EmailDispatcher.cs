@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Data;
+using Portal.Documents;
 using Portal.Email.Templates;
 using Portal.Operations;
 using Portal.Tenancy;
@@ -47,7 +49,7 @@ public sealed class EmailSignal
 /// shows on Sent emails as failed with its reason, where staff can send the document again. The window is only the
 /// SMTP hand-over itself, since everything before the claim (queued, Pending) survives a restart and is sent then.
 /// </summary>
-internal sealed class EmailDispatcher(
+internal sealed partial class EmailDispatcher(
     IServiceScopeFactory scopes, EmailSignal signal, HeldSecretLinks held, IOptions<EmailOptions> options, IHostEnvironment environment,
     TimeProvider clock, PortalMetrics metrics, ILogger<EmailDispatcher> logger) : BackgroundService
 {
@@ -226,7 +228,10 @@ internal sealed class EmailDispatcher(
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.MessageId = $"{message.Id}@portal";
-        mime.Body = new BodyBuilder { TextBody = body.Text, HtmlBody = body.Html }.ToMessageBody();
+        var parts = new BodyBuilder { TextBody = body.Text, HtmlBody = body.Html };
+        if (await AttachmentAsync(message, cancellationToken) is { } pdf)
+            parts.Attachments.Add(pdf.FileName, pdf.Content, new ContentType("application", "pdf"));
+        mime.Body = parts.ToMessageBody();
 
         if (options.Value.Smtp is { Host.Length: > 0 } smtp)
         {
@@ -246,6 +251,27 @@ internal sealed class EmailDispatcher(
         var folder = Path.GetFullPath(options.Value.PickupFolder, environment.ContentRootPath);
         Directory.CreateDirectory(folder);
         await mime.WriteToAsync(Path.Combine(folder, $"{message.Id}.eml"), cancellationToken);
+    }
+}
+
+internal sealed partial class EmailDispatcher
+{
+    /// <summary>
+    /// The document an email carries, rendered now from what was stored by reference (an invoice, a receipt), in the
+    /// email's language and acting for its firm. A document that can no longer be rendered leaves the email to go out
+    /// without it rather than not at all: the text still says what happened, and the client can download it.
+    /// </summary>
+    private async Task<RenderedPdf?> AttachmentAsync(EmailMessage message, CancellationToken cancellationToken)
+    {
+        if (message.AttachmentDocumentId is not { } documentId || !Enum.TryParse<DocumentKind>(message.AttachmentKind, out var kind))
+            return null;
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(message.FirmId);
+        var culture = CultureInfo.GetCultureInfo(message.AttachmentCulture ?? "en-GB");
+        var pdf = await scope.ServiceProvider.GetRequiredService<IDocumentPdfs>().RenderAsync(kind, documentId, culture, cancellationToken);
+        if (pdf is null)
+            logger.LogWarning("Email {EmailId} goes without its {DocumentKind}: the document cannot be rendered", message.Id, kind);
+        return pdf;
     }
 }
 

@@ -53,12 +53,15 @@ public sealed class EmailMessage : ITenantOwned
     /// <summary>A document to attach, by reference (rendered when the email is sent, so the outbox stays small): its kind (Invoice, Receipt…).</summary>
     public string? AttachmentKind { get; private set; }
     public Guid? AttachmentDocumentId { get; private set; }
+    /// <summary>The language the attached document is written in: the email's own (<c>fr-FR</c>, <c>en-GB</c>).</summary>
+    public string? AttachmentCulture { get; private set; }
 
     /// <summary>Attaches a document by reference; it is rendered at send time in the recipient's language.</summary>
-    public EmailMessage Attach(string documentKind, Guid documentId)
+    public EmailMessage Attach(string documentKind, Guid documentId, string culture)
     {
         AttachmentKind = documentKind;
         AttachmentDocumentId = documentId;
+        AttachmentCulture = culture;
         return this;
     }
 

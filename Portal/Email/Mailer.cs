@@ -63,6 +63,17 @@ public sealed class Mailer(TimeProvider clock, EmailSignal signal, HeldSecretLin
         db.Add(stored);
     }
 
+    /// <summary>
+    /// As <see cref="QueueWithSecretLink"/> for an email already rendered (from a template) twice: <paramref name="stored"/>
+    /// with the link hidden, for Sent emails, and <paramref name="real"/> with it, held for the mailbox only.
+    /// </summary>
+    public void QueueHoldingSecretLink(PortalDbContext db, EmailMessage stored, DeliverableBody real)
+    {
+        stored.HoldForSender();
+        held.Hold(stored.Id, real);
+        db.Add(stored);
+    }
+
     /// <summary>Call after SaveChanges so mail goes out without waiting for the next sweep.</summary>
     public void Flush() => signal.Notify();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Documents;
 using Portal.Domain;
 using Portal.Domain.Payments;
 using Portal.Domain.Wallets;
@@ -77,7 +78,7 @@ public sealed class PaymentNotices(EmailTemplates templates, Mailer mailer, ICon
         var email = await templates.RenderAsync(work.Db, work.FirmId, kind, culture, model.PortalLink(PortalLink("portal")));
         var message = new EmailMessage(work.FirmId, facts.ClientEmail, email.Subject, email.Text, email.Html, work.Now, key);
         if (attachReceipt)
-            message.Attach("Receipt", facts.Payment.Id);
+            message.Attach(nameof(DocumentKind.Receipt), facts.Payment.Id, culture.Name);
         await mailer.QueueOnceAsync(work.Db, message);
     }
 

@@ -52,7 +52,7 @@ public sealed class InvoiceDelivery(
         var sent = InvoiceTimelineEntry.Sent(invoice, recipient, sender, now);
         db.Add(sent);
         var token = await payLinks.IssueAsync(db, invoice, recipient, sent.Id, cancellationToken);
-        email.Queue(db, firm, client, invoice, recipient, links.To($"pay/{token}"), await CultureOfAsync(db, client.Id, recipient, cancellationToken));
+        await email.QueueAsync(db, firm, client, invoice, recipient, links.To($"pay/{token}"), await CultureOfAsync(db, client.Id, recipient, cancellationToken), sent.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();
         return new(invoiceId, true, recipient);

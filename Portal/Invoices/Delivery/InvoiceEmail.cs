@@ -1,29 +1,38 @@
 using Microsoft.Extensions.Localization;
 using Portal.Account;
-using Portal.Components.Shared;
 using Portal.Data;
+using Portal.Documents;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Email;
+using Portal.Email.Templates;
 using Portal.Localization;
 
 namespace Portal.Invoices.Delivery;
 
 /// <summary>
-/// Writes the email that carries an invoice and its pay link, in the client's language. Kept to this one class so the
-/// wording can move to editable templates without touching how invoices are sent.
+/// Writes the email that carries an invoice, its pay link and its PDF, from the firm's "invoice issued" template in the
+/// client's language.
 /// </summary>
-public sealed class InvoiceEmail(Mailer mailer, IStringLocalizer<Text> T)
+public sealed class InvoiceEmail(Mailer mailer, EmailTemplates templates, IStringLocalizer<Text> T, TimeProvider clock)
 {
-    /// <summary>Queues the email in the caller's unit of work. The pay link is a key to the invoice: Sent emails shows it hidden.</summary>
-    public void Queue(PortalDbContext db, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl, string? culture)
+    /// <summary>
+    /// Queues the email in the caller's unit of work. The pay link is a key to the invoice: the copy kept for Sent emails
+    /// is rendered with the link hidden, and only the mailbox gets the real one. Each send is its own cause (a "Send
+    /// again" is meant to go), so the key is the send's timeline entry.
+    /// </summary>
+    public async Task QueueAsync(PortalDbContext db, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl, string? language,
+        Guid sendId, CancellationToken cancellationToken)
     {
-        using var _ = UserCulture.Use(culture);
-        // Amounts and dates as the reader's language writes them, whoever presses Send.
-        var formatting = culture is null ? null : System.Globalization.CultureInfo.GetCultureInfo(culture == "fr" ? "fr-FR" : "en-GB");
-        var subject = string.Format(T["InvoiceEmailSubject"], invoice.Number, firm.Name);
-        var text = string.Format(T["InvoiceEmailBody"], client.Name, invoice.Number, MoneyFormat.Format(invoice.AmountDue, formatting), DateFormat.Show(invoice.DueDate, formatting), firm.Name);
-        mailer.QueueWithSecretLink(db, firm.Id, to, subject, text, payLinkUrl, T["PayThisInvoice"]);
+        var culture = EmailTemplates.CultureOf(language ?? "en");
+        using var _ = UserCulture.Use(language);
+        EmailModel Model(string payLink) => new EmailModel().Firm(firm.Name).Client(client.Name)
+            .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue).PayLink(payLink);
+        var real = await templates.RenderAsync(db, firm.Id, EmailTemplateKind.InvoiceIssued, culture, Model(payLinkUrl), cancellationToken);
+        var shown = await templates.RenderAsync(db, firm.Id, EmailTemplateKind.InvoiceIssued, culture, Model(T["SecureLinkHidden"].Value), cancellationToken);
+        var stored = new EmailMessage(firm.Id, to, shown.Subject, shown.Text, shown.Html, clock.GetUtcNow(), $"invoice-sent:{sendId:N}")
+            .Attach(nameof(DocumentKind.Invoice), invoice.Id, culture.Name);
+        mailer.QueueHoldingSecretLink(db, stored, new DeliverableBody(real.Text, real.Html));
     }
 }
