@@ -27,7 +27,8 @@ public static class EpcPayload
         var reference = OneLine(remittance);
         if (reference.Length > 140)
             reference = reference[..140];
-        var euros = (amount.Minor / 100).ToString(CultureInfo.InvariantCulture) + "." + (amount.Minor % 100).ToString("D2", CultureInfo.InvariantCulture);
+        var perEuro = Currency.EUR.MinorPerMajor;
+        var euros = (amount.Minor / perEuro).ToString(CultureInfo.InvariantCulture) + "." + (amount.Minor % perEuro).ToString("D2", CultureInfo.InvariantCulture);
         var payload = string.Join('\n', "BCD", "002", "1", "SCT", bic ?? "", name, iban, "EUR" + euros, "", "", reference);
         return Encoding.UTF8.GetByteCount(payload) <= MaxBytes ? payload : null;
     }

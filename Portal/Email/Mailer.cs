@@ -58,9 +58,7 @@ public sealed class Mailer(TimeProvider clock, EmailSignal signal, HeldSecretLin
         var hidden = T["SecureLinkHidden"].Value;
         var stored = new EmailMessage(firmId, to, subject, $"{text}\n\n{linkLabel}: {hidden}",
             $"{Paragraph(text)}<p>{WebUtility.HtmlEncode(linkLabel)}: {WebUtility.HtmlEncode(hidden)}</p>", clock.GetUtcNow());
-        stored.HoldForSender();
-        held.Hold(stored.Id, Body(text, secretUrl, linkLabel));
-        db.Add(stored);
+        QueueHoldingSecretLink(db, stored, Body(text, secretUrl, linkLabel));
     }
 
     /// <summary>
