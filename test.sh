@@ -18,12 +18,21 @@ dotnet tool restore >/dev/null
 
 # A throwaway PostgreSQL cluster for this run, stopped on exit.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pgdir=$(mktemp -d); port=$((55000 + RANDOM % 1000))
+pgdir=$(mktemp -d)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdir"
 as_pg "$pgbin/initdb" -D "$pgdir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$pgdir" -l "$pgdir/server.log" \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c max_connections=300" -w start >/dev/null
+# The port is drawn below the kernel's ephemeral range (32768+), where an outgoing connection may hold
+# any port at any moment; if it is taken all the same, the next draw is tried.
+started=false
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  port=$((20000 + RANDOM % 12000))
+  if as_pg "$pgbin/pg_ctl" -D "$pgdir" -l "$pgdir/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c fsync=off -c max_connections=300" -w start >/dev/null; then
+    started=true; break
+  fi
+done
+if [ "$started" != true ]; then tail -n 20 "$pgdir/server.log"; exit 1; fi
 trap 'as_pg "$pgbin/pg_ctl" -D "$pgdir" -m immediate -w stop >/dev/null 2>&1 || true' EXIT
 export PORTAL_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Portal.Sandbox.Common;
 
@@ -8,7 +9,7 @@ public interface ISandboxClockListener
     void OnTick(DateTimeOffset now);
 }
 
-public sealed class SandboxTicker(IEnumerable<ISandboxClockListener> listeners, TimeProvider clock) : BackgroundService
+public sealed class SandboxTicker(IEnumerable<ISandboxClockListener> listeners, TimeProvider clock, ILogger<SandboxTicker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +19,15 @@ public sealed class SandboxTicker(IEnumerable<ISandboxClockListener> listeners, 
             var now = clock.GetUtcNow();
             foreach (var listener in listeners)
             {
-                listener.OnTick(now);
+                // A listener that fails misses one tick; the app and the other listeners carry on.
+                try
+                {
+                    listener.OnTick(now);
+                }
+                catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(error, "Sandbox clock listener {Listener} failed", listener.GetType().Name);
+                }
             }
         }
     }

@@ -82,10 +82,10 @@ public sealed class WebhookSender(WebhookQueue queue, TimeProvider clock, ILogge
                 delivery.Id, number, delivery.Url.Authority, (int)response.StatusCode);
             return new WebhookAttempt(number, now, (int)response.StatusCode, null);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogInformation("Webhook {DeliveryId} attempt {Attempt} to {Host} failed: {Error}", delivery.Id, number, delivery.Url.Authority, exception.Message);
-            return new WebhookAttempt(number, now, null, exception is TaskCanceledException ? "timeout" : exception.Message);
+            return new WebhookAttempt(number, now, null, exception is OperationCanceledException ? "timeout" : exception.Message);
         }
     }
 }

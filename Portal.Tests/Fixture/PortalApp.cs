@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Portal.Account;
 using Portal.Audit;
 using Portal.Data;
@@ -26,6 +27,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly string _databaseName = $"portal_test_{Guid.NewGuid():N}";
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-app-").FullName;
     private string _connectionString = "";
+    private readonly HostFaults _hostFaults = new();
 
     protected virtual bool SeedDemoData => false;
 
@@ -36,6 +38,10 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable("PORTAL_TEST_DB"), ignoreCase: true, out var provider) ? provider : DatabaseProvider.Postgres;
 
     public Uri BaseUrl { get; private set; } = default!;
+
+    /// <summary>The running app's services; if the app stopped by itself, the error that stopped it.</summary>
+    public override IServiceProvider Services =>
+        _hostFaults.First is { } fault ? throw new InvalidOperationException($"The app stopped by itself: {fault}") : base.Services;
 
     public async Task InitializeAsync()
     {
@@ -65,6 +71,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         var clock = (SharesDatabaseWith?.Clock as TestClock) ?? new TestClock();
         builder.ConfigureServices(services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(clock));
         builder.ConfigureServices(ConfigureTestServices);
+        builder.ConfigureLogging(logging => logging.AddProvider(_hostFaults));
     }
 
     protected virtual void ConfigureTestServices(IServiceCollection services)

@@ -53,12 +53,25 @@ public static class TestPostgres
         var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d).Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL is not installed: run ./test.sh, which installs it, or set PORTAL_TEST_PG.");
         var folder = Directory.CreateTempSubdirectory("portal-pg-").FullName;
-        var port = 56000 + Random.Shared.Next(2000);
         var asRoot = Environment.UserName == "root";
         if (asRoot)
             await RunAsync("chown", $"postgres:postgres {folder}");
         await RunAsPostgresAsync(asRoot, Path.Combine(bin, "initdb"), $"-D {folder} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
-        await RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), $"-D {folder} -l {folder}/server.log -o \"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=300\" -w start");
+        // Ports are drawn below the kernel's ephemeral range (32768+), where any outgoing connection may hold
+        // one; a port taken all the same fails the start, and the next draw is tried.
+        var port = 0;
+        for (var attempt = 1; port == 0; attempt++)
+        {
+            var candidate = 20000 + Random.Shared.Next(12000);
+            try
+            {
+                await RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), $"-D {folder} -l {folder}/server.log -o \"-c listen_addresses=127.0.0.1 -p {candidate} -k {folder} -c fsync=off -c max_connections=300\" -w start");
+                port = candidate;
+            }
+            catch (InvalidOperationException) when (attempt < 10)
+            {
+            }
+        }
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), $"-D {folder} -m immediate -w stop").GetAwaiter().GetResult();
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";

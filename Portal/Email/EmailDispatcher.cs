@@ -68,7 +68,7 @@ internal sealed partial class EmailDispatcher(
             {
                 await SendPendingAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Sending emails failed; will try again");
             }
@@ -118,7 +118,7 @@ internal sealed partial class EmailDispatcher(
                     metrics.EmailSent();
                     sent++;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The address is personal data: log the message id only.
                     logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
@@ -165,7 +165,7 @@ internal sealed partial class EmailDispatcher(
                 message.MarkSent(clock.GetUtcNow());
                 metrics.EmailSent();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Email {EmailId} could not be sent", message.Id);
                 message.MarkFailed(ex.Message, MaxAttempts, heldBySender: true);
@@ -211,7 +211,7 @@ internal sealed partial class EmailDispatcher(
             if (client.IsConnected)
                 await client.DisconnectAsync(true, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception)
         {
             // Closing politely is a courtesy; the message was already handed over.
         }

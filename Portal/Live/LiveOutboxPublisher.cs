@@ -30,7 +30,7 @@ internal sealed class LiveOutboxPublisher(
                 await PublishPendingAsync(stoppingToken);
                 await CleanUpAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Publishing live updates failed; will try again");
             }

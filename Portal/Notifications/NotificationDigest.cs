@@ -30,7 +30,7 @@ internal sealed class NotificationDigest(IServiceScopeFactory scopes, TimeProvid
                     await SendAsync(yesterday, stoppingToken);
                     _doneFor = yesterday;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "The daily digest for {Day} could not be queued; will try again", yesterday);
                 }
