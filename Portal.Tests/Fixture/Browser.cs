@@ -29,13 +29,16 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    private const float ActionTimeout = 30_000;
+
     public async Task<IPage> NewPageAsync(Uri baseUrl, int width = 1280, int height = 900, string locale = "en-GB")
     {
         var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = locale });
-        context.SetDefaultTimeout(15_000);
-        // Expectations wait as long as actions do. Playwright's own 5 s failed "the invoice page shows its number" once,
-        // on a 2-core machine at load average 100, where the navigation after "Save and issue" took longer than that.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        // Every wait is on something the user sees; the limit only decides how long a real failure takes to report.
+        // On 2 cores shared by PostgreSQL, the app, Chromium and the other test classes, a sign-in (password hashing)
+        // and its redirect took over 15 s at load average 60, so waits allow 30 s. Expectations wait as long as actions.
+        context.SetDefaultTimeout(ActionTimeout);
+        Assertions.SetDefaultExpectTimeout(ActionTimeout);
         var page = await context.NewPageAsync();
         page.Console += (_, message) => Console.WriteLine($"[browser {message.Type}] {message.Text}");
         return page;

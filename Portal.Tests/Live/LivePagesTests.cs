@@ -35,8 +35,8 @@ public sealed class LivePagesTests(Fixture.Browser browser) : IAsyncLifetime
         await _app.GiveCreditAsync(client, 150_00);
 
         // No reload: the pages hear the payment and re-read what they show.
-        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveTextAsync("€150.00", new() { Timeout = 5_000 });
-        await Assertions.Expect(staff.GetByTestId("collected-today")).ToHaveTextAsync("€150.00", new() { Timeout = 5_000 });
+        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveTextAsync("€150.00");
+        await Assertions.Expect(staff.GetByTestId("collected-today")).ToHaveTextAsync("€150.00");
         await Assertions.Expect(staff.GetByTestId("feed-payment")).ToHaveTextAsync("Lighthouse Dental");
         await staff.ScreenshotAsync("staff-live-payments");
     }
@@ -56,7 +56,7 @@ public sealed class LivePagesTests(Fixture.Browser browser) : IAsyncLifetime
 
         await _app.AsStaffOfAsync<CreditSpender, MoneyResult>(firm, s => s.ApplyAsync(new CreditUse(invoice.Id, null, MoneyChecks.NewKey())));
 
-        await Assertions.Expect(contact.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 5_000 });
+        await Assertions.Expect(contact.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         await Assertions.Expect(contact.GetByTestId("invoice-payment")).ToContainTextAsync("Credit");
         await Assertions.Expect(contact.GetByTestId("apply-credit")).ToHaveCountAsync(0);
     }
@@ -79,7 +79,7 @@ public sealed class LivePagesTests(Fixture.Browser browser) : IAsyncLifetime
         network.Restore();
 
         // The browser reconnects to the same circuit by itself, and the page shows what happened while it was away.
-        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveTextAsync("€50.00", new() { Timeout = 20_000 });
+        await Assertions.Expect(contact.GetByTestId("credit-balance")).ToHaveTextAsync("€50.00");
         network.Connections.ShouldBeGreaterThan(1);
     }
 

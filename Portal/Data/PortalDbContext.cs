@@ -115,5 +115,6 @@ public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbCon
     {
         base.OnModelCreating(builder);
         SearchIndexes.Add(builder);
+        CoveringIndexes.Add(builder);
     }
 }

@@ -913,6 +913,11 @@ namespace Portal.Data.Migrations.Postgres
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Number" }, "IX_Invoices_Number_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Number" }, "IX_Invoices_Number_trgm"), new[] { "gin_trgm_ops" });
 
+                    b.HasIndex(new[] { "FirmId", "ClientAccountId" }, "IX_Invoices_Open_ByClient")
+                        .HasFilter("\"Status\" IN ('Open', 'PartiallyPaid')");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "FirmId", "ClientAccountId" }, "IX_Invoices_Open_ByClient"), new[] { "TotalMinor", "CreditedMinor", "PaidMinor" });
+
                     b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm"), "gin");
@@ -1159,7 +1164,13 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.HasIndex("ClientAccountId", "CreatedAt");
 
+                    b.HasIndex("FirmId", "AmountMinor", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("FirmId", "AmountMinor", "Id"), new[] { "Status", "PendingAt", "SucceededAt" });
+
                     b.HasIndex("FirmId", "CreatedAt", "Id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("FirmId", "CreatedAt", "Id"), new[] { "Status", "PendingAt", "SucceededAt" });
 
                     b.HasIndex("FirmId", "Provider", "ProviderCheckoutId")
                         .IsUnique()
