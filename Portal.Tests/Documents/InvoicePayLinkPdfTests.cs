@@ -77,6 +77,26 @@ public sealed class InvoicePayLinkPdfTests(PortalApp app) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task After_the_key_ring_key_is_revoked_the_pdf_shows_a_new_link_made_under_a_new_key()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 300_00).IssuedAsync();
+        string before;
+        using (var staff = await app.SignInAsync(firm.Staff))
+            before = await PayLinkOfPdfAsync(staff, $"/staff/invoices/{invoice.Id}/pdf");
+
+        // Revoked keys protect nothing any more (sign-in cookies too): everyone signs in again.
+        app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>().RevokeAllKeys(DateTimeOffset.UtcNow, "compromised");
+        using var again = await app.SignInAsync(firm.Staff);
+        var after = await PayLinkOfPdfAsync(again, $"/staff/invoices/{invoice.Id}/pdf");
+
+        after.ShouldNotBe(before);
+        using var visitor = app.AnonymousSession();
+        (await visitor.GetAsync(before)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.InvalidPage);
+        (await visitor.GetAsync(after)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.CheckEmailPage);
+    }
+
+    [Fact]
     public async Task Paid_invoice_pdf_has_no_pay_link_and_makes_none()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();

@@ -29,14 +29,12 @@ public sealed class PayLinkTokens(IKeyManager keyManager, IDataProtectionProvide
     /// <summary>
     /// The token of a stored link, found by trying each key of the ring against its hash: a link outlives the key
     /// ring's own rotation (the old key stays in the ring to read what it protected). Null for a link whose token was
-    /// random (issued before tokens were derived) or whose key has left the ring.
+    /// random (issued before tokens were derived) or whose key has left the ring or was revoked.
     /// </summary>
     public string? Recover(Guid linkId, string storedHash)
     {
-        foreach (var (_, macKey) in _macKeys)
-            if (Matches(macKey, linkId, storedHash) is { } token)
-                return token;
-        foreach (var key in keyManager.GetAllKeys())
+        // A revoked key is one nobody should trust any more: its links are not written again (the PDF gets a new one).
+        foreach (var key in keyManager.GetAllKeys().Where(k => !k.IsRevoked))
             if (MacKey(key) is { } macKey && Matches(macKey, linkId, storedHash) is { } token)
                 return token;
         return null;
