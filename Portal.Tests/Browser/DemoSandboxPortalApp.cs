@@ -12,7 +12,7 @@ namespace Portal.Tests.Browser;
 /// The demo as <c>dotnet run</c> has it: the firm connected to the in-app Stripe and GoCardless sandboxes, webhooks
 /// delivered to the app's own endpoints and applied by the background processor; with look-ups journeys share.
 /// </summary>
-public sealed class DemoSandboxPortalApp : DemoPortalApp
+public class DemoSandboxPortalApp : DemoPortalApp
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

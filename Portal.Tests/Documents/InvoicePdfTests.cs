@@ -41,7 +41,7 @@ public sealed class InvoicePdfTests(PortalApp app) : IClassFixture<PortalApp>, I
     }
 
     [Fact]
-    public async Task Pay_online_link_and_transfer_code_lead_to_the_clients_invoice_and_the_firms_account()
+    public async Task Pay_online_link_and_transfer_code_lead_to_the_invoices_pay_link_and_the_firms_account()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();
         await app.GiveIdentityAsync(firm, DocumentFixtures.FrenchIdentity);
@@ -53,7 +53,9 @@ public sealed class InvoicePdfTests(PortalApp app) : IClassFixture<PortalApp>, I
         status.ShouldBe(HttpStatusCode.OK);
         var pdf = PdfReading.Of(content);
         var payLink = pdf.Links.Where(l => l.Text.Contains("Pay online", StringComparison.Ordinal)).ShouldHaveSingleItem();
-        payLink.Uri.ShouldBe(new Uri(app.BaseUrl, $"portal/invoices/{invoice.Id}").AbsoluteUri);
+        payLink.Uri.ShouldStartWith(new Uri(app.BaseUrl, "pay/").AbsoluteUri);
+        pdf.QrCodes.ShouldContain(payLink.Uri);
+        pdf.QrCodes.ShouldContain(code => code.StartsWith("BCD\n", StringComparison.Ordinal), "the EPC transfer code beside it");
         pdf.Shows("Pay by bank transfer").ShouldBeTrue(pdf.Text);
         pdf.Shows("IBAN FR76 3000 6000 0112 3456 7890 189").ShouldBeTrue();
         pdf.Shows($"Reference {invoice.Number}").ShouldBeTrue();

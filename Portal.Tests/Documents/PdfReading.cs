@@ -16,6 +16,7 @@ public sealed class PdfReading
         var pages = document.GetPages().ToList();
         Pages = pages.Select(p => Normalize(p.Text)).ToList();
         Links = pages.SelectMany(p => p.GetHyperlinks()).Select(l => (Normalize(l.Text), l.Uri)).ToList();
+        QrCodes = pages.SelectMany(ReadQrCodes).ToList();
     }
 
     public static PdfReading Of(byte[] content) => new(content);
@@ -23,6 +24,38 @@ public sealed class PdfReading
     public IReadOnlyList<string> Pages { get; }
     public string Text => string.Join("\n", Pages);
     public IReadOnlyList<(string Text, string Uri)> Links { get; }
+    /// <summary>What the QR codes drawn on the pages say, read by a real decoder as a phone's camera would.</summary>
+    public IReadOnlyList<string> QrCodes { get; }
+
+    /// <summary>
+    /// Paints the page's small filled rectangles (a QR code is drawn as runs of dark modules) onto a grey image and
+    /// decodes every QR code on it. Text is drawn with glyphs, not paths, so it stays out of the picture.
+    /// </summary>
+    private static IEnumerable<string> ReadQrCodes(UglyToad.PdfPig.Content.Page page)
+    {
+        const double scale = 4;
+        var modules = page.Paths.Where(p => p.IsFilled && !p.IsClipping).Select(p => p.GetBoundingRectangle())
+            .OfType<UglyToad.PdfPig.Core.PdfRectangle>().Where(r => r.Height is > 0.5 and < 6).ToList();
+        if (modules.Count == 0)
+            return [];
+        var width = (int)Math.Ceiling(page.Width * scale);
+        var height = (int)Math.Ceiling(page.Height * scale);
+        var pixels = new byte[width * height];
+        Array.Fill(pixels, (byte)255);
+        foreach (var r in modules)
+        {
+            // PDF y runs up from the bottom of the page; an image's runs down from the top.
+            int left = (int)Math.Round(r.Left * scale), right = (int)Math.Round(r.Right * scale);
+            int top = (int)Math.Round((page.Height - r.Top) * scale), bottom = (int)Math.Round((page.Height - r.Bottom) * scale);
+            for (var y = Math.Max(0, top); y < Math.Min(height, bottom); y++)
+                Array.Fill(pixels, (byte)0, y * width + Math.Max(0, left), Math.Max(0, Math.Min(width, right) - Math.Max(0, left)));
+        }
+        var bitmap = new ZXing.BinaryBitmap(new ZXing.Common.HybridBinarizer(
+            new ZXing.RGBLuminanceSource(pixels, width, height, ZXing.RGBLuminanceSource.BitmapFormat.Gray8)));
+        var found = new ZXing.Multi.QrCode.QRCodeMultiReader().decodeMultiple(bitmap,
+            new Dictionary<ZXing.DecodeHintType, object> { [ZXing.DecodeHintType.TRY_HARDER] = true });
+        return found?.Select(r => r.Text) ?? [];
+    }
 
     /// <summary>True when <paramref name="expected"/> appears, spaces aside (a PDF places words, not the spaces between them).</summary>
     public bool Shows(string expected) => Squash(Text).Contains(Squash(expected), StringComparison.Ordinal);

@@ -38,7 +38,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         if (invoice is null || (invoice.Status == InvoiceStatus.Draft && ForClient))
             return null;
         var parties = await PartiesAsync(db, invoice, ct);
-        var model = InvoicePdfModel.Of(invoice, parties, Today, payUrl.For(invoice));
+        var model = InvoicePdfModel.Of(invoice, parties, Today, await payUrl.ForAsync(invoice, ct));
         var name = invoice.Number is null ? $"{text["DraftInvoice"]}" : $"{text["Invoice"]} {invoice.Number}";
         return new RenderedPdf(FileName(name), InvoicePdf.Compose(model, text));
     }

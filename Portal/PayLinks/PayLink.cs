@@ -7,7 +7,8 @@ using Portal.Domain.Invoices;
 namespace Portal.PayLinks;
 
 /// <summary>
-/// The link in an invoice email that leads to paying it. Only the SHA-256 hash of its random token is stored. It works
+/// The link in an invoice email (and on its PDF) that leads to paying it. Only the SHA-256 hash of its token is stored;
+/// the token itself is a MAC of the id (<see cref="PayLinkTokens"/>), so the server can write it again. It works
 /// again and again until it expires (60 days after the send that made it), is revoked (a later send, or an owner's
 /// "revoke all pay links" on the client), or its invoice stops being payable (paid or voided: the invoice's own
 /// status, changed in the same unit of work as the payment or the void, closes the link).
@@ -18,11 +19,13 @@ public sealed class PayLink : IClientOwned
 
     private PayLink() { }
 
-    public PayLink(Invoice invoice, string tokenHash, string recipient, Guid sentByEntryId, DateTimeOffset now)
+    /// <param name="id">Chosen by the caller: the token is derived from it before the link exists.</param>
+    /// <param name="sentByEntryId">The send that made it, or <see cref="Guid.Empty"/> for a link made for an invoice PDF.</param>
+    public PayLink(Guid id, Invoice invoice, string tokenHash, string recipient, Guid sentByEntryId, DateTimeOffset now)
     {
         if (!invoice.AcceptsPayment)
             throw new DomainException("Only an invoice that is still due can be sent.");
-        Id = Guid.CreateVersion7();
+        Id = id;
         FirmId = invoice.FirmId;
         ClientAccountId = invoice.ClientAccountId;
         InvoiceId = invoice.Id;
@@ -38,9 +41,9 @@ public sealed class PayLink : IClientOwned
     public Guid ClientAccountId { get; private set; }
     public Guid InvoiceId { get; private set; }
     public string TokenHash { get; private set; } = "";
-    /// <summary>The address the link was emailed to.</summary>
+    /// <summary>The address the link was emailed to; for a link made for a PDF, the client's invoice address then (or empty).</summary>
     public string Recipient { get; private set; } = "";
-    /// <summary>The timeline entry of the send that made this link.</summary>
+    /// <summary>The timeline entry of the send that made this link; empty when it was made for the invoice's PDF.</summary>
     public Guid SentByEntryId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }

@@ -20,7 +20,7 @@ public sealed record PayLinkCheck(PayLink? Link, Invoice? Invoice, Firm? Firm, P
 public sealed record GuestInvoice(PayLink Link, Invoice Invoice, Firm Firm, string ClientName);
 
 /// <summary>Issues, checks and revokes pay links (see <see cref="PayLink"/>).</summary>
-public sealed class PayLinks(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class PayLinks(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, PayLinkTokens tokens)
 {
     /// <summary>
     /// Adds a fresh link for <paramref name="invoice"/> to the caller's unit of work and returns its token. The older
@@ -32,9 +32,34 @@ public sealed class PayLinks(IDbContextFactory<PortalDbContext> dbFactory, TimeP
         var now = clock.GetUtcNow();
         foreach (var older in await db.Set<PayLink>().Where(l => l.InvoiceId == invoice.Id && l.RevokedAt == null).ToListAsync(cancellationToken))
             older.Revoke(now);
-        var (token, hash) = SecretToken.Create();
-        db.Add(new PayLink(invoice, hash, recipient, sentByEntryId, now));
+        var id = Guid.CreateVersion7();
+        var (token, hash) = tokens.Create(id);
+        db.Add(new PayLink(id, invoice, hash, recipient, sentByEntryId, now));
         return token;
+    }
+
+    /// <summary>
+    /// The token of the invoice's live link, for its PDF: the link of the latest send while it is open, else a new one
+    /// (the first download before any send, or after the link was revoked or expired), which then becomes the one live
+    /// link. Null when the invoice cannot be paid. Reads and writes through the caller's tenant.
+    /// </summary>
+    public async Task<string?> LiveTokenAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken);
+        if (invoice is null || !invoice.AcceptsPayment)
+            return null;
+        var now = clock.GetUtcNow();
+        var live = await db.Set<PayLink>().AsNoTracking()
+            .Where(l => l.InvoiceId == invoiceId && l.RevokedAt == null && l.ExpiresAt > now)
+            .OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        // A link from before tokens were derived cannot be written again: it is replaced like a dead one.
+        if (live is not null && tokens.Recover(live.Id, live.TokenHash) is { } current)
+            return current;
+        var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == invoice.ClientAccountId, cancellationToken);
+        var issued = await IssueAsync(db, invoice, client.InvoiceEmailRecipient ?? "", Guid.Empty, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return issued;
     }
 
     /// <summary>Checks a token from a URL, before anyone is known: across firms, by its hash.</summary>

@@ -31,3 +31,12 @@ public sealed record InvoiceDeliveryRow
     public static async Task<Dictionary<Guid, InvoiceDeliveryRow>> ForAsync(PortalDbContext db, IReadOnlyCollection<Guid> invoiceIds, CancellationToken cancellationToken = default) =>
         await Latest(db).Where(r => invoiceIds.Contains(r.InvoiceId)).ToDictionaryAsync(r => r.InvoiceId, cancellationToken);
 }
+
+/// <summary>Clients an invoice email cannot reach (no billing address, or opted out): lists mark their invoices "not sent: no email".</summary>
+public static class ClientsWithoutEmail
+{
+    /// <summary>Of <paramref name="clientIds"/>, those with no address to send to; the rule of <c>ClientAccount.InvoiceEmailRecipient</c>, in SQL.</summary>
+    public static async Task<HashSet<Guid>> AmongAsync(PortalDbContext db, IReadOnlyCollection<Guid> clientIds, CancellationToken cancellationToken = default) =>
+        (await db.ClientAccounts.Where(c => clientIds.Contains(c.Id) && (c.InvoiceEmailsOptedOut || c.BillingEmail == ""))
+            .Select(c => c.Id).ToListAsync(cancellationToken)).ToHashSet();
+}
