@@ -236,6 +236,24 @@ public sealed class CreditNoteTests(BackdatableApp app) : IClassFixture<Backdata
     }
 
     [Fact]
+    public async Task A_write_off_asked_twice_with_one_key_is_done_once_and_the_key_cannot_be_reused_for_another()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
+        var key = MoneyChecks.NewKey();
+        Task<MoneyResult> Twice(long minor) =>
+            app.AsStaffOfAsync<WriteOffs, MoneyResult>(firm, s => s.WriteOffAsync(invoice.Id, client.Amount(minor), "Goodwill gesture", key));
+
+        var results = await Task.WhenAll(Twice(10_00), Twice(10_00));
+
+        results.Select(r => r.Id).Distinct().ShouldHaveSingleItem();
+        results.Count(r => r.Replayed).ShouldBe(1);
+        await Should.ThrowAsync<IdempotencyKeyReusedException>(() => Twice(20_00));
+        (await CreditNotesAsync(firm)).ShouldHaveSingleItem().Number.ShouldBe("AV-00001");
+        (await app.InvoiceAsync(firm, invoice.Id)).AmountDue.ShouldBe(client.Amount(90_00));
+    }
+
+    [Fact]
     public async Task Credit_notes_issued_at_the_same_time_get_distinct_gapless_numbers()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();
