@@ -138,7 +138,7 @@ public sealed class CreditNoteTests(BackdatableApp app) : IClassFixture<Backdata
                 entries.Add(entry);
         });
         var writeOff = entries.Single(e => e.TransactionId == note.LedgerTransactionId);
-        writeOff.Journal.ShouldBe(Journal.Sales);
+        (writeOff.Journal, writeOff.Reference).ShouldBe((Journal.Sales, "AV-00001"));
         writeOff.Balances.ShouldBeTrue();
         writeOff.Lines.Select(l => (l.Account, l.DebitMinor, l.CreditMinor)).OrderBy(l => l.Account).ShouldBe([("411", 0L, 30_00L), ("44571", 5_00L, 0L), ("654", 25_00L, 0L)]);
         writeOff.Lines.Single(l => l.Account == "654").AccountName.ShouldBe("Pertes sur créances irrécouvrables");
