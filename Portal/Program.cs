@@ -1,6 +1,7 @@
 using Portal.Account;
 using Portal.Clients;
 using Portal.Invoices;
+using Portal.CreditNotes;
 using Portal.Invoices.Delivery;
 using Portal.Ledger;
 using Portal.Live;
@@ -45,6 +46,7 @@ builder.Services.AddPortalEmail(builder.Configuration);
 builder.Services.AddPortalSecurity();
 builder.Services.AddClients();
 builder.Services.AddInvoices();
+builder.Services.AddCreditNotes();
 builder.Services.AddInvoiceDelivery();
 builder.Services.AddPayLinks();
 builder.Services.AddLedger();

@@ -92,6 +92,7 @@ public sealed class ChartOfAccounts : ITenantOwned
         LedgerAccountKind.Bank => BankAccount,
         LedgerAccountKind.Revenue => SalesAccount,
         LedgerAccountKind.Tax => VatCollectedAccount,
+        LedgerAccountKind.WriteOff => WriteOffAccount,
     };
 
     public string ClearingAccount(PaymentProvider provider) => provider switch
@@ -104,10 +105,11 @@ public sealed class ChartOfAccounts : ITenantOwned
     /// <summary>
     /// The journal a ledger transaction is entered in: invoices in sales; money through a provider in that provider's
     /// journal; money through the bank in the bank journal; what moves neither (credit applied or kept) in miscellaneous.
+    /// A write-off is a credit note (avoir) and goes with the invoices it corrects, in sales.
     /// </summary>
     public static Journal JournalOf(LedgerTransactionKind kind, IEnumerable<LedgerAccount> accounts)
     {
-        if (kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided)
+        if (kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided or LedgerTransactionKind.WriteOff)
             return Journal.Sales;
         var list = accounts.ToList();
         if (list.FirstOrDefault(a => a.Kind is LedgerAccountKind.Clearing or LedgerAccountKind.Fees) is { Qualifier: not null } providerAccount)

@@ -176,7 +176,7 @@ public sealed class Invoice : IClientOwned
     /// Returns the net and tax parts to take back from revenue and tax. The tax part is rounded on the running
     /// total credited, so several credit notes never take back more tax than the invoice charged.
     /// </summary>
-    public CreditNote ConvertPaidToCredit(Money amount)
+    public CreditedAmount ConvertPaidToCredit(Money amount)
     {
         EnsureCurrency(amount);
         if (!IsIssued)
@@ -185,15 +185,62 @@ public sealed class Invoice : IClientOwned
             throw new DomainException("A credit note must be for more than zero.");
         if (amount.Minor > PaidMinor)
             throw new DomainException($"Cannot credit {amount} on {Number}: only {Paid} was paid.");
+        var parts = TakeCredit(amount);
+        PaidMinor -= amount.Minor;
+        Status = AmountDue.IsZero ? InvoiceStatus.Paid : PaidMinor == 0 ? InvoiceStatus.Open : InvoiceStatus.PartiallyPaid;
+        Touch();
+        return parts;
+    }
+
+    /// <summary>
+    /// Writes off <paramref name="amount"/> of what is still due: the firm gives up collecting it, so what the
+    /// invoice asks for drops by exactly that amount and nothing is paid or credited to the client. Only an open
+    /// (or part-paid) invoice, never more than is due, nor money already being collected. Returns the net and tax
+    /// parts, taken from tax on the running total as <see cref="ConvertPaidToCredit"/> does.
+    /// </summary>
+    public CreditedAmount WriteOff(Money amount, string reason)
+    {
+        EnsureCurrency(amount);
+        if (!AcceptsPayment)
+            throw new DomainException(Status switch
+            {
+                InvoiceStatus.Draft => "A draft invoice cannot be written off; delete it instead.",
+                InvoiceStatus.Void => "A void invoice cannot be written off.",
+                InvoiceStatus.Paid => "This invoice is paid: nothing is left to write off.",
+                InvoiceStatus.Open or InvoiceStatus.PartiallyPaid => "This invoice cannot be written off now.",
+            });
+        if (!amount.IsPositive)
+            throw new DomainException("An amount written off must be more than zero.");
+        if (amount > AmountDue)
+            throw new DomainException($"{amount} is more than the {AmountDue} due on {Number}.");
+        if (amount > AmountPayable)
+            throw new DomainException($"{Pending} of {Number} is being collected: at most {AmountPayable} can be written off until that payment arrives or fails.");
+        reason = reason.Trim();
+        if (reason.Length is 0 or > 500)
+            throw new DomainException("Give a reason for the write-off (at most 500 characters).");
+        var parts = TakeCredit(amount);
+        Status = AmountDue.IsZero ? InvoiceStatus.Paid : PaidMinor == 0 ? InvoiceStatus.Open : InvoiceStatus.PartiallyPaid;
+        Touch();
+        return parts;
+    }
+
+    /// <summary>The net and tax of each tax rate on this invoice, in order of rate.</summary>
+    public IReadOnlyList<TaxRateAmounts> TaxByRate() => _lines
+        .GroupBy(l => l.TaxRateBasisPoints)
+        .OrderBy(g => g.Key)
+        .Select(g => new TaxRateAmounts(g.Key, new Money(g.Sum(l => l.NetMinor), Currency), new Money(g.Sum(l => l.TaxMinor), Currency)))
+        .ToList();
+
+    private CreditedAmount TakeCredit(Money amount)
+    {
         var creditedAfter = CreditedMinor + amount.Minor;
+        if (creditedAfter > TotalMinor)
+            throw new DomainException($"Credit notes on {Number} cannot add up to more than its total of {Total}.");
         var taxCreditedAfter = RoundHalfAwayFromZero((Int128)TaxMinor * creditedAfter, TotalMinor);
         var tax = new Money(taxCreditedAfter - CreditedTaxMinor, Currency);
         CreditedMinor = creditedAfter;
         CreditedTaxMinor = taxCreditedAfter;
-        PaidMinor -= amount.Minor;
-        Status = AmountDue.IsZero ? InvoiceStatus.Paid : PaidMinor == 0 ? InvoiceStatus.Open : InvoiceStatus.PartiallyPaid;
-        Touch();
-        return new CreditNote(amount - tax, tax);
+        return new CreditedAmount(amount - tax, tax);
     }
 
     /// <summary>Takes back money that was applied (a failed debit, a chargeback, a refund): the invoice reopens.</summary>
@@ -253,8 +300,14 @@ public sealed class Invoice : IClientOwned
     private void Touch() => Version = Guid.NewGuid();
 }
 
-/// <summary>The parts of a credit note: net to take back from revenue, tax to take back from tax.</summary>
-public readonly record struct CreditNote(Money Net, Money Tax)
+/// <summary>The parts of an amount credited on an invoice: net to take back from revenue, tax to take back from tax.</summary>
+public readonly record struct CreditedAmount(Money Net, Money Tax)
+{
+    public Money Total => Net + Tax;
+}
+
+/// <summary>What an invoice (or a credit note) holds at one tax rate, in basis points (2000 is 20%).</summary>
+public readonly record struct TaxRateAmounts(int TaxRateBasisPoints, Money Net, Money Tax)
 {
     public Money Total => Net + Tax;
 }

@@ -27,4 +27,29 @@ public static class InvoiceBooking
     }
 
     public static string VoidFingerprint(Guid invoiceId) => OperationFingerprint.Of("invoice-voided", invoiceId);
+
+    /// <summary>Voids the invoice as <see cref="Void"/> does and issues the credit note cancelling it, with the next number of the firm's sequence.</summary>
+    public static CreditNoteIssue VoidWithCreditNote(Invoice invoice, CreditNoteSequence sequence, string reason, string idempotencyKey, DateTimeOffset now)
+    {
+        var transaction = Void(invoice, reason, idempotencyKey, now);
+        return new CreditNoteIssue(transaction, CreditNote.ForVoid(invoice, sequence, transaction));
+    }
+
+    /// <summary>
+    /// Writes off <paramref name="amount"/> of what is due on the invoice (<see cref="Invoice.WriteOff"/>), books
+    /// writeoff +N · tax +V · receivable −W and issues the credit note for it.
+    /// </summary>
+    public static CreditNoteIssue WriteOff(Invoice invoice, CreditNoteSequence sequence, Money amount, string reason, string idempotencyKey, DateTimeOffset now)
+    {
+        LedgerTransaction.EnsureKey(idempotencyKey);
+        var parts = invoice.WriteOff(amount, reason);
+        var transaction = LedgerTransaction.Create(invoice.FirmId, LedgerTransactionKind.WriteOff, now, idempotencyKey,
+            WriteOffFingerprint(invoice.Id, amount, reason), $"{amount} of invoice {invoice.Number} written off", PostingRules.WrittenOff(invoice, parts));
+        return new CreditNoteIssue(transaction, CreditNote.ForWriteOff(invoice, sequence, parts, reason, transaction));
+    }
+
+    public static string WriteOffFingerprint(Guid invoiceId, Money amount, string reason) => OperationFingerprint.Of("invoice-written-off", invoiceId, amount, reason.Trim());
 }
+
+/// <summary>A credit note and the ledger transaction that posts it, saved together.</summary>
+public sealed record CreditNoteIssue(LedgerTransaction Transaction, CreditNote CreditNote);

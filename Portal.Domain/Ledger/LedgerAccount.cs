@@ -2,11 +2,11 @@ using Portal.Domain.Payments;
 
 namespace Portal.Domain.Ledger;
 
-public enum LedgerAccountKind { Receivable, Wallet, Clearing, Fees, Bank, Revenue, Tax }
+public enum LedgerAccountKind { Receivable, Wallet, Clearing, Fees, Bank, Revenue, Tax, WriteOff }
 
 /// <summary>
 /// An account of a firm's ledger, named by a stable code: <c>receivable:{client}</c>, <c>wallet:{client}</c>,
-/// <c>clearing:{provider}</c>, <c>fees:{provider}</c>, <c>bank</c>, <c>revenue</c>, <c>tax</c>.
+/// <c>clearing:{provider}</c>, <c>fees:{provider}</c>, <c>bank</c>, <c>revenue</c>, <c>tax</c>, <c>writeoff</c>.
 /// The code is what is stored; it never changes meaning.
 /// </summary>
 public readonly record struct LedgerAccount
@@ -40,6 +40,8 @@ public readonly record struct LedgerAccount
     public static LedgerAccount Bank { get; } = new(LedgerAccountKind.Bank, null);
     public static LedgerAccount Revenue { get; } = new(LedgerAccountKind.Revenue, null);
     public static LedgerAccount Tax { get; } = new(LedgerAccountKind.Tax, null);
+    /// <summary>What the firm gave up collecting (an expense): the net of written-off amounts.</summary>
+    public static LedgerAccount WriteOff { get; } = new(LedgerAccountKind.WriteOff, null);
 
     public static LedgerAccount Parse(string code)
     {
@@ -51,6 +53,7 @@ public readonly record struct LedgerAccount
             ("bank", null) => Bank,
             ("revenue", null) => Revenue,
             ("tax", null) => Tax,
+            ("writeoff", null) => WriteOff,
             ("receivable", { } client) when Guid.TryParseExact(client, "D", out var id) && ClientCode(id) == client => Receivable(id),
             ("wallet", { } client) when Guid.TryParseExact(client, "D", out var id) && ClientCode(id) == client => Wallet(id),
             ("clearing", { } provider) => Clearing(ProviderFromCode(provider, code)),
@@ -70,6 +73,7 @@ public readonly record struct LedgerAccount
         LedgerAccountKind.Bank => "bank",
         LedgerAccountKind.Revenue => "revenue",
         LedgerAccountKind.Tax => "tax",
+        LedgerAccountKind.WriteOff => "writeoff",
     };
 
     private static string ClientCode(Guid clientAccountId) =>

@@ -13,6 +13,7 @@ public enum LedgerTransactionKind
     RefundAsCredit,
     PaymentReversed,
     DisputeWon,
+    WriteOff,
 }
 
 /// <summary>

@@ -66,6 +66,15 @@ public static class PostingRules
         (LedgerAccount.Receivable(clientAccountId), keptAsCredit.Amount, keptAsCredit.InvoiceId),
         (LedgerAccount.Wallet(clientAccountId), -keptAsCredit.Amount, null));
 
+    /// <summary>
+    /// writeoff +N · tax +V · receivable −W: part of what is due given up, its net to the write-off account and its
+    /// tax taken back from tax collected; the invoice is due less by exactly W and no wallet is touched.
+    /// </summary>
+    public static IReadOnlyList<Posting> WrittenOff(Invoice invoice, CreditedAmount writtenOff) => NonZero(
+        (LedgerAccount.WriteOff, writtenOff.Net, invoice.Id),
+        (LedgerAccount.Tax, writtenOff.Tax, invoice.Id),
+        (LedgerAccount.Receivable(invoice.ClientAccountId), -writtenOff.Total, invoice.Id));
+
     /// <summary>Failure, chargeback or dispute lost after success: the reverse of "payment succeeded".</summary>
     public static IReadOnlyList<Posting> PaymentReversed(LedgerAccount receivedInto, Guid clientAccountId, IReadOnlyCollection<InvoiceAmount> fromInvoices, Money fromWallet) =>
         Negate(PaymentSucceeded(receivedInto, clientAccountId, fromInvoices, fromWallet));

@@ -33,7 +33,8 @@ public sealed class CreditNoteAndReceiptPdfTests(PortalApp app) : IClassFixture<
 
         var pdf = await app.RenderAsStaffAsync(firm, DocumentKind.CreditNote, invoice.Id);
 
-        pdf.Shows($"Credit note CN-{invoice.Number}").ShouldBeTrue(pdf.Text);
+        pdf.Shows("Credit note AV-00001").ShouldBeTrue(pdf.Text);
+        pdf.Shows($"Credit note on invoice {invoice.Number}").ShouldBeTrue(pdf.Text);
         pdf.Shows("Reason: Sent to the wrong client").ShouldBeTrue(pdf.Text);
         pdf.Shows($"Credit note total{Eur(600_00)}").ShouldBeTrue(pdf.Text);
         pdf.Shows($"Invoice {invoice.Number} is cancelled in full").ShouldBeTrue();
@@ -56,11 +57,27 @@ public sealed class CreditNoteAndReceiptPdfTests(PortalApp app) : IClassFixture<
         var first = await app.RenderAsStaffAsync(firm, DocumentKind.CreditNote, kept[0]);
         var second = await app.RenderAsStaffAsync(firm, DocumentKind.CreditNote, kept[1], "fr");
 
-        first.Shows($"Credit note CN-{invoice.Number}-1").ShouldBeTrue(first.Text);
+        first.Shows("Credit note AV-00001").ShouldBeTrue(first.Text);
         first.Shows($"Credit note total{Eur(60_00)}").ShouldBeTrue(first.Text);
         first.Shows("kept as credit on your account").ShouldBeTrue();
-        second.Shows($"Avoir CN-{invoice.Number}-2").ShouldBeTrue(second.Text);
+        second.Shows("Avoir AV-00002").ShouldBeTrue(second.Text);
         second.Shows(MoneyFormat.Format(new Money(15_00, Currency.EUR), CultureInfo.GetCultureInfo("fr-FR"))).ShouldBeTrue(second.Text);
+    }
+
+    [Fact]
+    public async Task A_void_from_before_numbering_keeps_the_number_derived_from_its_invoice()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 500_00, 2000).IssuedAsync();
+        await app.AsStaffOfAsync<Invoicing>(firm, s => s.VoidAsync(invoice.Id, "Sent to the wrong client"));
+        // As voids stored before credit notes were numbered are: no credit-note row (decision 0019).
+        await using (var db = app.OpenDb(firm.Id))
+            await db.CreditNotes.ExecuteDeleteAsync();
+
+        var pdf = await app.RenderAsStaffAsync(firm, DocumentKind.CreditNote, invoice.Id);
+
+        pdf.Shows($"Credit note CN-{invoice.Number}").ShouldBeTrue(pdf.Text);
+        pdf.Shows($"Credit note total{Eur(600_00)}").ShouldBeTrue(pdf.Text);
     }
 
     [Fact]

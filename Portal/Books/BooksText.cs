@@ -31,6 +31,8 @@ public static class BooksText
             (LedgerTransactionKind.PaymentReversed, false) => "Payment reversed",
             (LedgerTransactionKind.DisputeWon, true) => "Litige gagné",
             (LedgerTransactionKind.DisputeWon, false) => "Dispute won",
+            (LedgerTransactionKind.WriteOff, true) => "Avoir - créance passée en perte",
+            (LedgerTransactionKind.WriteOff, false) => "Credit note - written off",
         };
         var parts = new List<string> { what.Trim() };
         if (invoices.Count > 0)

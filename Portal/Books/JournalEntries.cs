@@ -62,12 +62,14 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
             from payment in payments.DefaultIfEmpty()
             join client in db.ClientAccounts on posting.ClientAccountId equals client.Id into clients
             from client in clients.DefaultIfEmpty()
+            join note in db.CreditNotes on transaction.Id equals note.LedgerTransactionId into notes
+            from note in notes.DefaultIfEmpty()
             orderby transaction.OccurredAt, transaction.Id, posting.Id
             select new PostingRow(transaction.Id, transaction.Kind, transaction.OccurredAt, transaction.PaymentId,
                 posting.AccountCode, posting.AmountMinor, posting.Currency, posting.InvoiceId, posting.ClientAccountId,
                 invoice == null ? null : invoice.Number, invoice == null ? null : invoice.IssueDate,
                 payment == null ? null : payment.Reference, payment == null ? null : payment.ProviderPaymentId, payment == null ? null : payment.Method,
-                client == null ? null : client.Name);
+                client == null ? null : client.Name, note == null ? null : note.Number);
 
         var counters = new Dictionary<(Journal, AccountingPeriod), int>();
         var current = new List<PostingRow>();
@@ -93,7 +95,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
     internal sealed record PostingRow(Guid TransactionId, LedgerTransactionKind Kind, DateTimeOffset OccurredAt, Guid? PaymentId,
         string AccountCode, long AmountMinor, Currency Currency, Guid? InvoiceId, Guid? ClientAccountId,
         string? InvoiceNumber, DateOnly? InvoiceIssueDate, string? PaymentReference, string? ProviderPaymentId,
-        Portal.Domain.Payments.PaymentMethod? PaymentMethod, string? ClientName);
+        Portal.Domain.Payments.PaymentMethod? PaymentMethod, string? ClientName, string? CreditNoteNumber);
 
     private static JournalEntry Entry(ChartOfAccounts chart, List<PostingRow> rows, Dictionary<(Journal, AccountingPeriod), int> counters,
         Dictionary<Guid, DateOnly> settled, Dictionary<AccountingPeriod, DateOnly> closedOn)
@@ -105,7 +107,9 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         var sequence = counters[(journal, period)] = counters.GetValueOrDefault((journal, period)) + 1;
         var date = DateOnly.FromDateTime(first.OccurredAt.UtcDateTime);
         var invoiceNumbers = rows.Where(r => r.InvoiceNumber != null).Select(r => r.InvoiceNumber!).Distinct().Order(StringComparer.Ordinal).ToList();
-        var reference = first.Kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided && invoiceNumbers.Count > 0
+        // A credit note is its entry's voucher: the entry refers to the credit note's own number.
+        var reference = first.CreditNoteNumber is { } creditNote ? creditNote
+            : first.Kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided && invoiceNumbers.Count > 0
             ? invoiceNumbers[0]
             : first.PaymentReference ?? first.ProviderPaymentId ?? (invoiceNumbers.Count > 0 ? invoiceNumbers[0] : first.TransactionId.ToString("N")[..12].ToUpperInvariant());
         var referenceDate = first.Kind == LedgerTransactionKind.InvoiceIssued && rows.FirstOrDefault(r => r.InvoiceIssueDate != null)?.InvoiceIssueDate is { } issued

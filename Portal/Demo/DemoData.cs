@@ -82,6 +82,8 @@ public static class DemoData
         var firm = new Firm(FirmKey, "Demo Accounting & Co", Currency.EUR, now);
         firm.Brand("#2E5E4E", null);
         db.Firms.Add(firm);
+        var creditNotes = new CreditNoteSequence(firm.Id);
+        db.CreditNoteSequences.Add(creditNotes);
 
         foreach (var (email, name, role) in StaffLogins)
             await CreateUserAsync(users, new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, FirmId = firm.Id }, role);
@@ -111,7 +113,11 @@ public static class DemoData
                     continue; // the newest stays a draft
                 db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, Invoicing.IssueKey(invoice.Id), now));
                 if (i == 1)
-                    db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now));
+                {
+                    var voided = InvoiceBooking.VoidWithCreditNote(invoice, creditNotes, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now);
+                    db.LedgerTransactions.Add(voided.Transaction);
+                    db.CreditNotes.Add(voided.CreditNote);
+                }
             }
         }
         await db.SaveChangesAsync();

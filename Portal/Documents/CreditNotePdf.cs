@@ -5,9 +5,9 @@ using Portal.Domain.Invoices;
 namespace Portal.Documents;
 
 /// <summary>
-/// A credit note (avoir). Portal has two: the one cancelling a voided invoice in full (it repeats the invoice's
-/// lines), and the one for a payment kept as the client's credit instead of refunded (decision 0015: the invoice
-/// is due again, the client's credit grows).
+/// A credit note (avoir). Portal has three: the one cancelling a voided invoice in full (it repeats the invoice's
+/// lines), the one for a payment kept as the client's credit instead of refunded (decision 0015: the invoice
+/// is due again, the client's credit grows), and a write-off (what is due drops; net and tax per rate shown).
 /// </summary>
 public sealed record CreditNotePdfModel(
     DocumentParties Parties,
@@ -17,7 +17,13 @@ public sealed record CreditNotePdfModel(
     DateOnly InvoiceIssueDate,
     string Reason,
     InvoicePdfModel? CancelledInvoice,
-    Money Total);
+    Money Total)
+{
+    /// <summary>Set for numbered credit notes; older ones are told apart by whether they cancel an invoice.</summary>
+    public CreditNoteKind? Kind { get; init; }
+    /// <summary>The net and tax taken back per rate, for a write-off (a voided invoice shows its own lines instead).</summary>
+    public IReadOnlyList<TaxRateAmounts> Rates { get; init; } = [];
+}
 
 internal static class CreditNotePdf
 {
@@ -41,9 +47,17 @@ internal static class CreditNotePdf
             canvas.Y += 10;
             InvoicePdf.TaxSummaryAndTotals(canvas, invoice, text);
         }
+        foreach (var rate in note.Rates)
+        {
+            var percent = $"{rate.TaxRateBasisPoints / 100m:0.##} %";
+            DocumentLayout.TotalRow(canvas, $"{text["LineNet"]} ({text["TaxRate"]} {percent})", text.Money(rate.Net));
+            DocumentLayout.TotalRow(canvas, $"{text["TaxRate"]} {percent}", text.Money(rate.Tax));
+        }
         DocumentLayout.TotalRow(canvas, text["CreditNoteTotal"], text.Money(note.Total), strong: true);
         canvas.Y += 10;
-        var explanation = note.CancelledInvoice is null
+        var explanation = note.Kind == CreditNoteKind.WrittenOff
+            ? text.Format("WrittenOffExplained", note.InvoiceNumber)
+            : note.CancelledInvoice is null
             ? text.Format("KeptAsCreditExplained", note.InvoiceNumber)
             : text.Format("VoidedInFull", note.InvoiceNumber);
         canvas.EnsureSpace(canvas.TextHeight(explanation, DocumentLayout.Body, canvas.Width));

@@ -44,12 +44,18 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
     }
 
     /// <summary>
-    /// The credit note cancelling a voided invoice (its id is the invoice's), or the one for part of a payment kept as
-    /// credit (its id is that ledger transaction's). Neither has a sequence of its own: its number is derived from the
-    /// invoice's, which is gapless.
+    /// A numbered credit note, by its own id (or by its ledger transaction's, or for a voided invoice by the invoice's: the links of older pages),
+    /// with the number it was issued with. Credit notes from before numbering (docs/decisions/0019) have none: the one
+    /// cancelling a voided invoice (its id is the invoice's) or the one for part of a payment kept as credit (its id is
+    /// that ledger transaction's) keep the number derived from the invoice's they were first printed with.
     /// </summary>
     private async Task<RenderedPdf?> CreditNoteAsync(PortalDbContext db, Guid id, DocumentLanguage text, CancellationToken ct)
     {
+        // Read through the tenant: a client contact finds only its own account's credit notes.
+        var numbered = await db.CreditNotes.AsNoTracking().Include(n => n.Lines)
+            .Where(n => n.Id == id || n.LedgerTransactionId == id || (n.InvoiceId == id && n.Kind == CreditNoteKind.InvoiceVoided)).FirstOrDefaultAsync(ct);
+        if (numbered is not null)
+            return await NumberedCreditNoteAsync(db, numbered, text, ct);
         var voided = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && i.Status == InvoiceStatus.Void, ct);
         if (voided is not null)
         {
@@ -77,6 +83,29 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         var credit = new CreditNotePdfModel(creditParties, creditNumber, DateOnly.FromDateTime(keptAsCredit.OccurredAt.UtcDateTime), invoice.Number!, invoice.IssueDate,
             text["KeptAsCreditReason"], null, receivable.Amount);
         return new RenderedPdf(FileName($"{text["CreditNote"]} {creditNumber}"), CreditNotePdf.Compose(credit, text));
+    }
+
+    private async Task<RenderedPdf?> NumberedCreditNoteAsync(PortalDbContext db, CreditNote note, DocumentLanguage text, CancellationToken ct)
+    {
+        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == note.InvoiceId, ct);
+        if (invoice is null)
+            return null;
+        var parties = await PartiesAsync(db, invoice, ct);
+        var model = new CreditNotePdfModel(parties, note.Number, note.Date, note.InvoiceNumber, invoice.IssueDate,
+            note.Kind switch
+            {
+                CreditNoteKind.KeptAsCredit => text["KeptAsCreditReason"],
+                CreditNoteKind.InvoiceVoided or CreditNoteKind.WrittenOff => note.Reason,
+            },
+            note.Kind == CreditNoteKind.InvoiceVoided ? InvoicePdfModel.Of(invoice, parties, Today, null) : null,
+            note.Total)
+        {
+            Kind = note.Kind,
+            Rates = note.Kind == CreditNoteKind.WrittenOff
+                ? note.Lines.OrderBy(l => l.TaxRateBasisPoints).Select(l => new TaxRateAmounts(l.TaxRateBasisPoints, new Money(l.NetMinor, note.Currency), new Money(l.TaxMinor, note.Currency))).ToList()
+                : [],
+        };
+        return new RenderedPdf(FileName($"{text["CreditNote"]} {note.Number}"), CreditNotePdf.Compose(model, text));
     }
 
     /// <summary>A receipt for a payment the firm received (not one in flight, failed or taken back). Drawn with the firm's identity of today.</summary>

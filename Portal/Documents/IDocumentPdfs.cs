@@ -14,8 +14,8 @@ public sealed record RenderedPdf(string FileName, byte[] Content);
 public interface IDocumentPdfs
 {
     /// <param name="documentId">
-    /// Invoice: the invoice's id. Receipt: the payment's id. Credit note: the id of a voided invoice (the credit note
-    /// cancelling it), or of the ledger transaction that kept part of a payment as credit.
+    /// Invoice: the invoice's id. Receipt: the payment's id. Credit note: its own id; also, as older links
+    /// have it, the id of a voided invoice (the credit note cancelling it) or of the ledger transaction a credit note posts.
     /// </param>
     Task<RenderedPdf?> RenderAsync(DocumentKind kind, Guid documentId, CultureInfo culture, CancellationToken ct = default);
 }

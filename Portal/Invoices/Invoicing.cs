@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Audit;
+using Portal.CreditNotes;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Firms;
@@ -81,16 +82,35 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
         }
     }
 
-    /// <summary>Voids an issued invoice with nothing paid or pending on it and books the reverse of its issue in the same SaveChanges.</summary>
-    public async Task VoidAsync(Guid invoiceId, string reason, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Voids an issued invoice with nothing paid or pending on it, books the reverse of its issue and issues the
+    /// credit note cancelling it with the firm's next credit-note number, all in one transaction. Returns that number.
+    /// </summary>
+    public async Task<string> VoidAsync(Guid invoiceId, string reason, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
-        var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
-        db.LedgerTransactions.Add(InvoiceBooking.Void(invoice, reason, VoidKey(invoice.Id), clock.GetUtcNow()));
-        audit.Record(db, "Invoice voided", "Invoice", invoice.Id, before, $"{invoice.Number} Void: {reason}");
-        // The invoice's version token refuses a void racing a payment that was applied meanwhile.
-        await db.SaveChangesAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+            var sequence = await CreditNoteNumbers.LockedSequenceAsync(db, invoice.FirmId, cancellationToken);
+            var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
+            var issue = InvoiceBooking.VoidWithCreditNote(invoice, sequence, reason, VoidKey(invoice.Id), clock.GetUtcNow());
+            db.LedgerTransactions.Add(issue.Transaction);
+            db.CreditNotes.Add(issue.CreditNote);
+            audit.Record(db, "Invoice voided", "Invoice", invoice.Id, before, $"{invoice.Number} Void: {reason} ({issue.CreditNote.Number})");
+            try
+            {
+                // The invoice's version token refuses a void racing a payment that was applied meanwhile; run again,
+                // the rules then see the payment. So does a firm's first credit note racing another to start the sequence.
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return issue.CreditNote.Number;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     public static string IssueKey(Guid invoiceId) => $"invoice-issued:{invoiceId:N}";

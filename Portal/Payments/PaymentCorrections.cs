@@ -3,6 +3,8 @@ using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 using Portal.Ledger;
+using Portal.CreditNotes;
+using Portal.Domain.Invoices;
 
 namespace Portal.Payments;
 
@@ -38,8 +40,13 @@ public sealed class PaymentCorrections(LedgerWriter writer)
             var invoice = invoices.SingleOrDefault(i => i.Id == invoiceId)
                 ?? throw new DomainException("This payment was not put on that invoice.");
             var before = $"{Summary(payment)}; credit {wallet.Balance}";
-            work.Post(Refunds.AsCredit(payment, invoice, wallet, amount, work.IdempotencyKey, work.Now));
-            work.Audit("Payment refunded as credit", "Payment", payment.Id, before, $"{Summary(payment)}; credit {wallet.Balance}");
+            var keptAsCredit = Refunds.AsCredit(payment, invoice, wallet, amount, work.IdempotencyKey, work.Now);
+            work.Post(keptAsCredit);
+            // The credit the client now holds against that invoice is a document of its own, numbered in the firm's sequence.
+            var sequence = await CreditNoteNumbers.LockedSequenceAsync(work.Db, work.FirmId);
+            var note = CreditNote.ForKeptAsCredit(invoice, sequence, amount, "", keptAsCredit);
+            work.Insert(note);
+            work.Audit("Payment refunded as credit", "Payment", payment.Id, before, $"{Summary(payment)}; credit {wallet.Balance}; {note.Number}");
             return payment.Id;
         }, cancellationToken);
 

@@ -188,7 +188,7 @@ public class InvoiceTests
 
         var note = invoice.ConvertPaidToCredit(Books.Eur(3_000));
 
-        note.ShouldBe(new CreditNote(Books.Eur(2_500), Books.Eur(500)));
+        note.ShouldBe(new CreditedAmount(Books.Eur(2_500), Books.Eur(500)));
         invoice.Credited.ShouldBe(Books.Eur(3_000));
         invoice.Paid.ShouldBe(Books.Eur(9_000));
         invoice.AmountDue.ShouldBe(Books.Eur(0));
