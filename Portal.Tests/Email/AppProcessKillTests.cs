@@ -7,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Domain;
 using Portal.Email;
+using Portal.Invoices.Delivery;
 using Portal.Notifications;
+using Portal.PayLinks;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Email;
@@ -69,16 +71,25 @@ public sealed class AppProcessKillTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
+        // An invoice sent by staff: its email carries a pay link, whose token no process keeps. It is queued by this
+        // test's own instance, which sends nothing (its dispatcher is removed) and so is as good as dead for it: only
+        // a process that can derive the link again can send it.
+        _app.Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = _app.BaseUrl.ToString();
+        var (billed, client) = await _app.AFirmWithAClientAsync();
+        var invoice = await _app.AnInvoice(client).WithLine("Audit", 1, 120_00).IssuedAsync();
+        var invoiceTo = (await _app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(billed, d => d.SendAsync(invoice.Id))).Recipient!;
+
         // The first process: the mail server answers "try later", so everything it queues stays owed.
         _smtp.Refusing = true;
         List<string> queuedKeys;
         await using (var first = PortalProcess.Start(ProcessSettings()))
         {
-            var queued = await WaitForRowsAsync(first, rows => rows.Count == readers.Count && rows.All(m => m is { Status: EmailStatus.Pending, Attempts: >= 1 }),
-                "every digest queued and owed");
-            queued.Select(m => m.To).ShouldBe(readers.Select(r => r.Email), ignoreOrder: true);
+            var queued = await WaitForRowsAsync(first, rows => rows.Count == readers.Count + 1 && rows.All(m => m is { Status: EmailStatus.Pending, Attempts: >= 1 }),
+                "every digest and the invoice queued and owed");
+            var digests = queued.Where(m => m.To != invoiceTo).ToList();
+            digests.Select(m => m.To).ShouldBe(readers.Select(r => r.Email), ignoreOrder: true);
             first.Kill();
-            queuedKeys = queued.Select(m => m.IdempotencyKey!).ToList();
+            queuedKeys = digests.Select(m => m.IdempotencyKey!).ToList();
         }
         _smtp.Received.ShouldBeEmpty();
 
@@ -87,6 +98,12 @@ public sealed class AppProcessKillTests : IAsyncLifetime
         await using var second = PortalProcess.Start(ProcessSettings());
         foreach (var reader in readers)
             await second.WhileRunningAsync(_smtp.WaitForAsync(reader.Email, timeout: TimeSpan.FromSeconds(120)));
+        var invoiceEmail = (await second.WhileRunningAsync(_smtp.WaitForAsync(invoiceTo, timeout: TimeSpan.FromSeconds(120)))).ShouldHaveSingleItem();
+        // Its pay link works: the second process wrote the live token in from the link's id.
+        var text = invoiceEmail.TextBody ?? "";
+        var payLink = text[text.IndexOf("/pay/", StringComparison.Ordinal)..].Split(' ', '\n', '\r')[0];
+        using (var visitor = _app.AnonymousSession())
+            (await visitor.GetAsync(payLink)).Headers.Location!.OriginalString.ShouldNotBe(PayLinkEndpoints.InvalidPage);
         // A last email queued after the rest, without a key: the dispatcher sends in order, so once it is in, all
         // that was owed has gone, and a duplicate would have gone before it.
         var marker = $"drain-{Guid.NewGuid():N}@portal.test";

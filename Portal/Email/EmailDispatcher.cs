@@ -10,6 +10,7 @@ using Portal.Data;
 using Portal.Documents;
 using Portal.Email.Templates;
 using Portal.Operations;
+using Portal.PayLinks;
 using Portal.Tenancy;
 
 namespace Portal.Email;
@@ -50,7 +51,7 @@ public sealed class EmailSignal
 /// SMTP hand-over itself, since everything before the claim (queued, Pending) survives a restart and is sent then.
 /// </summary>
 internal sealed partial class EmailDispatcher(
-    IServiceScopeFactory scopes, EmailSignal signal, HeldSecretLinks held, IOptions<EmailOptions> options, IHostEnvironment environment,
+    IServiceScopeFactory scopes, EmailSignal signal, HeldSecretLinks held, PayLinkMail payLinks, IOptions<EmailOptions> options, IHostEnvironment environment,
     TimeProvider clock, PortalMetrics metrics, ILogger<EmailDispatcher> logger) : BackgroundService
 {
     internal const int MaxAttempts = 5;
@@ -113,7 +114,21 @@ internal sealed partial class EmailDispatcher(
                 var message = await db.Set<EmailMessage>().IgnoreQueryFilters().SingleAsync(e => e.Id == id, cancellationToken);
                 try
                 {
-                    await DeliverAsync(message, new DeliverableBody(message.TextBody, message.HtmlBody), cancellationToken);
+                    var body = new DeliverableBody(message.TextBody, message.HtmlBody);
+                    if (PayLinkMail.Carries(message))
+                    {
+                        var (written, refusal) = await payLinks.ResolveAsync(db, message, cancellationToken);
+                        if (written is null)
+                        {
+                            message.MarkUndeliverable(refusal!);
+                            metrics.EmailFailed();
+                            await db.SaveChangesAsync(cancellationToken);
+                            db.ChangeTracker.Clear();
+                            continue;
+                        }
+                        body = written;
+                    }
+                    await DeliverAsync(message, body, cancellationToken);
                     message.MarkSent(clock.GetUtcNow());
                     metrics.EmailSent();
                     sent++;
@@ -135,13 +150,28 @@ internal sealed partial class EmailDispatcher(
         await SendHeldAsync(db, cancellationToken);
     }
 
-    /// <summary>Messages claimed by a sender that stopped before it could say how the hand-over went (see the summary).</summary>
-    private static Task<int> FailInterruptedAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
-        // Held secret-link messages stay Sending without a lease: their sender owns them (HeldSecretLinks).
-        db.Set<EmailMessage>().IgnoreQueryFilters()
+    /// <summary>
+    /// Messages claimed by a sender that stopped before it could say how the hand-over went (see the summary), and held
+    /// secret-link messages whose sender stopped before sending them: those stay Sending without a lease while their
+    /// sender owns them (HeldSecretLinks), and a sender still alive gives up on one at <see cref="HeldSecretLinks.Lifetime"/>.
+    /// One still Sending a lease after that was left by a sender that is gone, and nobody else has its link: failed,
+    /// with its reason, so it does not stay Sending forever.
+    /// </summary>
+    private static async Task FailInterruptedAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Set<EmailMessage>().IgnoreQueryFilters()
             .Where(e => e.Status == EmailStatus.Sending && e.LeaseUntil != null && e.LeaseUntil < now)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EmailStatus.Failed).SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(e => e.LastError, InterruptedError), cancellationToken);
+        var heldBefore = now - HeldSecretLinks.Lifetime - Lease;
+        await db.Set<EmailMessage>().IgnoreQueryFilters()
+            .Where(e => e.Status == EmailStatus.Sending && e.LeaseUntil == null && e.CreatedAt < heldBefore)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, EmailStatus.Failed).SetProperty(e => e.LastError, HeldLostError), cancellationToken);
+    }
+
+    internal const string HeldLostError = "Not sent: its secure link was held by an app instance that stopped before sending it. Ask for a new link.";
+
+    internal const string HeldExpiredError = "Not sent: its secure link could not be sent in time. Ask for a new link.";
 
     /// <summary>Emails with a secret link that this instance holds in memory; their rows stay Sending until sent.</summary>
     private async Task SendHeldAsync(PortalDbContext db, CancellationToken cancellationToken)
@@ -156,6 +186,15 @@ internal sealed partial class EmailDispatcher(
             }
             if (message.Status != EmailStatus.Sending || held.Find(id) is not { } body)
             {
+                held.Release(id);
+                continue;
+            }
+            // Past its lifetime the sender lets go first, well before another instance would fail it as lost.
+            if (clock.GetUtcNow() - message.CreatedAt > HeldSecretLinks.Lifetime)
+            {
+                message.MarkUndeliverable(HeldExpiredError);
+                metrics.EmailFailed();
+                await db.SaveChangesAsync(cancellationToken);
                 held.Release(id);
                 continue;
             }

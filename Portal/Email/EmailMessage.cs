@@ -91,6 +91,16 @@ public sealed class EmailMessage : ITenantOwned
         NextAttemptAt = Status == EmailStatus.Pending && now is { } at ? at + BackOff(Attempts) : null;
     }
 
+    /// <summary>An email that must not go out at all (its pay link died before the send): failed now, not tried again.</summary>
+    public void MarkUndeliverable(string reason)
+    {
+        Attempts++;
+        LastError = reason.Length > MaxErrorLength ? reason[..MaxErrorLength] : reason;
+        Status = EmailStatus.Failed;
+        LeaseUntil = null;
+        NextAttemptAt = null;
+    }
+
     /// <summary>The wait after the given number of failed tries.</summary>
     public static TimeSpan BackOff(int attempts) => TimeSpan.FromSeconds(30 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 10)));
 }

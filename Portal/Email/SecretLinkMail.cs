@@ -10,10 +10,17 @@ public sealed record DeliverableBody(string Text, string Html);
 /// memory only until the dispatcher has handed them to the mail server or the pickup folder. The database row, and so
 /// the Sent emails page, holds the same email with the link hidden: anyone who can read the table (an admin on that
 /// page, a backup) cannot use someone else's link. If the instance stops first, the email is never sent and the
-/// person asks for a new link, which is what they would do with a lost email anyway.
+/// person asks for a new link, which is what they would do with a lost email anyway; the row is failed with that reason
+/// after <see cref="Lifetime"/>. Pay links do not need this: their token can be derived again (PayLinkMail).
 /// </summary>
 public sealed class HeldSecretLinks(TimeProvider clock)
 {
+    /// <summary>
+    /// How long the sender keeps trying a held email; past it the email is failed and the person asks for a new link.
+    /// Any instance fails a held row still Sending a lease after this: its sender stopped (see EmailDispatcher).
+    /// </summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+
     /// <summary>How long a body waits for its row to commit before it is dropped (a rolled-back change).</summary>
     public static readonly TimeSpan UncommittedLifetime = TimeSpan.FromMinutes(2);
 

@@ -19,6 +19,7 @@ public static class PayLinksSetup
         services.AddOptions<PayLinkOptions>().BindConfiguration("PayLinks");
         services.AddScoped<PayLinks>();
         services.AddSingleton<PayLinkTokens>();
+        services.AddSingleton<PayLinkMail>();
         services.AddScoped<FreshLinkRequests>();
         services.AddSingleton<GuestSessions>();
         // Guessing tokens or flooding the fresh-link form goes through these few endpoints: limit them per address.
