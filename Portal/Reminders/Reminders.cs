@@ -128,7 +128,7 @@ public sealed class Reminders(IServiceScopeFactory scopes, TimeProvider clock, I
 }
 
 /// <summary>Sends one reminder, scheduled or by hand, for the firm the scope acts for.</summary>
-public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLinks.PayLinks payLinks, ReminderEmail email, Mailer mailer, AccountLinks links,
+public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, PayLinks.PayLinks payLinks, ReminderEmail email, Mailer mailer, AccountLinks links,
     CurrentActor actor, IConfiguration configuration)
 {
     /// <summary>Takes the reminder for this sender, with a lease; false when another sender has it or it is done.</summary>
@@ -136,6 +136,7 @@ public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLi
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now + Reminders.SendLease;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await Reminders.Claimable(db.Reminders.Where(r => r.Id == reminderId), now)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Sending).SetProperty(r => r.LeaseUntil, leaseUntil), cancellationToken) == 1;
     }
@@ -146,6 +147,7 @@ public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLi
     /// </summary>
     public async Task<bool> SendClaimedAsync(Guid reminderId, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reminder = await db.Reminders.SingleAsync(r => r.Id == reminderId, cancellationToken);
         var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == reminder.InvoiceId, cancellationToken);
@@ -167,7 +169,7 @@ public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLi
         var token = await payLinks.IssueAsync(db, invoice, recipient, entry.Id, cancellationToken);
         reminder.MarkSent(recipient, now);
         await db.SaveChangesAsync(cancellationToken);
-        var language = await LanguageOfAsync(client.Id, recipient, cancellationToken);
+        var language = await LanguageOfAsync(db, client.Id, recipient, cancellationToken);
         await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), language, today, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailer.Flush();
@@ -180,20 +182,26 @@ public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLi
     /// </summary>
     public async Task<string> SendNowAsync(Guid invoiceId, CancellationToken cancellationToken = default)
     {
-        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
-        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
-        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, [invoice], cancellationToken);
-        var today = firm.LocalToday(clock.GetUtcNow());
-        ReminderRules.EnsureRemindable(circumstances.For(invoice), today);
-        var who = actor.Current;
-        var reminder = Reminder.Manual(invoice, firm.Reminders.StepForManual(invoice.DueDate, today), today, who.IsStaff ? who.Name : "staff", clock.GetUtcNow());
-        db.Add(reminder);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        Reminder reminder;
+        ReminderCircumstances circumstances;
+        Invoice invoice;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+            var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+            circumstances = await ReminderCircumstances.ReadAsync(db, firm, [invoice], cancellationToken);
+            var today = firm.LocalToday(clock.GetUtcNow());
+            ReminderRules.EnsureRemindable(circumstances.For(invoice), today);
+            var who = actor.Current;
+            reminder = Reminder.Manual(invoice, firm.Reminders.StepForManual(invoice.DueDate, today), today, who.IsStaff ? who.Name : "staff", clock.GetUtcNow());
+            db.Add(reminder);
+            await db.SaveChangesAsync(cancellationToken);
+        }
         if (!await ClaimAsync(reminder.Id, cancellationToken))
             throw new DomainException("This reminder has already been dealt with.");
         if (!await SendClaimedAsync(reminder.Id, cancellationToken))
         {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var cancelled = await db.Reminders.AsNoTracking().Where(r => r.Id == reminder.Id).Select(r => r.CancelledBecause).SingleAsync(cancellationToken);
             throw new DomainException(ReminderRules.Refusal(cancelled ?? CannotRemind.NoEmail));
         }
@@ -214,7 +222,7 @@ public sealed class ReminderSender(PortalDbContext db, TimeProvider clock, PayLi
         }
     }
 
-    private async Task<string?> LanguageOfAsync(Guid clientAccountId, string address, CancellationToken cancellationToken)
+    private static async Task<string?> LanguageOfAsync(PortalDbContext db, Guid clientAccountId, string address, CancellationToken cancellationToken)
     {
         var normalized = address.ToUpperInvariant();
         return await db.Users.Where(u => u.ClientAccountId == clientAccountId && u.NormalizedEmail == normalized && u.Culture != null)
