@@ -127,4 +127,32 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
         // A reminder by hand does not stand in for the schedule's step.
         (await app.Sweeper().DecideAsync()).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task A_reminder_template_is_refused_without_its_pay_link_and_the_french_default_reads_in_french()
+    {
+        var firm = await app.AFirmAsync();
+        var templates = app.Services.GetRequiredService<Portal.Email.Templates.EmailTemplates>();
+        var kind = Portal.Email.Templates.EmailTemplateKind.ReminderFinalNotice;
+        var noLink = new Portal.Email.Templates.EmailTemplateText("Final notice", "Please pay {{ invoice.number }}.", "<p>Please pay.</p>");
+        (await Should.ThrowAsync<DomainException>(() => templates.SaveAsync(firm.Id, kind, "en", noLink))).Message.ShouldContain("pay link");
+        var hidden = new Portal.Email.Templates.EmailTemplateText("Final notice", "{% if false %}{{ pay_link }}{% endif %}", "<p>{% if false %}{{ pay_link }}{% endif %}</p>");
+        (await Should.ThrowAsync<DomainException>(() => templates.SaveAsync(firm.Id, kind, "en", hidden))).Message.ShouldContain("pay link");
+        (await templates.CurrentAsync(firm.Id, kind, "en")).Custom.ShouldBeFalse();
+
+        var eur = Currency.EUR;
+        var charges = new ReminderPolicy { LateInterestShown = true }.LateChargesOn(new Money(500_00, eur), new DateOnly(2027, 1, 10), new DateOnly(2027, 2, 9));
+        var model = new Portal.Email.Templates.EmailModel().Firm("Cabinet Martin").Client("Maison Dupont")
+            .Invoice("INV-00042", new DateOnly(2026, 12, 10), new DateOnly(2027, 1, 10), new Money(500_00, eur), new Money(500_00, eur))
+            .PayLink("https://portal.example/pay/abc").Late(charges);
+        var french = await templates.RenderAsync(firm.Id, kind, System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), model);
+        french.Subject.ShouldBe("Dernière relance : facture INV-00042 de Cabinet Martin");
+        var fr = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
+        french.Text.ShouldContain($"indemnité forfaitaire pour frais de recouvrement de {Portal.Components.Shared.MoneyFormat.Format(new Money(40_00, eur), fr)}");
+        french.Text.ShouldContain("40,00");
+        french.Text.ShouldContain("https://portal.example/pay/abc");
+        var english = await templates.RenderAsync(firm.Id, kind, System.Globalization.CultureInfo.GetCultureInfo("en-GB"), model);
+        english.Subject.ShouldBe("Final notice: invoice INV-00042 from Cabinet Martin");
+        english.Text.ShouldContain("fixed recovery indemnity of €40.00");
+    }
 }
