@@ -57,5 +57,11 @@ public sealed class CollectionsTests(PortalApp app) : IClassFixture<PortalApp>, 
         // The formula is escaped, not left for a spreadsheet to run.
         lines[2].ShouldStartWith("\"'=HYPERLINK(\"\"http://x.test\"\")\",EUR,0.00,70.00");
         (await app.AnonymousSession().GetAsync("/staff/collections/export.csv")).StatusCode.ShouldNotBe(HttpStatusCode.OK);
+
+        var (status, html) = await staff.GetPageAsync("/staff/collections");
+        status.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("Maison Dupont");
+        html.ShouldContain("Cannot be reminded: no email");
+        html.ShouldContain("Transfer on Friday, said Anna");
     }
 }
