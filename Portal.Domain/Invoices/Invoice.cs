@@ -7,7 +7,7 @@ namespace Portal.Domain.Invoices;
 /// An invoice from a firm to one client account, in one currency. A draft can be edited; once issued it
 /// is never edited again, only paid, or voided (and reissued) while nothing has been paid on it.
 /// </summary>
-public sealed class Invoice : IClientOwned
+public sealed partial class Invoice : IClientOwned
 {
     private readonly List<InvoiceLine> _lines = [];
 

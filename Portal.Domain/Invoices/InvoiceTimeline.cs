@@ -1,6 +1,6 @@
 namespace Portal.Domain.Invoices;
 
-public enum InvoiceTimelineKind { Sent, NotSentNoEmail, LinkOpened, Paid }
+public enum InvoiceTimelineKind { Sent, NotSentNoEmail, LinkOpened, Paid, Reminded }
 
 /// <summary>
 /// One thing that happened to an issued invoice on its way to being paid: an email sent (to whom, by whom), a send
@@ -45,6 +45,15 @@ public sealed class InvoiceTimelineEntry : IClientOwned
     {
         EnsureIssued(invoice);
         return new(invoice, InvoiceTimelineKind.NotSentNoEmail, at, null, actorName);
+    }
+
+    /// <summary>A reminder emailed, with a fresh pay link; <paramref name="actorName"/> is null when the schedule sent it.</summary>
+    public static InvoiceTimelineEntry Reminded(Invoice invoice, string recipient, string? actorName, DateTimeOffset at)
+    {
+        EnsureIssued(invoice);
+        if (!invoice.AcceptsPayment)
+            throw new DomainException("Only an invoice that is still due can be reminded.");
+        return new(invoice, InvoiceTimelineKind.Reminded, at, recipient, actorName);
     }
 
     public static InvoiceTimelineEntry LinkOpened(Invoice invoice, DateTimeOffset at) => new(invoice, InvoiceTimelineKind.LinkOpened, at, null, null);

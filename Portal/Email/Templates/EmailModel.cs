@@ -58,6 +58,14 @@ public sealed class EmailModel
             ["lines"] = lines.Select(l => (object?)new Dictionary<string, object?> { ["client"] = l.Client, ["amount"] = l.Amount, ["status"] = l.Status }).ToList(),
         });
 
+    /// <summary>
+    /// On an overdue reminder, when the firm shows them: <c>late.interest</c>, <c>late.indemnity</c>, <c>late.total</c>,
+    /// <c>late.days</c>, <c>late.rate</c> (a percentage). Absent otherwise, so <c>{% if late %}</c> shows the lines only then.
+    /// </summary>
+    public EmailModel Late(Portal.Domain.Reminders.LateCharges? charges) => charges is null ? this : Group("late",
+        ("interest", charges.Interest), ("indemnity", charges.Indemnity), ("total", charges.Total),
+        ("days", charges.DaysLate.ToString(CultureInfo.InvariantCulture)), ("rate", (charges.RateBasisPoints / 100m).ToString("0.##", CultureInfo.InvariantCulture)));
+
     /// <summary>The one amount the email is about, at the top level: <c>amount</c>.</summary>
     public EmailModel Amount(Money amount) => Set("amount", amount);
 

@@ -21,4 +21,14 @@ public enum EmailTemplateKind
     StaffPaymentFailed,
     /// <summary>To the firm's staff: yesterday's payments in one email.</summary>
     StaffDigest,
+    /// <summary>To the client: a reminder a few days before the due date, with its pay link (required).</summary>
+    ReminderUpcoming,
+    /// <summary>To the client: a reminder on the due date, with its pay link (required).</summary>
+    ReminderDueToday,
+    /// <summary>To the client: the first reminder after the due date, with its pay link (required).</summary>
+    ReminderOverdue,
+    /// <summary>To the client: the second notice, with its pay link (required).</summary>
+    ReminderSecondNotice,
+    /// <summary>To the client: the final notice, with its pay link (required).</summary>
+    ReminderFinalNotice,
 }

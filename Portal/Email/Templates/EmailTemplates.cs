@@ -71,7 +71,7 @@ public sealed class EmailTemplates(IDbContextFactory<PortalDbContext> dbFactory,
         text = new EmailTemplateText(text.Subject.Trim(), text.Text, text.Html);
         if (Problem(kind, text) is { } problem)
             throw problem;
-        if (kind == EmailTemplateKind.InvoiceIssued)
+        if (ShowsPayLink(kind))
             await EnsurePayLinkShownAsync(text, CultureOf(language));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var own = await Own(db, firmId, kind, language).SingleOrDefaultAsync(cancellationToken);
@@ -103,10 +103,14 @@ public sealed class EmailTemplates(IDbContextFactory<PortalDbContext> dbFactory,
             return new DomainException($"The plain-text part is not a valid template: {error}");
         if (!Parser.TryParse(text.Html, out _, out error))
             return new DomainException($"The HTML part is not a valid template: {error}");
-        if (kind == EmailTemplateKind.InvoiceIssued && !(text.Text.Contains("pay_link", StringComparison.Ordinal) && text.Html.Contains("pay_link", StringComparison.Ordinal)))
+        if (ShowsPayLink(kind) && !(text.Text.Contains("pay_link", StringComparison.Ordinal) && text.Html.Contains("pay_link", StringComparison.Ordinal)))
             return new DomainException(PayLinkRequired);
         return null;
     }
+
+    /// <summary>The emails whose whole point is the pay link: the invoice and every reminder of it.</summary>
+    public static bool ShowsPayLink(EmailTemplateKind kind) => kind is EmailTemplateKind.InvoiceIssued or EmailTemplateKind.ReminderUpcoming
+        or EmailTemplateKind.ReminderDueToday or EmailTemplateKind.ReminderOverdue or EmailTemplateKind.ReminderSecondNotice or EmailTemplateKind.ReminderFinalNotice;
 
     private const string PayLinkRequired = "An invoice email must show the pay link ({{ pay_link }}) in both its plain-text and HTML parts.";
 

@@ -631,6 +631,19 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("PromiseNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateOnly?>("PromisedToPayBy")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("RemindersOptedOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("RemindersPaused")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId", "BillingEmail");
@@ -760,6 +773,13 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(14)
                         .HasColumnType("character varying(14)");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("Europe/Paris");
+
                     b.Property<string>("VatNumber")
                         .HasMaxLength(15)
                         .HasColumnType("character varying(15)");
@@ -799,6 +819,50 @@ namespace Portal.Data.Migrations.Postgres
                                 .HasColumnType("bigint");
 
                             b1.Property<bool>("PrepaymentsAllowed")
+                                .HasColumnType("boolean");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Reminders", "Portal.Domain.Firms.Firm.Reminders#ReminderPolicy", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("DueTodayOffset")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("DueTodayOn")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("Enabled")
+                                .HasColumnType("boolean");
+
+                            b1.Property<int>("FinalNoticeOffset")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("FinalNoticeOn")
+                                .HasColumnType("boolean");
+
+                            b1.Property<int>("LateInterestBasisPoints")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("LateInterestShown")
+                                .HasColumnType("boolean");
+
+                            b1.Property<int>("OverdueOffset")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("OverdueOn")
+                                .HasColumnType("boolean");
+
+                            b1.Property<int>("SecondNoticeOffset")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("SecondNoticeOn")
+                                .HasColumnType("boolean");
+
+                            b1.Property<int>("UpcomingOffset")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("UpcomingOn")
                                 .HasColumnType("boolean");
                         });
 
@@ -947,6 +1011,9 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<bool>("DoNotRemind")
+                        .HasColumnType("boolean");
 
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("date");
@@ -1335,6 +1402,74 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex("PaymentId");
 
                     b.ToTable("PaymentAllocations");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CancelledBecause")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("FirmId", "InvoiceId");
+
+                    b.HasIndex("FirmId", "Key")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "QueuedAt");
+
+                    b.ToTable("Reminders", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Wallets.Wallet", b =>
@@ -2104,6 +2239,15 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasOne("Portal.Domain.Payments.Payment", null)
                         .WithMany("Allocations")
                         .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
+                {
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -619,6 +619,19 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PromiseNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PromisedToPayBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RemindersOptedOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RemindersPaused")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId", "BillingEmail");
@@ -738,6 +751,13 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(14)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Europe/Paris");
+
                     b.Property<string>("VatNumber")
                         .HasMaxLength(15)
                         .HasColumnType("TEXT");
@@ -777,6 +797,50 @@ namespace Portal.Data.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("PrepaymentsAllowed")
+                                .HasColumnType("INTEGER");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Reminders", "Portal.Domain.Firms.Firm.Reminders#ReminderPolicy", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<int>("DueTodayOffset")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("DueTodayOn")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("Enabled")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("FinalNoticeOffset")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("FinalNoticeOn")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("LateInterestBasisPoints")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("LateInterestShown")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("OverdueOffset")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("OverdueOn")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("SecondNoticeOffset")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("SecondNoticeOn")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("UpcomingOffset")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("UpcomingOn")
                                 .HasColumnType("INTEGER");
                         });
 
@@ -925,6 +989,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("DoNotRemind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("TEXT");
@@ -1287,6 +1354,74 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasIndex("PaymentId");
 
                     b.ToTable("PaymentAllocations");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CancelledBecause")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId");
+
+                    b.HasIndex("FirmId", "InvoiceId");
+
+                    b.HasIndex("FirmId", "Key")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "QueuedAt");
+
+                    b.ToTable("Reminders", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Domain.Wallets.Wallet", b =>
@@ -2056,6 +2191,15 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Domain.Payments.Payment", null)
                         .WithMany("Allocations")
                         .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
+                {
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Reminders;
+using Portal.Email;
+using Portal.Firms;
+using Portal.Reminders;
+using Portal.Tests.Email;
+using Portal.Tests.Fixture;
+
+namespace Portal.Tests.Reminders;
+
+/// <summary>The sweep on one instance, with mail over real SMTP: who is reminded, who is not, once, and with a pay link that works.</summary>
+public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPortalApp>, IAsyncLifetime
+{
+    public Task InitializeAsync() => app.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task An_overdue_invoice_is_reminded_once_with_a_working_pay_link_and_none_of_the_never_remind_cases_is()
+    {
+        var firm = await app.AFirmAsync();
+        await app.TurnOnRemindersAsync(firm);
+        var client = await app.AClientAsync(firm);
+        var billing = await app.BillingEmailAsync(client);
+        var overdue = await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        // A paid invoice, of a client of its own so that its receipt is not in the way.
+        var payer = await app.AClientAsync(firm);
+        var paid = await app.AnInvoice(payer).WithLine("Payroll", 1, 90_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        await app.PayByTransferAsync(payer, paid.Id, 90_00);
+        var voided = await app.AnInvoice(client).WithLine("Duplicate", 1, 50_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var held = await app.AnInvoice(client).WithLine("Special terms", 1, 70_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var processing = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 60_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var notYet = await app.AnInvoice(client).WithLine("Next month", 1, 30_00).DueInLocalDays(app, 10).IssuedAsync();
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.Invoices.SingleAsync(i => i.Id == voided.Id)).Void("Issued twice", app.Clock.GetUtcNow());
+            (await db.Invoices.SingleAsync(i => i.Id == processing.Id)).AddPending(client.Amount(60_00));
+            await db.SaveChangesAsync();
+        }
+        await app.AsStaffOfAsync<ReminderSettings>(firm, s => s.SetInvoiceAsync(held.Id, doNotRemind: true));
+        // A client with no address to write to, and one whose credit the firm's automatic use will spend on the invoice.
+        var silent = await app.AClientAsync(firm);
+        var silentInvoice = await app.AnInvoice(silent).WithLine("Audit", 1, 200_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var covered = await app.AClientAsync(firm);
+        var coveredInvoice = await app.AnInvoice(covered).WithLine("Audit", 1, 200_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        await app.GiveCreditAsync(covered, 250_00);
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.ClientAccounts.SingleAsync(c => c.Id == silent.Id)).OptOutOfInvoiceEmails(true);
+            await db.SaveChangesAsync();
+        }
+        await app.AsStaffOfAsync<FirmSettings>(firm, s => s.SavePaymentPolicyAsync(new PaymentPolicyInput(true, MinimumKind.None, 0, 0, true, 0, CreditAutoApply.OnDueDate)));
+
+        (await app.Sweeper().SweepAsync()).ShouldBe((1, 1));
+        (await app.Sweeper().SweepAsync()).ShouldBe((0, 0));
+
+        var reminder = (await app.RemindersOfAsync(firm)).ShouldHaveSingleItem();
+        reminder.InvoiceId.ShouldBe(overdue.Id);
+        reminder.Step.ShouldBe(ReminderStep.Overdue);
+        reminder.Status.ShouldBe(ReminderStatus.Sent);
+        var mail = (await app.Smtp.WaitForAsync(billing)).ShouldHaveSingleItem();
+        (mail.Subject ?? "").ShouldBe($"Overdue: invoice {overdue.Number} from Firm {firm.Key}, €480.00 due");
+        var token = ReminderTestKit.PayLinkToken(mail.TextBody ?? "");
+        (mail.HtmlBody ?? "").ShouldContain(token);
+        var link = await app.Services.GetRequiredService<Portal.PayLinks.PayLinks>().CheckAsync(token);
+        link.IsValid.ShouldBeTrue();
+        link.Invoice!.Id.ShouldBe(overdue.Id);
+        // Sent emails keep the copy without the key to the invoice.
+        (await app.ReminderEmailsAsync(firm)).ShouldHaveSingleItem().TextBody.ShouldNotContain(token);
+        await using (var db = app.OpenDb(firm.Id))
+            (await db.Set<Portal.Domain.Invoices.InvoiceTimelineEntry>().CountAsync(e => e.InvoiceId == overdue.Id && e.Kind == Portal.Domain.Invoices.InvoiceTimelineKind.Reminded)).ShouldBe(1);
+
+        await app.DrainOutboxAsync(firm);
+        app.Smtp.To(billing).Count.ShouldBe(1);
+        app.Smtp.To(await app.BillingEmailAsync(payer)).Where(m => (m.Subject ?? "").StartsWith("Overdue", StringComparison.Ordinal)).ShouldBeEmpty();
+        app.Smtp.To(await app.BillingEmailAsync(silent)).ShouldBeEmpty();
+        app.Smtp.To(await app.BillingEmailAsync(covered)).Where(m => (m.Subject ?? "").StartsWith("Overdue", StringComparison.Ordinal)).ShouldBeEmpty();
+        _ = (notYet, silentInvoice, coveredInvoice);
+    }
+
+    [Fact]
+    public async Task A_payment_arriving_between_the_sweep_and_the_send_cancels_the_queued_reminder()
+    {
+        var firm = await app.AFirmAsync();
+        await app.TurnOnRemindersAsync(firm);
+        var client = await app.AClientAsync(firm);
+        var invoice = await app.AnInvoice(client).WithLine("Tax return", 1, 150_00).DueInLocalDays(app, 0).IssuedAsync();
+
+        (await app.Sweeper().DecideAsync()).ShouldBe(1);
+        (await app.RemindersOfAsync(firm)).ShouldHaveSingleItem().Status.ShouldBe(ReminderStatus.Queued);
+        await app.PayByTransferAsync(client, invoice.Id, 150_00);
+        (await app.Sweeper().SendQueuedAsync()).ShouldBe(0);
+
+        var reminder = (await app.RemindersOfAsync(firm)).ShouldHaveSingleItem();
+        reminder.Status.ShouldBe(ReminderStatus.Cancelled);
+        reminder.CancelledBecause.ShouldBe(CannotRemind.Paid);
+        (await app.ReminderEmailsAsync(firm)).ShouldBeEmpty();
+        // The sweep does not decide that step again, paid or not.
+        (await app.Sweeper().DecideAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Send_reminder_now_emails_the_step_the_invoice_is_at_and_refuses_one_that_may_not_be_reminded_with_the_reason()
+    {
+        var firm = await app.AFirmAsync();
+        await app.TurnOnRemindersAsync(firm, p => p.LateInterestShown = true);
+        var client = await app.AClientAsync(firm);
+        var billing = await app.BillingEmailAsync(client);
+        var late = await app.AnInvoice(client).WithLine("Consulting", 1, 1_000_00).DueInLocalDays(app, -20, issuedDaysAgo: 60).IssuedAsync();
+        var payer = await app.AClientAsync(firm);
+        var paid = await app.AnInvoice(payer).WithLine("Payroll", 1, 90_00).IssuedAsync();
+        await app.PayByTransferAsync(payer, paid.Id, 90_00);
+
+        (await app.AsStaffOfAsync<ReminderSender, string>(firm, s => s.SendNowAsync(late.Id))).ShouldBe(billing);
+        var mail = (await app.Smtp.WaitForAsync(billing)).ShouldHaveSingleItem();
+        (mail.Subject ?? "").ShouldBe($"Second notice: invoice {late.Number} from Firm {firm.Key} is overdue");
+        // 20 days late on €1,000.00 at 12.15 % a year: €6.66 of interest, and the €40.00 indemnity.
+        (mail.TextBody ?? "").ShouldContain("interest of €6.66 (12.15% a year over 20 days) and a fixed recovery indemnity of €40.00: €46.66 in all");
+        ReminderTestKit.PayLinkToken(mail.TextBody ?? "");
+
+        var refused = await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<ReminderSender, string>(firm, s => s.SendNowAsync(paid.Id)));
+        refused.Message.ShouldBe("This invoice is paid: there is nothing to remind.");
+        var reminders = await app.RemindersOfAsync(firm);
+        reminders.ShouldHaveSingleItem().RequestedBy.ShouldBe($"Staff {firm.Key}");
+        // A reminder by hand does not stand in for the schedule's step.
+        (await app.Sweeper().DecideAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_reminder_template_is_refused_without_its_pay_link_and_the_french_default_reads_in_french()
+    {
+        var firm = await app.AFirmAsync();
+        var templates = app.Services.GetRequiredService<Portal.Email.Templates.EmailTemplates>();
+        var kind = Portal.Email.Templates.EmailTemplateKind.ReminderFinalNotice;
+        var noLink = new Portal.Email.Templates.EmailTemplateText("Final notice", "Please pay {{ invoice.number }}.", "<p>Please pay.</p>");
+        (await Should.ThrowAsync<DomainException>(() => templates.SaveAsync(firm.Id, kind, "en", noLink))).Message.ShouldContain("pay link");
+        var hidden = new Portal.Email.Templates.EmailTemplateText("Final notice", "{% if false %}{{ pay_link }}{% endif %}", "<p>{% if false %}{{ pay_link }}{% endif %}</p>");
+        (await Should.ThrowAsync<DomainException>(() => templates.SaveAsync(firm.Id, kind, "en", hidden))).Message.ShouldContain("pay link");
+        (await templates.CurrentAsync(firm.Id, kind, "en")).Custom.ShouldBeFalse();
+
+        var eur = Currency.EUR;
+        var charges = new ReminderPolicy { LateInterestShown = true }.LateChargesOn(new Money(500_00, eur), new DateOnly(2027, 1, 10), new DateOnly(2027, 2, 9));
+        var model = new Portal.Email.Templates.EmailModel().Firm("Cabinet Martin").Client("Maison Dupont")
+            .Invoice("INV-00042", new DateOnly(2026, 12, 10), new DateOnly(2027, 1, 10), new Money(500_00, eur), new Money(500_00, eur))
+            .PayLink("https://portal.example/pay/abc").Late(charges);
+        var french = await templates.RenderAsync(firm.Id, kind, System.Globalization.CultureInfo.GetCultureInfo("fr-FR"), model);
+        french.Subject.ShouldBe("Dernière relance : facture INV-00042 de Cabinet Martin");
+        var fr = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
+        french.Text.ShouldContain($"indemnité forfaitaire pour frais de recouvrement de {Portal.Components.Shared.MoneyFormat.Format(new Money(40_00, eur), fr)}");
+        french.Text.ShouldContain("40,00");
+        french.Text.ShouldContain("https://portal.example/pay/abc");
+        var english = await templates.RenderAsync(firm.Id, kind, System.Globalization.CultureInfo.GetCultureInfo("en-GB"), model);
+        english.Subject.ShouldBe("Final notice: invoice INV-00042 from Cabinet Martin");
+        english.Text.ShouldContain("fixed recovery indemnity of €40.00");
+    }
+}

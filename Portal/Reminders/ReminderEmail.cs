@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Localization;
+using Portal.Account;
+using Portal.Data;
+using Portal.Domain.Clients;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+using Portal.Domain.Reminders;
+using Portal.Email;
+using Portal.Email.Templates;
+using Portal.Localization;
+
+namespace Portal.Reminders;
+
+/// <summary>Writes a reminder from the firm's template for its step, in the client's language, with its pay link.</summary>
+public sealed class ReminderEmail(Mailer mailer, HeldSecretLinks held, EmailTemplates templates, IStringLocalizer<Text> T, TimeProvider clock)
+{
+    public static EmailTemplateKind TemplateOf(ReminderStep step) => step switch
+    {
+        ReminderStep.Upcoming => EmailTemplateKind.ReminderUpcoming,
+        ReminderStep.DueToday => EmailTemplateKind.ReminderDueToday,
+        ReminderStep.Overdue => EmailTemplateKind.ReminderOverdue,
+        ReminderStep.SecondNotice => EmailTemplateKind.ReminderSecondNotice,
+        ReminderStep.FinalNotice => EmailTemplateKind.ReminderFinalNotice,
+    };
+
+    /// <summary>
+    /// Queues the reminder in the caller's open transaction, once: its key is the reminder's, so a sender that stopped
+    /// after queueing and a second sender that takes over cannot email it twice. As with invoice emails, the stored copy
+    /// has the pay link hidden and only the mailbox gets the real one. False when it had already been queued.
+    /// </summary>
+    public async Task<bool> QueueAsync(PortalDbContext db, Reminder reminder, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl,
+        string? language, DateOnly today, CancellationToken cancellationToken)
+    {
+        var culture = EmailTemplates.CultureOf(language ?? "en");
+        using var _ = UserCulture.Use(language);
+        var kind = TemplateOf(reminder.Step);
+        var late = reminder.Step is ReminderStep.Overdue or ReminderStep.SecondNotice or ReminderStep.FinalNotice
+            ? firm.Reminders.LateChargesOn(invoice.AmountDue, invoice.DueDate, today) : null;
+        EmailModel Model(string payLink) => new EmailModel().Firm(firm.Name).Client(client.Name)
+            .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue).PayLink(payLink).Late(late);
+        var real = await templates.RenderAsync(db, firm.Id, kind, culture, Model(payLinkUrl), cancellationToken);
+        var shown = await templates.RenderAsync(db, firm.Id, kind, culture, Model(T["SecureLinkHidden"].Value), cancellationToken);
+        var stored = new EmailMessage(firm.Id, to, shown.Subject, shown.Text, shown.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}");
+        stored.HoldForSender();
+        held.Hold(stored.Id, new DeliverableBody(real.Text, real.Html));
+        if (await mailer.QueueOnceAsync(db, stored, cancellationToken))
+            return true;
+        held.Release(stored.Id);
+        return false;
+    }
+}

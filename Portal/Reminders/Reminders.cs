@@ -1,0 +1,231 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Account;
+using Portal.Audit;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+using Portal.Domain.Reminders;
+using Portal.Email;
+using Portal.Tenancy;
+
+namespace Portal.Reminders;
+
+/// <summary>
+/// Reminds clients of what they owe, in two phases that may run on any instance, any number of times:
+/// <see cref="DecideAsync"/> writes, for each invoice whose schedule step has come on the firm's local day, one queued
+/// reminder (the database's unique key per invoice and step keeps it to one), and <see cref="SendQueuedAsync"/> claims
+/// each queued reminder with a lease, checks the never-remind rules again (a payment may have arrived since the
+/// decision: the reminder is then cancelled) and emails it with a fresh pay link.
+/// </summary>
+public sealed class Reminders(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Reminders> logger)
+{
+    /// <summary>Far longer than one send: a reminder still claimed after this was left by a sender that stopped.</summary>
+    public static readonly TimeSpan SendLease = TimeSpan.FromMinutes(5);
+    private const int SendBatch = 200;
+
+    /// <summary>A whole sweep: decide, then send. Returns (decided, sent).</summary>
+    public async Task<(int Decided, int Sent)> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var decided = await DecideAsync(cancellationToken);
+        var sent = await SendQueuedAsync(cancellationToken);
+        return (decided, sent);
+    }
+
+    /// <summary>Queues the reminders due today, firm by firm. Returns how many this call queued (none for what another sweep already did).</summary>
+    public async Task<int> DecideAsync(CancellationToken cancellationToken = default)
+    {
+        List<Guid> firmIds;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            firmIds = await db.Firms.IgnoreQueryFilters().Where(f => f.Reminders.Enabled).Select(f => f.Id).ToListAsync(cancellationToken);
+        }
+        var queued = 0;
+        foreach (var firmId in firmIds)
+            queued += await DecideForFirmAsync(firmId, cancellationToken);
+        return queued;
+    }
+
+    private async Task<int> DecideForFirmAsync(Guid firmId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firmId);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var today = firm.LocalToday(now);
+        var policy = firm.Reminders;
+        var steps = policy.Steps;
+        if (steps.Count == 0)
+            return 0;
+        // Only invoices whose due date puts one of the steps within the last few days can be at a step today.
+        var earliestDue = today.AddDays(-steps.Max(policy.Offset) - ReminderPolicy.CatchUpDays);
+        var latestDue = today.AddDays(-steps.Min(policy.Offset));
+        var invoices = await db.Invoices.AsNoTracking()
+            .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate >= earliestDue && i.DueDate <= latestDue)
+            .ToListAsync(cancellationToken);
+        if (invoices.Count == 0)
+            return 0;
+        var since = today.AddDays(-ReminderPolicy.CatchUpDays);
+        var done = (await db.Reminders.Where(r => r.RequestedBy == null && r.Day >= since).Select(r => r.Key).ToListAsync(cancellationToken)).ToHashSet();
+        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, cancellationToken);
+        var fresh = new List<Reminder>();
+        foreach (var invoice in invoices)
+        {
+            if (policy.StepOn(invoice.DueDate, today) is not { } step || done.Contains(Reminder.ScheduledKey(invoice.Id, step)))
+                continue;
+            if (ReminderRules.WhyNot(circumstances.For(invoice), today) is not null)
+                continue;
+            fresh.Add(Reminder.Scheduled(invoice, step, today, now));
+        }
+        return await ReminderRows.InsertNewAsync(db, fresh, cancellationToken);
+    }
+
+    /// <summary>Sends the queued reminders of every firm (and those a stopped sender left). Returns how many were emailed.</summary>
+    public async Task<int> SendQueuedAsync(CancellationToken cancellationToken = default)
+    {
+        var sent = 0;
+        while (true)
+        {
+            List<(Guid Id, Guid FirmId)> batch;
+            var now = clock.GetUtcNow();
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+                batch = (await Claimable(db.Reminders.IgnoreQueryFilters(), now).OrderBy(r => r.QueuedAt).Take(SendBatch)
+                    .Select(r => new { r.Id, r.FirmId }).ToListAsync(cancellationToken)).Select(r => (r.Id, r.FirmId)).ToList();
+            }
+            if (batch.Count == 0)
+                return sent;
+            var claimedAny = false;
+            foreach (var (id, firmId) in batch)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firmId);
+                var sender = scope.ServiceProvider.GetRequiredService<ReminderSender>();
+                if (!await sender.ClaimAsync(id, cancellationToken))
+                    continue;
+                claimedAny = true;
+                try
+                {
+                    if (await sender.SendClaimedAsync(id, cancellationToken))
+                        sent++;
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // Left claimed: when its lease runs out a sender tries again, and the email's key keeps it to one.
+                    logger.LogError(error, "Sending reminder {ReminderId} failed; it is tried again when its lease runs out.", id);
+                }
+            }
+            if (!claimedAny)
+                return sent;
+        }
+    }
+
+    internal static IQueryable<Reminder> Claimable(IQueryable<Reminder> reminders, DateTimeOffset now) =>
+        reminders.Where(r => r.Status == ReminderStatus.Queued || (r.Status == ReminderStatus.Sending && r.LeaseUntil < now));
+}
+
+/// <summary>Sends one reminder, scheduled or by hand, for the firm the scope acts for.</summary>
+public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, PayLinks.PayLinks payLinks, ReminderEmail email, Mailer mailer, AccountLinks links,
+    CurrentActor actor, IConfiguration configuration)
+{
+    /// <summary>Takes the reminder for this sender, with a lease; false when another sender has it or it is done.</summary>
+    public async Task<bool> ClaimAsync(Guid reminderId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var leaseUntil = now + Reminders.SendLease;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Reminders.Claimable(db.Reminders.Where(r => r.Id == reminderId), now)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Sending).SetProperty(r => r.LeaseUntil, leaseUntil), cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// Emails a claimed reminder, or cancels it when the invoice may no longer be reminded. The timeline entry, the pay
+    /// link, the email and the reminder's new state are one transaction. True when emailed.
+    /// </summary>
+    public async Task<bool> SendClaimedAsync(Guid reminderId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reminder = await db.Reminders.SingleAsync(r => r.Id == reminderId, cancellationToken);
+        var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == reminder.InvoiceId, cancellationToken);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == reminder.FirmId, cancellationToken);
+        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, [invoice], cancellationToken);
+        var now = clock.GetUtcNow();
+        var today = firm.LocalToday(now);
+        if (ReminderRules.WhyNot(circumstances.For(invoice), today) is { } reason)
+        {
+            reminder.Cancel(reason);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return false;
+        }
+        var client = circumstances.Client(invoice);
+        var recipient = client.InvoiceEmailRecipient!;
+        var entry = InvoiceTimelineEntry.Reminded(invoice, recipient, reminder.RequestedBy, now);
+        db.Add(entry);
+        var token = await payLinks.IssueAsync(db, invoice, recipient, entry.Id, cancellationToken);
+        reminder.MarkSent(recipient, now);
+        await db.SaveChangesAsync(cancellationToken);
+        var language = await LanguageOfAsync(db, client.Id, recipient, cancellationToken);
+        await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), language, today, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        mailer.Flush();
+        return true;
+    }
+
+    /// <summary>
+    /// Staff's "send reminder now": refused, with the reason, when the invoice may not be reminded; otherwise emailed at
+    /// once with the template of the step the invoice stands at. Does not take the place of the schedule's steps.
+    /// </summary>
+    public async Task<string> SendNowAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        Reminder reminder;
+        ReminderCircumstances circumstances;
+        Invoice invoice;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
+            var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+            circumstances = await ReminderCircumstances.ReadAsync(db, firm, [invoice], cancellationToken);
+            var today = firm.LocalToday(clock.GetUtcNow());
+            ReminderRules.EnsureRemindable(circumstances.For(invoice), today);
+            var who = actor.Current;
+            reminder = Reminder.Manual(invoice, firm.Reminders.StepForManual(invoice.DueDate, today), today, who.IsStaff ? who.Name : "staff", clock.GetUtcNow());
+            db.Add(reminder);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        if (!await ClaimAsync(reminder.Id, cancellationToken))
+            throw new DomainException("This reminder has already been dealt with.");
+        if (!await SendClaimedAsync(reminder.Id, cancellationToken))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var cancelled = await db.Reminders.AsNoTracking().Where(r => r.Id == reminder.Id).Select(r => r.CancelledBecause).SingleAsync(cancellationToken);
+            throw new DomainException(ReminderRules.Refusal(cancelled ?? CannotRemind.NoEmail));
+        }
+        return circumstances.Client(invoice).InvoiceEmailRecipient!;
+    }
+
+    // A sweep runs outside any request: the configured public address then, as the other background emails do.
+    private string PayUrl(string token)
+    {
+        try
+        {
+            return links.To($"pay/{token}");
+        }
+        catch (InvalidOperationException)
+        {
+            var baseUrl = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : "http://localhost:5080";
+            return $"{baseUrl}/pay/{token}";
+        }
+    }
+
+    private static async Task<string?> LanguageOfAsync(PortalDbContext db, Guid clientAccountId, string address, CancellationToken cancellationToken)
+    {
+        var normalized = address.ToUpperInvariant();
+        return await db.Users.Where(u => u.ClientAccountId == clientAccountId && u.NormalizedEmail == normalized && u.Culture != null)
+            .Select(u => u.Culture).FirstOrDefaultAsync(cancellationToken);
+    }
+}
