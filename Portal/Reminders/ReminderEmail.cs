@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Localization;
 using Portal.Account;
 using Portal.Data;
 using Portal.Domain.Clients;
@@ -7,12 +6,12 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Reminders;
 using Portal.Email;
 using Portal.Email.Templates;
-using Portal.Localization;
+using Portal.PayLinks;
 
 namespace Portal.Reminders;
 
 /// <summary>Writes a reminder from the firm's template for its step, in the client's language, with its pay link.</summary>
-public sealed class ReminderEmail(Mailer mailer, HeldSecretLinks held, EmailTemplates templates, IStringLocalizer<Text> T, TimeProvider clock)
+public sealed class ReminderEmail(Mailer mailer, EmailTemplates templates, TimeProvider clock)
 {
     public static EmailTemplateKind TemplateOf(ReminderStep step) => step switch
     {
@@ -26,7 +25,9 @@ public sealed class ReminderEmail(Mailer mailer, HeldSecretLinks held, EmailTemp
     /// <summary>
     /// Queues the reminder in the caller's open transaction, once: its key is the reminder's, so a sender that stopped
     /// after queueing and a second sender that takes over cannot email it twice. As with invoice emails, the stored copy
-    /// has the pay link hidden and only the mailbox gets the real one. False when it had already been queued.
+    /// names the pay link in place of its token and the dispatcher writes the token in for the mail server only
+    /// (decision 0021), so the row survives a restart while Sent emails never shows a live link. False when it had
+    /// already been queued.
     /// </summary>
     public async Task<bool> QueueAsync(PortalDbContext db, Reminder reminder, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl,
         string? language, DateOnly today, CancellationToken cancellationToken)
@@ -36,16 +37,11 @@ public sealed class ReminderEmail(Mailer mailer, HeldSecretLinks held, EmailTemp
         var kind = TemplateOf(reminder.Step);
         var late = reminder.Step is ReminderStep.Overdue or ReminderStep.SecondNotice or ReminderStep.FinalNotice
             ? firm.Reminders.LateChargesOn(invoice.AmountDue, invoice.DueDate, today) : null;
-        EmailModel Model(string payLink) => new EmailModel().Firm(firm.Name).Client(client.Name)
-            .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue).PayLink(payLink).Late(late);
-        var real = await templates.RenderAsync(db, firm.Id, kind, culture, Model(payLinkUrl), cancellationToken);
-        var shown = await templates.RenderAsync(db, firm.Id, kind, culture, Model(T["SecureLinkHidden"].Value), cancellationToken);
-        var stored = new EmailMessage(firm.Id, to, shown.Subject, shown.Text, shown.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}");
-        stored.HoldForSender();
-        held.Hold(stored.Id, new DeliverableBody(real.Text, real.Html));
-        if (await mailer.QueueOnceAsync(db, stored, cancellationToken))
-            return true;
-        held.Release(stored.Id);
-        return false;
+        var linkId = await PayLinkMail.LinkOfAsync(db, payLinkUrl, cancellationToken);
+        var model = new EmailModel().Firm(firm.Name).Client(client.Name)
+            .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue)
+            .PayLink(PayLinkMail.StoredUrl(payLinkUrl, linkId)).Late(late);
+        var stored = await templates.RenderAsync(db, firm.Id, kind, culture, model, cancellationToken);
+        return await mailer.QueueOnceAsync(db, new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}"), cancellationToken);
     }
 }
