@@ -155,4 +155,40 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
         english.Subject.ShouldBe("Final notice: invoice INV-00042 from Cabinet Martin");
         english.Text.ShouldContain("fixed recovery indemnity of €40.00");
     }
+
+    [Fact]
+    public async Task A_client_with_several_overdue_invoices_is_offered_one_link_that_selects_them_all_on_the_pay_page()
+    {
+        var firm = await app.AFirmAsync();
+        await Portal.Tests.Stripe.CardPaymentDriver.ConnectAsync(app, firm);
+        await app.TurnOnRemindersAsync(firm);
+        var client = await app.AClientAsync(firm);
+        var billing = await app.BillingEmailAsync(client);
+        var first = await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var second = await app.AnInvoice(client).WithLine("Payroll", 1, 120_00).DueInLocalDays(app, -15, issuedDaysAgo: 45).IssuedAsync();
+        var notYet = await app.AnInvoice(client).WithLine("Next month", 1, 30_00).DueInLocalDays(app, 10).IssuedAsync();
+        // Only one overdue invoice: its reminder keeps to it.
+        var alone = await app.AClientAsync(firm);
+        await app.AnInvoice(alone).WithLine("Audit", 1, 200_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+
+        (await app.Sweeper().SweepAsync()).ShouldBe((3, 3));
+
+        var mails = await app.Smtp.WaitForAsync(billing, count: 2);
+        foreach (var mail in mails)
+        {
+            (mail.TextBody ?? "").ShouldContain("You have 2 overdue invoices, €600.00 in all. Pay them all at once:");
+            (mail.TextBody ?? "").ShouldContain($"{app.BaseUrl.ToString().TrimEnd('/')}/portal/pay?select=overdue");
+            (mail.HtmlBody ?? "").ShouldContain("/portal/pay?select=overdue\">Pay them all at once</a>");
+        }
+        var lone = (await app.Smtp.WaitForAsync(await app.BillingEmailAsync(alone))).ShouldHaveSingleItem();
+        (lone.TextBody ?? "").ShouldNotContain("select=overdue");
+
+        // The link, once the client has signed in: both overdue invoices selected in full, the one not yet due left out.
+        using var session = await app.SignInAsync(client.Contact);
+        var (_, page) = await session.GetPageAsync("/portal/pay?select=overdue");
+        System.Net.WebUtility.HtmlDecode(page).ShouldContain("Total to pay: €600.00");
+        var (_, plain) = await session.GetPageAsync("/portal/pay");
+        System.Net.WebUtility.HtmlDecode(plain).ShouldContain("Total to pay: €0.00");
+        _ = (first, second, notYet);
+    }
 }

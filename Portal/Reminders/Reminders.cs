@@ -7,6 +7,7 @@ using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Reminders;
 using Portal.Email;
+using Portal.Email.Templates;
 using Portal.Tenancy;
 
 namespace Portal.Reminders;
@@ -170,7 +171,8 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
         reminder.MarkSent(recipient, now);
         await db.SaveChangesAsync(cancellationToken);
         var language = await LanguageOfAsync(db, client.Id, recipient, cancellationToken);
-        await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), language, today, cancellationToken);
+        var overdue = await OverdueOfAsync(db, invoice, today, cancellationToken);
+        await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), overdue, language, today, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailer.Flush();
         return true;
@@ -208,17 +210,39 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
         return circumstances.Client(invoice).InvoiceEmailRecipient!;
     }
 
+    /// <summary>
+    /// Everything the client owes past its due date in the invoice's currency, with the link that pays it in one go,
+    /// when that is more than the one invoice the reminder is about (null otherwise: one link for one invoice is enough).
+    /// </summary>
+    private async Task<OverdueSummary?> OverdueOfAsync(PortalDbContext db, Invoice invoice, DateOnly today, CancellationToken cancellationToken)
+    {
+        var overdue = await db.Invoices.AsNoTracking()
+            .Where(i => i.ClientAccountId == invoice.ClientAccountId && i.Currency == invoice.Currency && i.DueDate < today
+                && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid))
+            .ToListAsync(cancellationToken);
+        var owed = overdue.Where(i => i.AmountPayable.IsPositive).ToList();
+        if (owed.Count < 2 || owed.All(i => i.Id != invoice.Id))
+            return null;
+        var total = owed.Aggregate(Money.Zero(invoice.Currency), (sum, i) => sum + i.AmountPayable);
+        return new OverdueSummary(owed.Count, total, Url(PayAllOverduePath));
+    }
+
+    /// <summary>The client's card payment page with every overdue invoice selected (sign-in first).</summary>
+    public const string PayAllOverduePath = "portal/pay?select=overdue";
+
+    private string PayUrl(string token) => Url($"pay/{token}");
+
     // A sweep runs outside any request: the configured public address then, as the other background emails do.
-    private string PayUrl(string token)
+    private string Url(string path)
     {
         try
         {
-            return links.To($"pay/{token}");
+            return links.To(path);
         }
         catch (InvalidOperationException)
         {
             var baseUrl = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : "http://localhost:5080";
-            return $"{baseUrl}/pay/{token}";
+            return $"{baseUrl}/{path}";
         }
     }
 

@@ -66,6 +66,14 @@ public sealed class EmailModel
         ("interest", charges.Interest), ("indemnity", charges.Indemnity), ("total", charges.Total),
         ("days", charges.DaysLate.ToString(CultureInfo.InvariantCulture)), ("rate", (charges.RateBasisPoints / 100m).ToString("0.##", CultureInfo.InvariantCulture)));
 
+    /// <summary>
+    /// On a reminder, when the client has more than one invoice overdue: <c>overdue.count</c>, <c>overdue.total</c> and
+    /// <c>overdue.link</c> (the portal's pay page with all of them selected). Absent otherwise, so
+    /// <c>{% if overdue %}</c> offers it only when it pays more than the one invoice.
+    /// </summary>
+    public EmailModel Overdue(OverdueSummary? overdue) => overdue is null ? this : Group("overdue",
+        ("count", overdue.Count.ToString(CultureInfo.InvariantCulture)), ("total", overdue.Total), ("link", overdue.PayAllLink));
+
     /// <summary>The one amount the email is about, at the top level: <c>amount</c>.</summary>
     public EmailModel Amount(Money amount) => Set("amount", amount);
 
@@ -109,3 +117,6 @@ public sealed class EmailModel
 
 /// <summary>One payment in a staff digest.</summary>
 public sealed record DigestLine(string Client, Money Amount, string Status);
+
+/// <summary>What a client owes on all its overdue invoices in one currency, and the link that pays them together.</summary>
+public sealed record OverdueSummary(int Count, Money Total, string PayAllLink);
