@@ -21,8 +21,11 @@ namespace Portal.Reminders;
 /// </summary>
 public sealed class Reminders(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Reminders> logger)
 {
-    /// <summary>Far longer than one send: a reminder still claimed after this was left by a sender that stopped.</summary>
-    public static readonly TimeSpan SendLease = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Far longer than one send: a reminder still claimed after this (<c>Reminders:SendLease</c>) was left by a sender
+    /// that stopped, and another sender takes it over.
+    /// </summary>
+    public static readonly TimeSpan DefaultSendLease = TimeSpan.FromMinutes(5);
     private const int SendBatch = 200;
 
     /// <summary>A whole sweep: decide, then send. Returns (decided, sent).</summary>
@@ -136,7 +139,7 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<bool> ClaimAsync(Guid reminderId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var leaseUntil = now + Reminders.SendLease;
+        var leaseUntil = now + configuration.GetValue("Reminders:SendLease", Reminders.DefaultSendLease);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await Reminders.Claimable(db.Reminders.Where(r => r.Id == reminderId), now)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Sending).SetProperty(r => r.LeaseUntil, leaseUntil), cancellationToken) == 1;
