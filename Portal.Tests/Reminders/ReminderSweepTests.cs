@@ -191,4 +191,32 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
         System.Net.WebUtility.HtmlDecode(plain).ShouldContain("Total to pay: €0.00");
         _ = (first, second, notYet);
     }
+
+    [Fact]
+    public async Task Reminding_a_selection_sends_each_remindable_invoice_once_and_says_why_the_others_were_not()
+    {
+        var firm = await app.AFirmAsync();
+        await app.TurnOnRemindersAsync(firm);
+        var client = await app.AClientAsync(firm);
+        var billing = await app.BillingEmailAsync(client);
+        var late = await app.AnInvoice(client).WithLine("Consulting", 1, 300_00).DueInLocalDays(app, -8, issuedDaysAgo: 40).IssuedAsync();
+        var upcoming = await app.AnInvoice(client).WithLine("Payroll", 1, 80_00).DueInLocalDays(app, 2).IssuedAsync();
+        var paid = await app.AnInvoice(client).WithLine("Audit", 1, 90_00).DueInLocalDays(app, -8, issuedDaysAgo: 40).IssuedAsync();
+        await app.PayByTransferAsync(client, paid.Id, 90_00);
+        var other = await app.AFirmAsync();
+        var theirs = await app.AnInvoice(await app.AClientAsync(other)).WithLine("Theirs", 1, 10_00).IssuedAsync();
+
+        var results = await app.AsStaffOfAsync<ReminderSender, IReadOnlyList<Portal.Invoices.Delivery.DeliveryResult>>(firm,
+            s => s.SendManyNowAsync([late.Id, upcoming.Id, paid.Id, theirs.Id, late.Id]));
+
+        results.Count.ShouldBe(4);
+        results.Where(r => r.Sent).Select(r => r.InvoiceId).ShouldBe([late.Id, upcoming.Id], ignoreOrder: true);
+        results.Single(r => r.InvoiceId == paid.Id).Refusal!.Message.ShouldBe("This invoice is paid: there is nothing to remind.");
+        results.Single(r => r.InvoiceId == theirs.Id).Sent.ShouldBeFalse();
+        var mails = await app.Smtp.WaitForAsync(billing, count: 3);
+        mails.Count(m => (m.Subject ?? "").Contains(late.Number!, StringComparison.Ordinal)).ShouldBe(1);
+        mails.Count(m => (m.Subject ?? "").Contains(upcoming.Number!, StringComparison.Ordinal)).ShouldBe(1);
+        (await app.RemindersOfAsync(firm)).Count.ShouldBe(2);
+        (await app.RemindersOfAsync(other)).ShouldBeEmpty();
+    }
 }

@@ -8,6 +8,7 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Reminders;
 using Portal.Email;
 using Portal.Email.Templates;
+using Portal.Invoices.Delivery;
 using Portal.Tenancy;
 
 namespace Portal.Reminders;
@@ -211,6 +212,34 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
             throw new DomainException(ReminderRules.Refusal(cancelled ?? CannotRemind.NoEmail));
         }
         return circumstances.Client(invoice).InvoiceEmailRecipient!;
+    }
+
+    /// <summary>
+    /// "Send reminder now" on a selection: each invoice on its own, one that may not be reminded says why (the refusal
+    /// of <see cref="SendNowAsync"/>) and does not stop the others.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryResult>> SendManyNowAsync(IReadOnlyCollection<Guid> invoiceIds, CancellationToken cancellationToken = default)
+    {
+        if (invoiceIds.Count > InvoiceDelivery.MaxSelection)
+            throw new DomainException($"At most {InvoiceDelivery.MaxSelection} invoices can be sent at once.");
+        var results = new List<DeliveryResult>();
+        foreach (var invoiceId in invoiceIds.Distinct())
+        {
+            try
+            {
+                results.Add(new(invoiceId, true, await SendNowAsync(invoiceId, cancellationToken)));
+            }
+            catch (DomainException refused)
+            {
+                results.Add(new(invoiceId, false, null, refused));
+            }
+            catch (NotFoundException)
+            {
+                // Another firm's id, or one that never existed: refused like any invoice that cannot be reminded.
+                results.Add(new(invoiceId, false, null, new DomainException(ReminderRules.Refusal(CannotRemind.NotIssued))));
+            }
+        }
+        return results;
     }
 
     /// <summary>
