@@ -64,4 +64,37 @@ public sealed class CollectionsTests(PortalApp app) : IClassFixture<PortalApp>, 
         html.ShouldContain("Cannot be reminded: no email");
         html.ShouldContain("Transfer on Friday, said Anna");
     }
+
+    [Fact]
+    public async Task Dso_and_the_money_each_reminder_step_brought_in_are_shown_to_staff()
+    {
+        var firm = await app.AFirmAsync();
+        await app.TurnOnRemindersAsync(firm);
+        var payer = await app.AClientAsync(firm);
+        var answered = await app.AnInvoice(payer).WithLine("Accounts", 1, 400_00).DueInLocalDays(app, -7, issuedDaysAgo: 37).IssuedAsync();
+        var silent = await app.AClientAsync(firm);
+        await app.AnInvoice(silent).WithLine("Payroll", 1, 600_00).DueInLocalDays(app, -7, issuedDaysAgo: 37).IssuedAsync();
+        // Invoiced and paid before the 90 days DSO looks at: neither owed nor invoiced in the period.
+        var old = await app.AnInvoice(payer).WithLine("Last year", 1, 5_000_00).IssuedDaysAgo(120).DueInDays(30).IssuedAsync();
+        await app.PayByTransferAsync(payer, old.Id, 5_000_00);
+
+        (await app.Sweeper().SweepAsync()).ShouldBe((2, 2));
+        await app.PayByTransferAsync(payer, answered.Id, 150_00);
+
+        var effect = await app.AsStaffOfAsync<CollectionsInsights, IReadOnlyList<Portal.Domain.Reminders.StepEffect>>(firm, i => i.ReminderEffectAsync());
+        var overdue = effect.Single(e => e.Step == Portal.Domain.Reminders.ReminderStep.Overdue);
+        (overdue.Sent, overdue.FollowedByPayment).ShouldBe((2, 1));
+        overdue.Collected.ShouldBe([payer.Amount(150_00)]);
+        // Owed now 250 + 600 over 1,000 invoiced in the last 90 days: 76.5 days, rounded to 77.
+        var dso = (await app.AsStaffOfAsync<CollectionsInsights, IReadOnlyList<DaysSalesOutstanding>>(firm, i => i.DsoAsync())).ShouldHaveSingleItem();
+        (dso.Days, dso.Receivable, dso.InvoicedInPeriod).ShouldBe((77, payer.Amount(850_00), payer.Amount(1_000_00)));
+
+        using var staff = await app.SignInAsync(firm.Staff);
+        var (_, dashboard) = await staff.GetPageAsync("/staff");
+        var shown = WebUtility.HtmlDecode(dashboard);
+        shown.ShouldContain("Collected after reminders (last 90 days)");
+        shown.ShouldContain("€150.00");
+        var (_, collections) = await staff.GetPageAsync("/staff/collections");
+        WebUtility.HtmlDecode(collections).ShouldContain("77 days");
+    }
 }

@@ -99,7 +99,7 @@ public sealed class Collections(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
 public static class CollectionsSetup
 {
-    public static IServiceCollection AddCollections(this IServiceCollection services) => services.AddScoped<Collections>();
+    public static IServiceCollection AddCollections(this IServiceCollection services) => services.AddScoped<Collections>().AddScoped<CollectionsInsights>();
 
     public static void MapCollectionsExport(this IEndpointRouteBuilder app) =>
         app.MapGet("/staff/collections/export.csv", (Collections collections) =>
