@@ -9,6 +9,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- pdf [--renders 500]
 // dotnet run -c Release --project Portal.Bench -- email [--emails 5000]
 // dotnet run -c Release --project Portal.Bench -- lists [--seconds 10] [--workers 4]
+// dotnet run -c Release --project Portal.Bench -- reminders [--seconds 10] [--clients 1]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -27,6 +28,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench pdf [--renders N]");
     Console.Error.WriteLine("       Portal.Bench email [--emails N]");
     Console.Error.WriteLine("       Portal.Bench lists [--seconds N] [--workers N]");
+    Console.Error.WriteLine("       Portal.Bench reminders [--seconds N] [--clients N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -79,6 +81,25 @@ switch (options.Mode)
         Console.WriteLine($"fec_vs_copy={Ratio(fec.RowsPerSecond, fec.CopyRowsPerSecond)}");
         break;
     }
+    case BenchMode.Reminders:
+    {
+        var swept = await RemindersWorkload.RunAsync(server, options.Seconds);
+        var tps = await PgBenchYardstickAsync(server, options);
+        var decisionsPerSecond = swept.Considered / swept.SweepSeconds;
+        Console.WriteLine($"sweep_invoices={swept.Invoices}");
+        Console.WriteLine($"sweep_decisions={swept.Considered}");
+        Console.WriteLine($"sweep_queued={swept.Queued}");
+        Console.WriteLine($"sweep_second_run_queued={swept.SecondSweepQueued}");
+        Console.WriteLine($"sweep_s={swept.SweepSeconds.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"sweep_decisions_per_s={Figure(decisionsPerSecond)}");
+        Console.WriteLine($"sweep_vs_pgbench={Ratio(decisionsPerSecond, tps)}");
+        Console.WriteLine($"collections_clients={swept.CollectionsClients}");
+        Console.WriteLine($"collections_ms_p50={Figure(swept.CollectionsP50Ms)}");
+        Console.WriteLine($"collections_ms_p95={Figure(swept.CollectionsP95Ms)}");
+        if (swept.SecondSweepQueued != 0)
+            return 1;
+        break;
+    }
     case BenchMode.Lists:
     {
         var lists = await ListsWorkload.RunAsync(server, options.Count, options.Seconds);
@@ -125,7 +146,7 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists, Reminders }
 
 /// <param name="Count">Ledger workers, webhook senders or list workers (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
@@ -147,6 +168,8 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "fec" => (BenchMode.Fec, "--transactions", 200_000, false),
             "email" => (BenchMode.Email, "--emails", 5000, false),
             "lists" => (BenchMode.Lists, "--workers", 4, true),
+            // One sweeper: pgbench's yardstick runs with as many clients (one by default).
+            "reminders" => (BenchMode.Reminders, "--clients", 1, true),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)

@@ -27,39 +27,68 @@ public sealed class Collections(IDbContextFactory<PortalDbContext> dbFactory, Ti
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>One page of the view, most overdue money first. The ageing is summed in the database, so a page costs the
+    /// same for a firm with 100,000 invoices as for one with ten; only the page's clients are read in full.</summary>
     public async Task<(IReadOnlyList<CollectionsRow> Rows, int Total)> ReadAsync(int page = 1, int size = 50, CancellationToken cancellationToken = default)
     {
-        var all = await AllAsync(cancellationToken);
         size = Math.Clamp(size, 1, MaxPageSize);
-        return ([.. all.Skip((Math.Max(page, 1) - 1) * size).Take(size)], all.Count);
+        return await RowsAsync((Math.Max(page, 1) - 1) * size, size, cancellationToken);
     }
 
-    public async Task<List<CollectionsRow>> AllAsync(CancellationToken cancellationToken = default)
+    /// <summary>The whole view, for the CSV export.</summary>
+    public async Task<List<CollectionsRow>> AllAsync(CancellationToken cancellationToken = default) =>
+        [.. (await RowsAsync(0, int.MaxValue, cancellationToken)).Rows];
+
+    private async Task<(IReadOnlyList<CollectionsRow> Rows, int Total)> RowsAsync(int skip, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
         var today = firm.LocalToday(clock.GetUtcNow());
+        var (d30, d60, d90) = (today.AddDays(-30), today.AddDays(-60), today.AddDays(-90));
+        var aged =
+            from invoice in db.Invoices
+            where invoice.Status == InvoiceStatus.Open || invoice.Status == InvoiceStatus.PartiallyPaid
+            group invoice by new { invoice.ClientAccountId, invoice.Currency } into owed
+            select new
+            {
+                owed.Key.ClientAccountId,
+                owed.Key.Currency,
+                Current = owed.Sum(i => i.DueDate >= today ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
+                Days1To30 = owed.Sum(i => i.DueDate < today && i.DueDate >= d30 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
+                Days31To60 = owed.Sum(i => i.DueDate < d30 && i.DueDate >= d60 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
+                Days61To90 = owed.Sum(i => i.DueDate < d60 && i.DueDate >= d90 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
+                Over90 = owed.Sum(i => i.DueDate < d90 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
+            };
         // Only clients with something overdue are listed; their invoices not yet due show as "current".
-        var overdueClients = db.Invoices.Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate < today)
-            .Select(i => i.ClientAccountId);
+        var listed =
+            from row in aged
+            where row.Days1To30 + row.Days31To60 + row.Days61To90 + row.Over90 > 0
+            join client in db.ClientAccounts on row.ClientAccountId equals client.Id
+            select new { row, client.Name, Overdue = row.Days1To30 + row.Days31To60 + row.Days61To90 + row.Over90 };
+        var total = await listed.CountAsync(cancellationToken);
+        var page = await listed.OrderByDescending(r => r.Overdue).ThenBy(r => r.Name).ThenBy(r => r.row.ClientAccountId)
+            .Skip(skip).Take(take).ToListAsync(cancellationToken);
+        if (page.Count == 0)
+            return ([], total);
+
+        // Where reminders stand, for the page's clients only.
+        var clientIds = page.Select(r => r.row.ClientAccountId).Distinct().ToList();
         var invoices = await db.Invoices.AsNoTracking()
-            .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && overdueClients.Contains(i.ClientAccountId))
+            .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && clientIds.Contains(i.ClientAccountId))
             .ToListAsync(cancellationToken);
-        if (invoices.Count == 0)
-            return [];
         var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, cancellationToken);
-        var lastSent = await db.Reminders.Where(r => r.Status == ReminderStatus.Sent)
+        var lastSent = await db.Reminders.Where(r => r.Status == ReminderStatus.Sent && clientIds.Contains(r.ClientAccountId))
             .GroupBy(r => r.ClientAccountId).Select(g => new { g.Key, At = g.Max(r => r.SentAt) }).ToDictionaryAsync(g => g.Key, g => g.At, cancellationToken);
-        return [.. invoices.Where(i => i.AmountDue.IsPositive).GroupBy(i => (i.ClientAccountId, i.Currency)).Select(group =>
+        var byGroup = invoices.ToLookup(i => (i.ClientAccountId, i.Currency));
+        return ([.. page.Select(r =>
         {
-            long Bucket(int fromDays, int toDays) => group.Where(i => today.DayNumber - i.DueDate.DayNumber is var late && late >= fromDays && late <= toDays).Sum(i => i.AmountDue.Minor);
-            var client = circumstances.Client(group.First());
+            var group = byGroup[(r.row.ClientAccountId, r.row.Currency)].Where(i => i.AmountDue.IsPositive).ToList();
+            var client = circumstances.Client(group[0]);
             var next = group.Where(i => ReminderRules.WhyNot(circumstances.For(i), today) is null)
                 .Select(i => firm.Reminders.NextAfter(i.DueDate, today)?.Day).Where(d => d is not null).Min();
-            return new CollectionsRow(client.Id, client.Name, group.Key.Currency,
-                Bucket(int.MinValue, 0), Bucket(1, 30), Bucket(31, 60), Bucket(61, 90), Bucket(91, int.MaxValue),
+            return new CollectionsRow(client.Id, r.Name, r.row.Currency, r.row.Current, r.row.Days1To30, r.row.Days31To60, r.row.Days61To90, r.row.Over90,
                 lastSent.GetValueOrDefault(client.Id), next, client.InvoiceEmailRecipient is null, client.PromisedToPayBy, client.PromiseNote);
-        }).Where(r => r.OverdueMinor > 0).OrderByDescending(r => r.OverdueMinor).ThenBy(r => r.Client, StringComparer.Ordinal)];
+        })], total);
     }
 
     public static readonly string[] CsvHeaders = ["client", "currency", "current", "1-30", "31-60", "61-90", "90+", "total", "last_reminder", "next_reminder", "no_email", "promised_by", "promise_note"];
