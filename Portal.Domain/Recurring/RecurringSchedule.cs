@@ -145,8 +145,10 @@ public sealed class RecurringSchedule : IClientOwned
 
     public void Pause()
     {
-        if (Status != ScheduleStatus.Active)
-            throw new DomainException(Status == ScheduleStatus.Paused ? "This schedule is already paused." : "This schedule has ended.");
+        if (Status == ScheduleStatus.Paused)
+            throw new DomainException("This schedule is already paused.");
+        if (Status == ScheduleStatus.Ended)
+            throw new DomainException("This schedule has already ended.");
         Status = ScheduleStatus.Paused;
         Touch();
     }
@@ -154,8 +156,10 @@ public sealed class RecurringSchedule : IClientOwned
     /// <summary>Starts again with the first period whose invoice is planned on or after <paramref name="today"/>; the paused ones are not billed.</summary>
     public void Resume(DateOnly today)
     {
-        if (Status != ScheduleStatus.Paused)
-            throw new DomainException(Status == ScheduleStatus.Active ? "This schedule is not paused." : "An ended schedule cannot be resumed; make a new one.");
+        if (Status == ScheduleStatus.Active)
+            throw new DomainException("This schedule is not paused.");
+        if (Status == ScheduleStatus.Ended)
+            throw new DomainException("An ended schedule cannot be resumed; make a new one.");
         Status = ScheduleStatus.Active;
         Advance(Rule.FirstIndexIssuedOnOrAfter(today, NextPeriodIndex));
     }
@@ -207,7 +211,7 @@ public sealed class RecurringSchedule : IClientOwned
         if (NextPeriod != period)
             throw new DomainException("That period is not the schedule's next one.");
         if (period.IssueOn > today)
-            throw new DomainException($"The next invoice is planned for {period.IssueOn:yyyy-MM-dd}, not yet.");
+            throw new DomainException($"The next invoice is planned for {period.IssueOn}, not yet.");
     }
 
     private void Advance(int index, DateTimeOffset? now = null)
