@@ -24,8 +24,9 @@ public sealed class InvoiceEmail(EmailTemplates templates, TimeProvider clock)
     /// own cause (a "Send again" is meant to go), so the key is the send's timeline entry.
     /// </summary>
     /// <param name="payLinkUrl">The link issued in the same unit of work (<c>PayLinks.IssueAsync</c>), as a full URL.</param>
+    /// <param name="idempotencyKey">A cause of its own when the send has one (a recurring invoice's schedule and period); by default the send.</param>
     public async Task QueueAsync(PortalDbContext db, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl, string? language,
-        Guid sendId, CancellationToken cancellationToken)
+        Guid sendId, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var culture = EmailTemplates.CultureOf(language ?? "en");
         using var _ = UserCulture.Use(language);
@@ -33,7 +34,7 @@ public sealed class InvoiceEmail(EmailTemplates templates, TimeProvider clock)
         var model = new EmailModel().Firm(firm.Name).Client(client.Name)
             .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue).PayLink(PayLinkMail.StoredUrl(payLinkUrl, linkId));
         var stored = await templates.RenderAsync(db, firm.Id, EmailTemplateKind.InvoiceIssued, culture, model, cancellationToken);
-        db.Add(new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), $"invoice-sent:{sendId:N}")
+        db.Add(new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), idempotencyKey ?? $"invoice-sent:{sendId:N}")
             .Attach(nameof(DocumentKind.Invoice), invoice.Id, culture.Name));
     }
 }

@@ -1404,6 +1404,141 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("PaymentAllocations");
                 });
 
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringInvoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PeriodIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("RecurringInvoices", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringSchedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("AnchorDay")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("AutoCollect")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("AutoSend")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("DueDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("EveryMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("GeneratedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Interval")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<int>("IssueDaysBefore")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("LastPeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("NextIssueOn")
+                        .HasColumnType("date");
+
+                    b.Property<int>("NextPeriodIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientAccountId");
+
+                    b.HasIndex("FirmId", "ClientAccountId");
+
+                    b.HasIndex("Status", "NextIssueOn");
+
+                    b.ToTable("RecurringSchedules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2241,6 +2376,72 @@ namespace Portal.Data.Migrations.Postgres
                         .HasForeignKey("PaymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringInvoice", b =>
+                {
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Recurring.RecurringSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringSchedule", b =>
+                {
+                    b.HasOne("Portal.Domain.Clients.ClientAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Domain.Recurring.RecurringLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Description")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("integer");
+
+                            b1.Property<decimal>("Quantity")
+                                .HasPrecision(18, 3)
+                                .HasColumnType("numeric(18,3)");
+
+                            b1.Property<Guid>("ScheduleId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<int>("TaxRateBasisPoints")
+                                .HasColumnType("integer");
+
+                            b1.Property<long>("TotalMinor")
+                                .HasColumnType("bigint");
+
+                            b1.Property<long>("UnitPriceMinor")
+                                .HasColumnType("bigint");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("ScheduleId");
+
+                            b1.ToTable("RecurringScheduleLines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScheduleId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>

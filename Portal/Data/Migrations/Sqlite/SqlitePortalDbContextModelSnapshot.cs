@@ -1356,6 +1356,141 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("PaymentAllocations");
                 });
 
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringInvoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GeneratedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PeriodIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ScheduleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("RecurringInvoices", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringSchedule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AnchorDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoCollect")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoSend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DueDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EveryMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GeneratedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Interval")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IssueDaysBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("LastPeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("NextIssueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NextPeriodIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientAccountId");
+
+                    b.HasIndex("FirmId", "ClientAccountId");
+
+                    b.HasIndex("Status", "NextIssueOn");
+
+                    b.ToTable("RecurringSchedules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2193,6 +2328,72 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasForeignKey("PaymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringInvoice", b =>
+                {
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Recurring.RecurringSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Recurring.RecurringSchedule", b =>
+                {
+                    b.HasOne("Portal.Domain.Clients.ClientAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Domain.Recurring.RecurringLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Description")
+                                .IsRequired()
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Position")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<decimal>("Quantity")
+                                .HasPrecision(18, 3)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid>("ScheduleId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("TaxRateBasisPoints")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("TotalMinor")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("UnitPriceMinor")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("Id");
+
+                            b1.HasIndex("ScheduleId");
+
+                            b1.ToTable("RecurringScheduleLines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScheduleId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Portal.Domain.Reminders.Reminder", b =>
