@@ -58,3 +58,9 @@ public sealed record ApiList<T>(IReadOnlyList<T> Data, bool HasMore)
 {
     public string Object => "list";
 }
+
+/// <summary>An enum value as the API writes it (<c>partially_paid</c>), for reading filters in the same words.</summary>
+public static class ApiEnum
+{
+    public static string Name<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Portal.Clients.Api;
+using Portal.Invoices.Api;
 
 namespace Portal.Api;
 
@@ -37,6 +38,7 @@ public static class ApiSetup
             .AddEndpointFilter<ApiIdempotencyFilter>()
             .AddEndpointFilter<ApiErrorFilter>();
         api.MapClientsApi();
+        api.MapInvoicesApi();
         return app;
     }
 
