@@ -26,6 +26,10 @@ internal sealed class ApiErrorFilter : IEndpointFilter
         {
             return ApiProblems.BusinessRule(ex.Message);
         }
+        catch (Portal.Ledger.IdempotencyKeyReusedException)
+        {
+            return ApiProblems.Conflict("idempotency_key_reused", "This Idempotency-Key was already used for a different request; nothing was changed.");
+        }
         catch (DbUpdateConcurrencyException)
         {
             return ApiProblems.Conflict("changed_meanwhile", "Someone changed this resource at the same time; read it again and retry.");

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Portal.Clients.Api;
 using Portal.Invoices.Api;
+using Portal.Payments.Api;
+using Portal.Wallets.Api;
 
 namespace Portal.Api;
 
@@ -39,6 +41,8 @@ public static class ApiSetup
             .AddEndpointFilter<ApiErrorFilter>();
         api.MapClientsApi();
         api.MapInvoicesApi();
+        api.MapPaymentsApi();
+        api.MapWalletsApi();
         return app;
     }
 
