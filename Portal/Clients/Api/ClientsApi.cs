@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Clients;
+
+namespace Portal.Clients.Api;
+
+public sealed record ApiContact(Guid Id, string Name, string Email);
+
+public sealed record ApiClient(Guid Id, string Name, string BillingEmail, string Currency, string? CompanyNumber, DateTimeOffset CreatedAt, IReadOnlyList<ApiContact> Contacts)
+{
+    public string Object => "client";
+
+    public static ApiClient From(ClientAccount client) => new(client.Id, client.Name, client.BillingEmail, client.Currency.Code, client.CompanyNumber,
+        client.CreatedAt, client.Contacts.OrderBy(c => c.Email, StringComparer.Ordinal).Select(c => new ApiContact(c.Id, c.Name, c.Email)).ToList());
+}
+
+public sealed record ApiClientCreate(string? Name, string? BillingEmail, string? Currency, string? CompanyNumber);
+
+/// <summary><c>/api/v1/clients</c>: the firm's client accounts, read through the tenant filters and created by <see cref="ClientDirectory"/>, as on the pages.</summary>
+public static class ClientsApi
+{
+    public static void MapClientsApi(this RouteGroupBuilder api)
+    {
+        var clients = api.MapGroup("/clients").WithTags("Clients");
+        clients.MapGet("/", ListAsync).WithName("ListClients").WithSummary("List clients, oldest first, a page at a time.");
+        clients.MapGet("/{id:guid}", GetAsync).WithName("GetClient").WithSummary("Get one client with its contacts.");
+        clients.MapPost("/", CreateAsync).WithName("CreateClient").WithSummary("Create a client account.").Writes("Client");
+    }
+
+    private static async Task<IResult> ListAsync(string? limit, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "starting_after")] string? startingAfter, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (page, problem) = ApiPage.Read(limit, startingAfter);
+        if (page is null)
+            return problem!;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.ClientAccounts.AsNoTracking().Include(c => c.Contacts).AsQueryable();
+        if (page.StartingAfter is { } after)
+            query = query.Where(c => c.Id.CompareTo(after) > 0);
+        // Ids are time-ordered (UUID v7), so the id alone is a stable cursor.
+        var rows = await query.OrderBy(c => c.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        return ApiJson.Ok(page.ToList(rows.Select(ApiClient.From).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var client = await db.ClientAccounts.AsNoTracking().Include(c => c.Contacts).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return client is null ? ApiProblems.NotFound("client") : ApiJson.Ok(ApiClient.From(client));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClientDirectory directory, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<ApiClientCreate>(request, cancellationToken);
+        if (body is null)
+            return problem!;
+        var errors = Validate(body);
+        if (errors.Count > 0)
+            return ApiProblems.Validation([.. errors]);
+        var client = await directory.CreateAsync(new ClientInput(body.Name!, body.BillingEmail!, body.Currency!.ToUpperInvariant(), body.CompanyNumber), cancellationToken);
+        return ApiJson.Created($"{ApiSetup.BasePath}/clients/{client.Id}", ApiClient.From(client));
+    }
+
+    private static List<ApiFieldError> Validate(ApiClientCreate body)
+    {
+        var errors = new List<ApiFieldError>();
+        if (string.IsNullOrWhiteSpace(body.Name))
+            errors.Add(new("name", "required", "A client needs a name."));
+        else if (body.Name.Trim().Length > 200)
+            errors.Add(new("name", "too_long", "A client name has at most 200 characters."));
+        if (string.IsNullOrWhiteSpace(body.BillingEmail))
+            errors.Add(new("billing_email", "required", "A client needs a billing email."));
+        else
+        {
+            try
+            {
+                EmailAddress.Normalize(body.BillingEmail);
+            }
+            catch (DomainException ex)
+            {
+                errors.Add(new("billing_email", "invalid_email", ex.Message));
+            }
+        }
+        if (string.IsNullOrWhiteSpace(body.Currency))
+            errors.Add(new("currency", "required", "A client needs a currency (ISO 4217, e.g. EUR)."));
+        else if (!Currency.TryFromCode(body.Currency.ToUpperInvariant(), out _))
+            errors.Add(new("currency", "unsupported_currency", $"'{body.Currency}' is not a currency Portal supports."));
+        return errors;
+    }
+}

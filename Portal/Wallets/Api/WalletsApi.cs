@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api;
+using Portal.Data;
+
+namespace Portal.Wallets.Api;
+
+public sealed record ApiWalletBalance(ApiMoney Credit, bool NeedsAttention);
+
+public sealed record ApiWallet(Guid ClientId, IReadOnlyList<ApiWalletBalance> Balances)
+{
+    public string Object => "wallet";
+}
+
+/// <summary><c>/api/v1/clients/{id}/wallet</c>: the client's credit per currency, read by <see cref="WalletBalances"/> as on the pages.</summary>
+public static class WalletsApi
+{
+    public static void MapWalletsApi(this RouteGroupBuilder api) =>
+        api.MapGet("/clients/{id:guid}/wallet", GetAsync).WithTags("Wallets").WithName("GetClientWallet")
+            .WithSummary("Get a client's credit balance in each currency it has credit in; needs_attention means a reversal took back spent credit.");
+
+    private static async Task<IResult> GetAsync(Guid id, WalletBalances balances, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            if (!await db.ClientAccounts.AnyAsync(c => c.Id == id, cancellationToken))
+                return ApiProblems.NotFound("client");
+        var wallets = await balances.ForClientAsync(id, cancellationToken);
+        return ApiJson.Ok(new ApiWallet(id, wallets.Select(w => new ApiWalletBalance(ApiMoney.From(w.Credit), w.NeedsAttention)).ToList()));
+    }
+}
