@@ -79,10 +79,9 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
             }
             await page.Context.CloseAsync();
         }
-        output.WriteLine($"axe sweep: {visits.Count} pages × 3 in {clock.Elapsed.TotalSeconds:0} s");
-        foreach (var problem in problems)
-            output.WriteLine(problem);
-        problems.ShouldBeEmpty(string.Join("\n", problems));
+        output.WriteLine($"axe sweep: {visits.Count} pages × {Settings.Length} in {clock.Elapsed.TotalSeconds:0} s");
+        if (problems.Count > 0)
+            Assert.Fail($"{problems.Count} accessibility problems (rule, impact, element):\n" + string.Join("\n", problems));
     }
 
     private async Task<IEnumerable<string>> CheckAsync(IPage page, Visit visit, string setting)
