@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Reflection;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Account;
+using Portal.Demo;
+using Portal.Domain.Invoices;
+using Portal.Invoices.Delivery;
+using Portal.Tests.Fixture;
+using Xunit.Abstractions;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>
+/// Every page of the app, found from its own <c>@page</c> routes, checked by axe-core against WCAG 2.2 AA as the person
+/// who uses it: English and French on a desktop, and once more on a 390×844 phone. Any serious or critical violation
+/// fails, and so does a page without a title or without exactly one h1.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+    private static readonly string[] FailingImpacts = ["serious", "critical"];
+
+    /// <summary>Routes not visited, each with the reason. Keep this short: a page listed here is a page nobody checks.</summary>
+    private static readonly Dictionary<string, string> NotVisited = new()
+    {
+        // A guest's payment in flight needs a card payment started on a pay link; the page is /pay/guest's own
+        // component with the payment's status added, and /pay/guest is visited.
+        ["/pay/guest/payments/{PaymentId:guid}"] = "the guest pay page itself (/pay/guest) is visited",
+    };
+
+    /// <summary>Every page in both languages on a desktop, and in French (the longer words) on a 390×844 phone.</summary>
+    private static readonly (string Language, int Width, int Height)[] Settings = [("en", 1280, 900), ("fr", 1280, 900), ("fr", 390, 844)];
+
+    private readonly DemoSandboxPortalApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task Every_page_has_no_serious_wcag_violation_a_title_and_one_h1_in_english_and_french_on_desktop_and_phone()
+    {
+        var paths = await RealPathsAsync();
+        var routes = AppRoutes().ToList();
+        var unresolved = routes.Where(r => r.Template.Contains('{', StringComparison.Ordinal) && !paths.ContainsKey(r.Template) && !NotVisited.ContainsKey(r.Template)).ToList();
+        unresolved.ShouldBeEmpty("A route with parameters needs a real id in RealPathsAsync (or a reason in NotVisited): "
+            + string.Join(", ", unresolved.Select(r => r.Template)));
+
+        var visits = routes.Where(r => !NotVisited.ContainsKey(r.Template))
+            .Select(r => r with { Path = paths.GetValueOrDefault(r.Template, r.Template) })
+            .ToList();
+        var clock = Stopwatch.StartNew();
+        // One browser; a context per visitor, signed in once and reused for every page, language and screen size.
+        var problems = new List<string>();
+        foreach (var visitor in visits.GroupBy(v => v.Visitor))
+        {
+            var page = await PageForAsync(visitor.Key);
+            foreach (var (language, width, height) in Settings)
+            {
+                await page.Context.AddCookiesAsync([CultureCookie(language)]);
+                await page.SetViewportSizeAsync(width, height);
+                foreach (var visit in visitor)
+                {
+                    var started = clock.Elapsed;
+                    var found = (await CheckAsync(page, visit, $"{language} {width}x{height}")).ToList();
+                    problems.AddRange(found);
+                    // Progress while it runs: a slow or failing page shows here at once, not only at the end.
+                    Console.WriteLine($"axe {visit.Path} {language} {width}x{height}: {found.Count} problems, {(clock.Elapsed - started).TotalSeconds:0.0} s");
+                    foreach (var problem in found)
+                        Console.WriteLine("  " + problem);
+                }
+            }
+            await page.Context.CloseAsync();
+        }
+        output.WriteLine($"axe sweep: {visits.Count} pages × {Settings.Length} in {clock.Elapsed.TotalSeconds:0} s");
+        if (problems.Count > 0)
+            Assert.Fail($"{problems.Count} accessibility problems (rule, impact, element):\n" + string.Join("\n", problems));
+    }
+
+    private async Task<IEnumerable<string>> CheckAsync(IPage page, Visit visit, string setting)
+    {
+        var where = $"{visit.Path} ({visit.Template}) as {visit.Visitor}, {setting}";
+        var response = await page.GotoAsync(visit.Path);
+        if (response is { Status: >= 500 })
+            return [$"{where}: HTTP {response.Status}"];
+        if (visit.Interactive && !page.Url.Contains("/Account/", StringComparison.Ordinal))
+            await page.WaitForInteractiveAsync();
+        // Pages read their data once the circuit runs; the heading is there once the page has rendered.
+        try { await page.Locator("h1").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 5_000 }); }
+        catch (TimeoutException) { }
+
+        var problems = new List<string>();
+        // Iframes are left out: the app's only ones are sandboxed previews of an email (its own HTML, where scripts are
+        // not allowed, so axe cannot run inside them and would wait for them forever).
+        var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = [.. WcagTags] }, Iframes = false });
+        foreach (var violation in result.Violations.Where(v => FailingImpacts.Contains(v.Impact)))
+            foreach (var node in violation.Nodes)
+                problems.Add($"{where}: {violation.Id} ({violation.Impact}) at {node.Target}: {violation.Help} | {Shorten(node.Html)}");
+        if (string.IsNullOrWhiteSpace(await page.TitleAsync()))
+            problems.Add($"{where}: the page has no title");
+        var headings = await page.Locator("h1").CountAsync();
+        if (headings != 1)
+            problems.Add($"{where}: {headings} h1 headings, expected exactly one");
+        return problems;
+    }
+
+    private static string Shorten(string html) => html.Length <= 160 ? html : html[..160] + "…";
+
+    /// <summary>Every routed component in the app, with who uses it and whether it runs interactively.</summary>
+    private static IEnumerable<Visit> AppRoutes() =>
+        typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IComponent).IsAssignableFrom(t) && !t.IsAbstract)
+            .SelectMany(t => t.GetCustomAttributes<RouteAttribute>().Select(r => new Visit(r.Template, r.Template, VisitorFor(t, r.Template),
+                !t.IsDefined(typeof(ExcludeFromInteractiveRoutingAttribute), inherit: true))))
+            .OrderBy(v => v.Template, StringComparer.Ordinal);
+
+    /// <summary>The visitor a page is for, from its [Authorize] attributes (a folder's and the page's own).</summary>
+    private static Visitor VisitorFor(Type page, string template)
+    {
+        var policies = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Select(a => a.Policy).ToList();
+        if (policies.Count == 0)
+            return template.StartsWith("/pay/guest", StringComparison.Ordinal) ? Visitor.Guest : Visitor.Anonymous;
+        if (policies.Contains(Policies.Client))
+            return Visitor.Client;
+        // Firm admin, owner and books pages: the owner may see them all.
+        return policies.Any(p => p is not (null or Policies.Staff)) ? Visitor.Owner : Visitor.Staff;
+    }
+
+    /// <summary>Real paths for routes with parameters, from the demo firm's own data.</summary>
+    private async Task<Dictionary<string, string>> RealPathsAsync()
+    {
+        await using var db = _app.OpenDb();
+        var northwind = await _app.ClientIdAsync("Northwind Traders");
+        var invoices = db.Invoices.IgnoreQueryFilters().Where(i => i.ClientAccountId == northwind);
+        var open = await invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid).OrderBy(i => i.DueDate).Select(i => i.Id).FirstAsync();
+        var draft = await invoices.Where(i => i.Status == InvoiceStatus.Draft).Select(i => i.Id).FirstAsync();
+        var transfer = await db.Payments.IgnoreQueryFilters().Where(p => p.ClientAccountId == northwind).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync();
+        var transaction = await db.LedgerTransactions.IgnoreQueryFilters().Select(t => t.Id).FirstAsync();
+        return new()
+        {
+            ["/portal/invoices/{Id:guid}"] = $"/portal/invoices/{open}",
+            ["/portal/payments/{Id:guid}"] = $"/portal/payments/{transfer}",
+            ["/staff/clients/{Id:guid}"] = $"/staff/clients/{northwind}",
+            ["/staff/clients/{Id:guid}/preview"] = $"/staff/clients/{northwind}/preview",
+            ["/staff/clients/{Id:guid}/payments/new"] = $"/staff/clients/{northwind}/payments/new",
+            ["/staff/invoices/{Id:guid}"] = $"/staff/invoices/{open}",
+            ["/staff/invoices/{Id:guid}/edit"] = $"/staff/invoices/{draft}/edit",
+            // The demo has no card payment: the refund page then says so, which is what it shows most staff.
+            ["/staff/payments/{Id:guid}/refund"] = $"/staff/payments/{transfer}/refund",
+            ["/staff/payments/{Id:guid}/correct"] = $"/staff/payments/{transfer}/correct",
+            ["/books/accounts/{Account}"] = "/books/accounts/411",
+            ["/books/transactions/{Id:guid}"] = $"/books/transactions/{transaction}",
+            // Tokens that are not (or no longer) valid: these pages then show their "this link does not work" state,
+            // the one a visitor meets when a link has been used or has expired.
+            ["/Account/AcceptInvitation/{Token}"] = "/Account/AcceptInvitation/not-a-valid-invitation",
+            ["/Account/MagicLink/{Token}"] = "/Account/MagicLink/not-a-valid-link",
+        };
+    }
+
+    private async Task<IPage> PageForAsync(Visitor visitor)
+    {
+        var page = await browser.NewPageAsync(_app.BaseUrl);
+        switch (visitor)
+        {
+            case Visitor.Client:
+                await page.SignInAsync("anna@northwind.example", DemoData.Password);
+                break;
+            case Visitor.Staff:
+                await page.SignInAsync("staff@demo.portal", DemoData.Password);
+                break;
+            case Visitor.Owner:
+                await page.SignInAsync("owner@demo.portal", DemoData.Password);
+                break;
+            case Visitor.Guest:
+                await OpenGuestPayLinkAsync(page);
+                break;
+            case Visitor.Anonymous:
+                break;
+        }
+        return page;
+    }
+
+    /// <summary>A guest holding the pay link of an emailed invoice, where the firm lets guests pay.</summary>
+    private async Task OpenGuestPayLinkAsync(IPage page)
+    {
+        Guid firmId;
+        await using (var db = _app.OpenDb())
+        {
+            var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
+            demo.ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
+            await db.SaveChangesAsync();
+            firmId = demo.Id;
+        }
+        var invoiceId = await _app.InvoiceIdAsync(await _app.OldestOpenInvoiceAsync("Maison Dupont"));
+        _app.Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = _app.BaseUrl.ToString();
+        var firm = new TestFirm(firmId, DemoData.FirmKey, null!, new TestLogin(await StaffIdAsync(), "staff@demo.portal", DemoData.Password));
+        var sent = await _app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(firm, d => d.SendAsync(invoiceId));
+        await page.GotoAsync(await _app.LinkDeliveredToAsync(sent.Recipient!, "/pay/"));
+        await page.WaitForURLAsync(url => url.EndsWith("/pay/guest", StringComparison.Ordinal));
+    }
+
+    private async Task<string> StaffIdAsync()
+    {
+        await using var db = _app.OpenDb();
+        return await db.Users.Where(u => u.Email == "staff@demo.portal").Select(u => u.Id).SingleAsync();
+    }
+
+    private Cookie CultureCookie(string language) => new()
+    {
+        Name = ".AspNetCore.Culture",
+        Value = Uri.EscapeDataString($"c={(language == "fr" ? "fr-FR" : "en-GB")}|uic={language}"),
+        Url = _app.BaseUrl.ToString(),
+    };
+
+    private enum Visitor { Anonymous, Guest, Client, Staff, Owner }
+
+    private sealed record Visit(string Template, string Path, Visitor Visitor, bool Interactive);
+}
