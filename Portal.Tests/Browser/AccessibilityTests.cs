@@ -143,6 +143,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         var draft = await invoices.Where(i => i.Status == InvoiceStatus.Draft).Select(i => i.Id).FirstAsync();
         var transfer = await db.Payments.IgnoreQueryFilters().Where(p => p.ClientAccountId == northwind).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync();
         var transaction = await db.LedgerTransactions.IgnoreQueryFilters().Select(t => t.Id).FirstAsync();
+        var schedule = await db.RecurringSchedules.IgnoreQueryFilters().Where(r => r.ClientAccountId == northwind).Select(r => r.Id).FirstAsync();
         return new()
         {
             ["/portal/invoices/{Id:guid}"] = $"/portal/invoices/{open}",
@@ -157,6 +158,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
             ["/staff/payments/{Id:guid}/correct"] = $"/staff/payments/{transfer}/correct",
             ["/books/accounts/{Account}"] = "/books/accounts/411",
             ["/books/transactions/{Id:guid}"] = $"/books/transactions/{transaction}",
+            ["/staff/recurring/{Id:guid}"] = $"/staff/recurring/{schedule}",
             // Tokens that are not (or no longer) valid: these pages then show their "this link does not work" state,
             // the one a visitor meets when a link has been used or has expired.
             ["/Account/AcceptInvitation/{Token}"] = "/Account/AcceptInvitation/not-a-valid-invitation",

@@ -34,7 +34,7 @@ public sealed class RecurringJourneyTests(Fixture.Browser browser) : IAsyncLifet
         await staff.GetByTestId("pause").ClickAsync();
         await Assertions.Expect(staff.GetByTestId("schedule-status")).ToHaveTextAsync("Paused");
         await staff.GetByTestId("skip-next").ClickAsync();
-        await Assertions.Expect(staff.GetByTestId("next-run")).ToHaveTextAsync(Components.Shared.DateFormat.Show(start.AddDays(7), System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
+        await Assertions.Expect(staff.GetByTestId("next-run")).ToHaveTextAsync(global::Portal.Components.Shared.DateFormat.Show(start.AddDays(7), System.Globalization.CultureInfo.GetCultureInfo("en-GB")));
 
         (await staff.EvaluateAsync<int>("document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(390, "nothing overflows a phone's width");
         var schedule = await _app.AsStaffOfAsync<RecurringSchedules, RecurringSchedule>(firm, s => s.GetAsync(scheduleId));

@@ -22,7 +22,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, string Secret);
+    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, Guid ScheduleId, string Secret);
 
     private static IEnumerable<string> RoutesWithIds() =>
         typeof(Program).Assembly.GetTypes()
@@ -41,6 +41,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             _ when template.StartsWith("/staff/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ when template.StartsWith("/portal/invoices/", StringComparison.Ordinal) => other.InvoiceId,
             _ when template.StartsWith("/portal/payments/", StringComparison.Ordinal) => other.PaymentId,
+            _ when template.StartsWith("/staff/recurring/", StringComparison.Ordinal) => other.ScheduleId,
             // Not a transaction of this tenant either way; BooksAccessTests reads another firm's real transaction.
             _ when template.StartsWith("/books/transactions/", StringComparison.Ordinal) => other.InvoiceId,
             _ => throw new InvalidOperationException($"The tenant sweep does not know how to fill {template}: add it."),
@@ -57,7 +58,11 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
         var draft = await app.AnInvoice(client).WithLine(secret, 1, 5_00).DraftAsync();
         var payment = await app.AsProviderForAsync<ProviderPayments, MoneyResult>(other, p => p.InitiateAsync(new(client.Id, PaymentMethod.Card, PaymentProvider.Stripe,
             [new InvoiceAmount(invoice.Id, new Money(999_00, client.Currency))], null, MoneyChecks.NewKey())));
-        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, secret);
+        var today = app.Today;
+        var schedule = await app.AsStaffOfAsync<Portal.Recurring.RecurringSchedules, Guid>(other, r => r.CreateAsync(new Portal.Recurring.ScheduleInput(
+            client.Id, client.Currency.Code, secret, [new Portal.Domain.Invoices.InvoiceLineInput(secret, 1, 100_00, 0)],
+            Portal.Domain.Recurring.RecurrenceInterval.Monthly, 1, 1, new DateOnly(today.Year, today.Month, 1).AddMonths(2), null, null, 0, 30, false, false)));
+        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, schedule, secret);
     }
 
     [Fact]

@@ -67,6 +67,7 @@ public static class DemoData
 
         var firmId = await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
         await SeedPaymentsAsync(services, firmId);
+        await SeedRecurringAsync(services, firmId);
         if (services.GetRequiredService<InAppSandbox>().Enabled)
         {
             await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
@@ -144,6 +145,22 @@ public static class DemoData
             .Where(i => i.ClientAccountId == blueRiver.Id && i.Status == InvoiceStatus.Open).OrderBy(i => i.DueDate).FirstAsync();
         await recorder.RecordAsync(new ManualPaymentRequest(blueRiver.Id, PaymentMethod.Cheque, new Money(200_00, blueRiver.Currency),
             [new InvoiceAmount(oldestOpen.Id, new Money(200_00, blueRiver.Currency))], SurplusToCredit: false, "Cheque 004512", "demo-blueriver-cheque"));
+    }
+
+    /// <summary>
+    /// Northwind's monthly bookkeeping, as a schedule starting the month after next: the list and the schedule page
+    /// show it with its next dates, and no invoice is made until a newcomer has looked around.
+    /// </summary>
+    private static async Task SeedRecurringAsync(IServiceProvider services, Guid firmId)
+    {
+        services.GetRequiredService<TenantContext>().ActFor(firmId);
+        var db = services.GetRequiredService<PortalDbContext>();
+        var northwind = await db.ClientAccounts.IgnoreQueryFilters().SingleAsync(c => c.FirmId == firmId && c.Name == Clients[0].Client);
+        var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        var start = new DateOnly(today.Year, today.Month, 1).AddMonths(2);
+        await services.GetRequiredService<Portal.Recurring.RecurringSchedules>().CreateAsync(new Portal.Recurring.ScheduleInput(
+            northwind.Id, northwind.Currency.Code, "Monthly bookkeeping", [new InvoiceLineInput("Monthly bookkeeping", 1, 450_00, 2000)],
+            Portal.Domain.Recurring.RecurrenceInterval.Monthly, 1, 1, start, null, null, IssueDaysBefore: 0, DueDays: 30, AutoSend: true, AutoCollect: false));
     }
 
     // The signing secret is fixed in configuration (appsettings.json), so anyone can sign a demo event by hand;
