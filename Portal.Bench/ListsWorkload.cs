@@ -34,7 +34,7 @@ internal static class ListsWorkload
     public static async Task<ListsResult> RunAsync(BenchPostgres server, int workers, int seconds)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_lists");
-        await using var app = await StartAppAsync(connectionString);
+        await using var app = await BenchApp.StartAsync(connectionString, "lists", services => services.AddInvoices().AddClients().AddPayments().AddAudit());
         var firm = await BenchFirm.CreateAsync(app.Services, "lists");
         var watch = Stopwatch.StartNew();
         var seeded = await SeedAsync(connectionString, firm);
@@ -332,27 +332,5 @@ internal static class ListsWorkload
             await vacuum.ExecuteNonQueryAsync();
         var busiest = paidInvoices.GroupBy(p => p.Client).OrderByDescending(g => g.Count()).First().Key;
         return new Seeded(Clients, Invoices, payments.Count, busiest, today);
-    }
-
-    private static async Task<WebApplication> StartAppAsync(string connectionString)
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["ConnectionStrings:Portal"] = connectionString;
-        var folder = Directory.CreateTempSubdirectory("portal-bench-lists-").FullName;
-        builder.Configuration["Data:Folder"] = folder;
-        // Outside Development the key ring must be encrypted: the bench brings its own certificate, as a deployment mounts one.
-        var certificate = Path.Combine(folder, "key-ring.pfx");
-        KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
-        builder.Configuration[KeyRingProtection.CertificatePath] = certificate;
-        builder.Configuration[KeyRingProtection.CertificatePassword] = "bench";
-        // Per-command logging would cost more than the commands.
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPortalData();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddInvoices().AddClients().AddPayments().AddAudit();
-        var app = builder.Build();
-        await app.MigratePortalDatabaseAsync();
-        return app;
     }
 }

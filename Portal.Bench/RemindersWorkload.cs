@@ -33,7 +33,7 @@ internal static class RemindersWorkload
     public static async Task<RemindersResult> RunAsync(BenchPostgres server, int seconds)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_reminders");
-        await using var app = await StartAppAsync(connectionString);
+        await using var app = await BenchApp.StartAsync(connectionString, "reminders", services => services.AddAudit().AddReminders().AddCollections());
         var firm = await BenchFirm.CreateAsync(app.Services, "reminders");
         await using (var scope = BenchFirm.StaffScope(app.Services, firm))
             await scope.ServiceProvider.GetRequiredService<ReminderSettings>().SaveAsync(new ReminderPolicy { Enabled = true }, "Europe/Paris");
@@ -152,25 +152,5 @@ internal static class RemindersWorkload
         await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE", connection))
             await vacuum.ExecuteNonQueryAsync();
         return (today, atAStep);
-    }
-
-    private static async Task<WebApplication> StartAppAsync(string connectionString)
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["ConnectionStrings:Portal"] = connectionString;
-        var folder = Directory.CreateTempSubdirectory("portal-bench-reminders-").FullName;
-        builder.Configuration["Data:Folder"] = folder;
-        var certificate = Path.Combine(folder, "key-ring.pfx");
-        KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
-        builder.Configuration[KeyRingProtection.CertificatePath] = certificate;
-        builder.Configuration[KeyRingProtection.CertificatePassword] = "bench";
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPortalData();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddAudit().AddReminders().AddCollections();
-        var app = builder.Build();
-        await app.MigratePortalDatabaseAsync();
-        return app;
     }
 }
