@@ -25,7 +25,7 @@ public sealed class ReminderProcessKillTests : IAsyncLifetime
         protected override void ConfigureTestServices(IServiceCollection services)
         {
             foreach (var job in services.Where(s => s.ServiceType == typeof(IHostedService)
-                         && (s.ImplementationType == typeof(EmailDispatcher) || s.ImplementationType?.Name == "ReminderSweepService"
+                         && (s.ImplementationType == typeof(EmailDispatcher) || s.ImplementationType == typeof(Portal.Reminders.ReminderSweepService)
                              || s.ImplementationFactory is not null)).ToList())
                 services.Remove(job);
         }
