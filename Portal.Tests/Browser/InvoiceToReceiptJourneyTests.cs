@@ -89,10 +89,10 @@ public sealed class InvoiceToReceiptJourneyTests(Fixture.Browser browser) : IAsy
         await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
         await client.WaitForURLAsync(new Regex("/pay/guest/payments/"));
-        await Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 });
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
         await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         // Staff see it paid on the invoice they sent, without reloading.
-        await Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync(new() { Timeout = 30_000 }));
 
         // The receipt follows the invoice email to the same mailbox, once, with its PDF.
         var emails = await _app.Smtp.WaitForAsync(Billing, count: 2, timeout: TimeSpan.FromSeconds(60));

@@ -28,6 +28,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-app-").FullName;
     private string _connectionString = "";
     private readonly HostFaults _hostFaults = new();
+    private readonly AppLog _log = new();
 
     protected virtual bool SeedDemoData => false;
 
@@ -71,7 +72,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         var clock = (SharesDatabaseWith?.Clock as TestClock) ?? new TestClock();
         builder.ConfigureServices(services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(clock));
         builder.ConfigureServices(ConfigureTestServices);
-        builder.ConfigureLogging(logging => logging.AddProvider(_hostFaults));
+        builder.ConfigureLogging(logging => logging.AddProvider(_hostFaults).AddProvider(_log)
+            // Each webhook applied is a debug line: kept for a failure's explanation, not printed anywhere.
+            .AddFilter<AppLog>("Portal.Webhooks", LogLevel.Debug));
     }
 
     protected virtual void ConfigureTestServices(IServiceCollection services)
@@ -193,6 +196,22 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public PortalSession AnonymousSession() => new(BaseUrl);
+
+    /// <summary>
+    /// Runs a step that waits on the app's background work; if it fails, the failure carries the app's recent log
+    /// (webhooks received and applied, errors), which is what explains a wait that ran out.
+    /// </summary>
+    public async Task ExplainingFailureAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception failure)
+        {
+            throw new Xunit.Sdk.XunitException($"{failure.Message}{Environment.NewLine}--- the app's recent log ---{Environment.NewLine}{_log.Text}", failure);
+        }
+    }
 }
 
 public sealed record TestLogin(string UserId, string Email, string Password);
