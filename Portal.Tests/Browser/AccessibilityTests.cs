@@ -22,7 +22,7 @@ namespace Portal.Tests.Browser;
 /// who uses it: English and French on a desktop, and once more on a 390×844 phone. Any serious or critical violation
 /// fails, and so does a page without a title or without exactly one h1.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(AccessibilitySweepCollection.Name)]
 public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];

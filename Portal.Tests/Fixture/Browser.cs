@@ -60,10 +60,21 @@ public sealed class Browser : IAsyncLifetime
     }
 }
 
+/// <summary>The browser journeys: one after another, on one Chromium.</summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<Browser>
 {
     public const string Name = "browser";
+}
+
+/// <summary>
+/// The accessibility sweep, on a Chromium of its own: it visits every page three times and takes as long as all the
+/// journeys together, so it runs beside them rather than after them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AccessibilitySweepCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "accessibility sweep";
 }
 
 /// <summary>Portal with the demo firm seeded, as a newcomer sees it after <c>dotnet run --project Portal</c>.</summary>
