@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,25 +19,6 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class InvoiceToReceiptJourneyTests(Fixture.Browser browser) : IAsyncLifetime
 {
-    private sealed class MailingDemoApp : DemoSandboxPortalApp
-    {
-        public SmtpSink Smtp { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Email:Smtp:Host", "127.0.0.1");
-            builder.UseSetting("Email:Smtp:Port", Smtp.Port.ToString(CultureInfo.InvariantCulture));
-            builder.UseSetting("Email:Smtp:UseStartTls", "false");
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Smtp.DisposeAsync();
-        }
-    }
-
     private const string Billing = "accounts@maison-dupont.example";
     private readonly MailingDemoApp _app = new();
 

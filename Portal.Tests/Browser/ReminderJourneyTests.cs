@@ -1,60 +1,91 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Portal.Domain.Reminders;
+using Portal.Demo;
 using Portal.Tests.Fixture;
 using Portal.Tests.Reminders;
 
 namespace Portal.Tests.Browser;
 
-/// <summary>An owner sets the reminder schedule on its page, then sends a reminder by hand from an overdue invoice.</summary>
+/// <summary>
+/// A reminder that gets an invoice paid, read from a real mail server: the overdue reminder's "Pay now" opens the
+/// invoice, the client pays part of it by card on the Stripe sandbox's hosted page, and the next step's reminder asks
+/// only for what is still due.
+/// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ReminderJourneyTests(Fixture.Browser browser) : IAsyncLifetime
+public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsyncLifetime
 {
-    private readonly PortalApp _app = new();
+    private readonly MailingDemoApp _app = new();
 
     public Task InitializeAsync() => _app.InitializeAsync();
     public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
-    public async Task Owner_turns_reminders_on_moves_a_step_is_refused_one_out_of_order_and_sends_a_reminder_now()
+    public async Task An_overdue_reminder_leads_to_a_partial_card_payment_and_the_second_notice_asks_for_the_rest()
     {
-        var firm = await _app.AFirmAsync();
-        var client = await _app.AClientAsync(firm, name: "Maison Dupont");
-        var invoice = await _app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(_app, -3, issuedDaysAgo: 30).IssuedAsync();
-
-        var owner = await browser.NewPageAsync(_app.BaseUrl);
-        await owner.SignInAsync(firm.Owner.Email, firm.Owner.Password);
-        await owner.GoToAsync("/staff/settings/reminders");
-        await owner.Field("reminders-enabled").CheckAsync(new() { Force = true });
-        await owner.Field("step-days-Overdue").FillAsync("20");
-        await owner.Field("step-days-Overdue").PressAsync("Tab");
-        await owner.GetByTestId("save-reminders").ClickAsync();
-        await Assertions.Expect(owner.GetByText("Each reminder step falls after the one before it.")).ToBeVisibleAsync();
-        await using (var db = _app.OpenDb(firm.Id))
-            (await db.Firms.AsNoTracking().SingleAsync()).Reminders.Enabled.ShouldBeFalse("a refused schedule saves nothing");
-
-        await owner.Field("step-days-Overdue").FillAsync("5");
-        await owner.Field("step-days-Overdue").PressAsync("Tab");
-        await owner.GetByTestId("save-reminders").ClickAsync();
-        await Assertions.Expect(owner.GetByText("Saved")).ToBeVisibleAsync();
-        await using (var db = _app.OpenDb(firm.Id))
-        {
-            var policy = (await db.Firms.AsNoTracking().SingleAsync()).Reminders;
-            (policy.Enabled, policy.OverdueOffset, policy.SecondNoticeOffset).ShouldBe((true, 5, 15));
-        }
-
-        await owner.GoToAsync($"/staff/invoices/{invoice.Id}");
-        // Three days late: the "overdue" step now falls on day 5.
-        await Assertions.Expect(owner.GetByTestId("next-reminder")).ToContainTextAsync("Next reminder: Overdue on");
-        await owner.GetByTestId("send-reminder-now").ClickAsync();
+        var firm = await DemoFirmAsync();
+        await _app.TurnOnRemindersAsync(firm);
+        var client = await _app.AClientAsync(firm, name: "Atelier Moreau");
         var billing = await _app.BillingEmailAsync(client);
-        await Assertions.Expect(owner.GetByText($"Reminder sent to {billing}", new() { Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(owner.GetByTestId("timeline-Reminded")).ToContainTextAsync($"Reminder sent to {billing} by Owner {firm.Key}");
-        await Assertions.Expect(owner.GetByTestId("last-reminder")).ToContainTextAsync("Last reminder: Due today");
+        var invoice = await _app.AnInvoice(client).WithLine("Annual accounts", 1, 300_00).DueInLocalDays(_app, -7, issuedDaysAgo: 37).IssuedAsync();
+        var number = await NumberAsync(invoice.Id);
 
-        await owner.Field("do-not-remind").CheckAsync(new() { Force = true });
-        await Assertions.Expect(owner.GetByTestId("cannot-remind")).ToHaveTextAsync("Not reminded: marked do not remind.");
-        (await _app.RemindersOfAsync(firm)).ShouldHaveSingleItem().Step.ShouldBe(ReminderStep.DueToday);
-        await owner.ScreenshotAsync("staff-invoice-reminders");
+        // The sweep sends the "overdue" step (a week late) for the whole amount.
+        await _app.Sweeper().SweepAsync();
+        var overdue = (await _app.Smtp.WaitForAsync(billing)).ShouldHaveSingleItem();
+        (overdue.Subject ?? "").ShouldContain(number);
+        (overdue.TextBody ?? "").ShouldContain("€300.00");
+        var payNow = PayLink().Match(overdue.TextBody ?? "").Value;
+        payNow.ShouldNotBeEmpty(overdue.TextBody);
+
+        // The client, signed in on a phone, follows "Pay now" to the invoice and pays €100 of it by card.
+        var page = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await page.SignInAsync(client.Contact.Email, client.Contact.Password);
+        await page.GotoAsync(payNow);
+        await page.WaitForURLAsync(new Regex($"/portal/invoices/{invoice.Id}$"));
+        await page.GetByTestId("pay-invoice-by-card").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/portal/pay\\?invoice="));
+        await page.WaitForInteractiveAsync();
+        var amount = page.GetByLabel("Amount to pay");
+        await Assertions.Expect(amount).ToHaveValueAsync("300");
+        await amount.FillAsync("100");
+        await amount.BlurAsync();
+        await Assertions.Expect(page.GetByText("Total to pay: €100.00")).ToBeVisibleAsync();
+        await page.GetByTestId("pay-by-card").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/portal/payments/"));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(page.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await page.GetByTestId("back-to-invoice").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("amount-due")).ToHaveTextAsync("€200.00");
+
+        // Eight days on, the second notice asks for the €200 still due, with a link that still works.
+        ((TestClock)_app.Clock).Advance(TimeSpan.FromDays(8));
+        await _app.Sweeper().SweepAsync();
+        // The mailbox now holds the overdue reminder, the receipt for the €100 and the second notice, once each.
+        var mails = await _app.Smtp.WaitForAsync(billing, count: 3);
+        mails.Count.ShouldBe(3);
+        mails.ShouldContain(m => (m.Subject ?? "").StartsWith("Payment received: €100.00", StringComparison.Ordinal));
+        var second = mails.Where(m => (m.Subject ?? "").StartsWith($"Second notice: invoice {number}", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        (second.TextBody ?? "").ShouldContain("still shows €200.00 unpaid");
+        PayLink().Match(second.TextBody ?? "").Value.ShouldNotBeEmpty();
     }
+
+    private async Task<TestFirm> DemoFirmAsync()
+    {
+        await using var db = _app.OpenDb();
+        var id = await db.Firms.IgnoreQueryFilters().Where(f => f.Key == "demo").Select(f => f.Id).SingleAsync();
+        async Task<TestLogin> LoginAsync(string email) =>
+            new(await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(), email, DemoData.Password);
+        return new TestFirm(id, "demo", await LoginAsync("owner@demo.portal"), await LoginAsync("staff@demo.portal"));
+    }
+
+    private async Task<string> NumberAsync(Guid invoiceId)
+    {
+        await using var db = _app.OpenDb();
+        return (await db.Invoices.IgnoreQueryFilters().Where(i => i.Id == invoiceId).Select(i => i.Number).SingleAsync())!;
+    }
+
+    [GeneratedRegex(@"https?://\S+/pay/[A-Za-z0-9_-]{43}")]
+    private static partial Regex PayLink();
 }
