@@ -6,6 +6,7 @@ using Portal.Domain.Reminders;
 using Portal.Email;
 using Portal.Firms;
 using Portal.Reminders;
+using Portal.Tests.Documents;
 using Portal.Tests.Email;
 using Portal.Tests.Fixture;
 
@@ -154,6 +155,37 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
         var english = await templates.RenderAsync(firm.Id, kind, System.Globalization.CultureInfo.GetCultureInfo("en-GB"), model);
         english.Subject.ShouldBe("Final notice: invoice INV-00042 from Cabinet Martin");
         english.Text.ShouldContain("fixed recovery indemnity of €40.00");
+    }
+
+    [Fact]
+    public async Task Where_the_pay_link_cannot_take_a_card_the_reminder_gives_the_firms_bank_details_and_otherwise_it_does_not()
+    {
+        // A firm with an IBAN and no card provider: its client can only pay by transfer, so the reminder says how.
+        var byTransfer = await app.AFirmAsync();
+        await app.GiveIdentityAsync(byTransfer, DocumentFixtures.FrenchIdentity);
+        await app.TurnOnRemindersAsync(byTransfer);
+        var client = await app.AClientAsync(byTransfer);
+        await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        // The same firm details with Stripe connected: the pay link takes the money, so no bank details.
+        var byCard = await app.AFirmAsync();
+        await app.GiveIdentityAsync(byCard, DocumentFixtures.FrenchIdentity);
+        await Portal.Tests.Stripe.CardPaymentDriver.ConnectAsync(app, byCard);
+        await app.TurnOnRemindersAsync(byCard);
+        var cardClient = await app.AClientAsync(byCard);
+        await app.AnInvoice(cardClient).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+
+        (await app.Sweeper().SweepAsync()).ShouldBe((2, 2));
+
+        var transfer = (await app.Smtp.WaitForAsync(await app.BillingEmailAsync(client))).ShouldHaveSingleItem();
+        var number = (await app.RemindersOfAsync(byTransfer)).ShouldHaveSingleItem().InvoiceId;
+        string invoiceNumber;
+        await using (var db = app.OpenDb(byTransfer.Id))
+            invoiceNumber = (await db.Invoices.Where(i => i.Id == number).Select(i => i.Number).SingleAsync())!;
+        (transfer.TextBody ?? "").ShouldContain($"To pay by bank transfer: IBAN FR76 3000 6000 0112 3456 7890 189, BIC BNPAFRPPXXX, reference {invoiceNumber}.");
+        (transfer.HtmlBody ?? "").ShouldContain("IBAN <strong>FR76 3000 6000 0112 3456 7890 189</strong>");
+        var card = (await app.Smtp.WaitForAsync(await app.BillingEmailAsync(cardClient))).ShouldHaveSingleItem();
+        (card.TextBody ?? "").ShouldNotContain("bank transfer");
+        (card.TextBody ?? "").ShouldNotContain("FR76");
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class ReminderEmail(Mailer mailer, EmailTemplates templates, TimeP
     /// already been queued.
     /// </summary>
     public async Task<bool> QueueAsync(PortalDbContext db, Reminder reminder, Firm firm, ClientAccount client, Invoice invoice, string to, string payLinkUrl,
-        OverdueSummary? overdue, string? language, DateOnly today, CancellationToken cancellationToken)
+        OverdueSummary? overdue, bool payableOnline, string? language, DateOnly today, CancellationToken cancellationToken)
     {
         var culture = EmailTemplates.CultureOf(language ?? "en");
         using var _ = UserCulture.Use(language);
@@ -40,7 +40,9 @@ public sealed class ReminderEmail(Mailer mailer, EmailTemplates templates, TimeP
         var linkId = await PayLinkMail.LinkOfAsync(db, payLinkUrl, cancellationToken);
         var model = new EmailModel().Firm(firm.Name).Client(client.Name)
             .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue)
-            .PayLink(PayLinkMail.StoredUrl(payLinkUrl, linkId)).Late(late).Overdue(overdue);
+            .PayLink(PayLinkMail.StoredUrl(payLinkUrl, linkId)).Late(late).Overdue(overdue)
+            // Where the pay link cannot take the money, the reminder says how to pay by transfer instead.
+            .Transfer(payableOnline ? null : firm.Iban, firm.Bic, invoice.Number!);
         var stored = await templates.RenderAsync(db, firm.Id, kind, culture, model, cancellationToken);
         return await mailer.QueueOnceAsync(db, new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}"), cancellationToken);
     }

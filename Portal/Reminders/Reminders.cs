@@ -9,6 +9,7 @@ using Portal.Domain.Reminders;
 using Portal.Email;
 using Portal.Email.Templates;
 using Portal.Invoices.Delivery;
+using Portal.Payments;
 using Portal.Tenancy;
 
 namespace Portal.Reminders;
@@ -176,7 +177,8 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
         await db.SaveChangesAsync(cancellationToken);
         var language = await LanguageOfAsync(db, client.Id, recipient, cancellationToken);
         var overdue = await OverdueOfAsync(db, invoice, today, cancellationToken);
-        await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), overdue, language, today, cancellationToken);
+        var payableOnline = await CardAvailability.WhyNotAsync(db, firm.Policy, invoice, cancellationToken) is null;
+        await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), overdue, payableOnline, language, today, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailer.Flush();
         return true;

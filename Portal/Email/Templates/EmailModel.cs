@@ -74,6 +74,15 @@ public sealed class EmailModel
     public EmailModel Overdue(OverdueSummary? overdue) => overdue is null ? this : Group("overdue",
         ("count", overdue.Count.ToString(CultureInfo.InvariantCulture)), ("total", overdue.Total), ("link", overdue.PayAllLink));
 
+    /// <summary>
+    /// On a reminder whose invoice no online method can take (card not offered for it or no card provider connected),
+    /// when the firm has a bank account on file: <c>transfer.iban</c> (grouped by four), <c>transfer.bic</c> and
+    /// <c>transfer.reference</c> (the invoice number, for the client's transfer). Absent otherwise, so
+    /// <c>{% if transfer %}</c> tells the client how to pay only when the pay link cannot take the money.
+    /// </summary>
+    public EmailModel Transfer(string? iban, string? bic, string reference) => iban is null ? this : Group("transfer",
+        ("iban", Portal.Domain.Firms.BankIdentifiers.Grouped(iban)), ("bic", bic ?? ""), ("reference", reference));
+
     /// <summary>The one amount the email is about, at the top level: <c>amount</c>.</summary>
     public EmailModel Amount(Money amount) => Set("amount", amount);
 
