@@ -54,7 +54,11 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(0);
         StartServer();
         BaseUrl = ClientOptions.BaseAddress;
+        await WarmUpAsync();
     }
+
+    /// <summary>Runs once the server listens, before any test: what a test app needs ready before its first test.</summary>
+    protected virtual Task WarmUpAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
