@@ -121,6 +121,24 @@ public sealed partial class ApiDocumentTests(PortalApp app) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task The_document_says_which_answers_carry_an_etag_and_which_changes_honour_if_match()
+    {
+        var firm = await app.AFirmAsync();
+
+        var document = await ReadDocumentAsync(firm);
+
+        foreach (var path in new[] { "/api/v1/clients/{id}", "/api/v1/invoices/{id}" })
+            document.Paths[path].Operations![HttpMethod.Get].Responses!["200"].Headers.ShouldNotBeNull().Keys.ShouldContain("ETag", path);
+        foreach (var path in new[] { "/api/v1/invoices/{id}/issue", "/api/v1/invoices/{id}/void" })
+        {
+            var operation = document.Paths[path].Operations![HttpMethod.Post];
+            operation.Parameters.ShouldNotBeNull().ShouldContain(p => p.Name == "If-Match" && p.In == ParameterLocation.Header && !p.Required, path);
+            operation.Responses.ShouldNotBeNull().Keys.ShouldContain("412", path);
+        }
+        document.Paths["/api/v1/invoices"].Operations![HttpMethod.Post].Parameters.ShouldNotBeNull().ShouldNotContain(p => p.Name == "If-Match");
+    }
+
+    [Fact]
     public async Task The_reference_opens_for_signed_in_staff_under_a_policy_that_trusts_only_its_own_scripts()
     {
         var firm = await app.AFirmAsync();
@@ -131,6 +149,7 @@ public sealed partial class ApiDocumentTests(PortalApp app) : IClassFixture<Port
         using var response = await staff.GetAsync(new Uri(new Uri(app.BaseUrl, "/api/docs"), typed.Headers.Location!).PathAndQuery);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.CacheControl.ShouldNotBeNull().NoStore.ShouldBeTrue();
         var html = await response.Content.ReadAsStringAsync();
         var policy = response.Headers.GetValues("Content-Security-Policy").ShouldHaveSingleItem();
         var nonce = Nonce().Match(policy).Groups[1].Value;
