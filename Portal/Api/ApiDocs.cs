@@ -60,7 +60,7 @@ public static class ApiDocs
     {
         if (http.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce)
             http.Response.Headers.ContentSecurityPolicy =
-                $"default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-{nonce}'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
+                $"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'nonce-{nonce}'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
         return Task.CompletedTask;
     });
 
