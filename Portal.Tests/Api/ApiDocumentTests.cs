@@ -98,6 +98,8 @@ public sealed partial class ApiDocumentTests(PortalApp app) : IClassFixture<Port
         var schema = document.Paths["/api/v1/invoices/{id}"].Operations![HttpMethod.Get].Responses!["200"].Content!["application/json"].Schema.ShouldNotBeNull();
         Names(schema).ShouldBe(returned.EnumerateObject().Select(p => p.Name), ignoreOrder: true);
         Names(schema.Properties!["total"]).ShouldBe(["amount_minor", "currency"], ignoreOrder: true);
+        NotNull(schema.Properties["total"]).Properties!["amount_minor"].Type.ShouldBe(JsonSchemaType.Integer);
+        returned.GetProperty("total").GetProperty("amount_minor").ValueKind.ShouldBe(JsonValueKind.Number);
         var line = schema.Properties["lines"].Items.ShouldNotBeNull();
         Names(line).ShouldBe(returned.GetProperty("lines")[0].EnumerateObject().Select(p => p.Name), ignoreOrder: true);
         schema.Properties["status"].Enum.ShouldNotBeNull().Select(v => v.GetValue<string>()).ShouldContain(returned.GetProperty("status").GetString());

@@ -39,9 +39,13 @@ public static class ApiDocs
             .WithOpenApiRoutePattern(DocumentPath)
             // A fresh nonce per response lets Scalar's two script tags run under a CSP without 'unsafe-inline' (see RelaxContentSecurityPolicy).
             .WithNonce()
-            // Its default fonts and telemetry come from Scalar's servers, which the CSP (rightly) does not reach.
+            // Its default fonts, telemetry, AI agent, MCP and "share" tools talk to Scalar's servers: the API's
+            // description (and a key typed into the page) stays on this origin, which is all the CSP lets it reach.
             .DisableDefaultFonts()
             .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools()
             .AddPreferredSecuritySchemes([BearerScheme]));
         if (!app.Environment.IsDevelopment())
         {
@@ -183,6 +187,14 @@ public static class ApiDocs
             schema.Properties = properties.ToDictionary(p => wireNames.GetValueOrDefault(p.Key, p.Key), p => p.Value);
             if (schema.Required is { Count: > 0 } required)
                 schema.Required = required.Select(r => wireNames.GetValueOrDefault(r, r)).ToHashSet();
+            DescribeObjectKind(schema, typeInfo);
+        }
+        // The web defaults read "12" as 12, so the generator types every number as "number or numeric string"; the
+        // API always writes numbers as numbers, and a client should send them so.
+        if (schema.Type is { } types && (types & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (types & JsonSchemaType.String) != 0 && schema.Pattern is not null)
+        {
+            schema.Type = types & ~JsonSchemaType.String;
+            schema.Pattern = null;
         }
         var enumType = Nullable.GetUnderlyingType(typeInfo.Type) ?? typeInfo.Type;
         if (enumType.IsEnum)
@@ -193,6 +205,22 @@ public static class ApiDocs
             schema.Enum = Enum.GetNames(enumType).Select(n => (JsonNode)JsonValue.Create(JsonNamingPolicy.SnakeCaseLower.ConvertName(n))).ToList();
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Each answer's <c>object</c> field ("invoice", "list"…) is a constant of its type, not a free string: the schema
+    /// says which, so a client can branch on it. The value is read from the type's own getter.
+    /// </summary>
+    private static void DescribeObjectKind(OpenApiSchema schema, JsonTypeInfo typeInfo)
+    {
+        var kind = typeInfo.Properties.FirstOrDefault(p => (p.AttributeProvider as PropertyInfo) is { Name: "Object", CanWrite: false } && p.PropertyType == typeof(string));
+        if (kind?.Get is null || typeInfo.Type.IsAbstract || schema.Properties is null || !schema.Properties.ContainsKey("object"))
+            return;
+        if (kind.Get(System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(typeInfo.Type)) is not string value)
+            return;
+        schema.Properties["object"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(value)] };
+        schema.Required ??= new HashSet<string>();
+        schema.Required.Add("object");
     }
 }
 
