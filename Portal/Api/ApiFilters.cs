@@ -111,8 +111,10 @@ internal sealed class ApiIdempotencyFilter : IEndpointFilter
 
         var status = http.Response.StatusCode;
         var body = Encoding.UTF8.GetString(buffer.ToArray());
-        if (status >= 500)
-            db.ApiIdempotencyRecords.Remove(record); // a server fault is not an answer worth replaying: the retry runs again
+        // A server fault is not an answer worth replaying, nor is a failed If-Match (nothing ran): the retry, after
+        // reading the resource again, runs again under the same key.
+        if (status >= 500 || status == StatusCodes.Status412PreconditionFailed)
+            db.ApiIdempotencyRecords.Remove(record);
         else
             record.Complete(status, body, http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null);
         if (status is >= 200 and < 300)

@@ -28,6 +28,7 @@ public static class ApiSetup
             .AddPolicy(ApiPolicies.Read, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.Read))
             .AddPolicy(ApiPolicies.Write, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.Write));
         services.Configure<RateLimiterOptions>(options => options.AddPolicy<string, ApiRateLimitPolicy>(ApiRateLimitPolicy.Name));
+        services.AddPortalApiDocs();
         return services;
     }
 
@@ -38,17 +39,24 @@ public static class ApiSetup
             .RequireRateLimiting(ApiRateLimitPolicy.Name)
             .DisableAntiforgery()
             .AddEndpointFilter<ApiIdempotencyFilter>()
-            .AddEndpointFilter<ApiErrorFilter>();
+            .AddEndpointFilter<ApiErrorFilter>()
+            .Fails(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
         api.MapClientsApi();
         api.MapInvoicesApi();
         api.MapPaymentsApi();
         api.MapWalletsApi();
+        app.MapPortalApiDocs();
         return app;
     }
 
-    /// <summary>Marks an endpoint as a write: a key needs the write scope, and the audit log names what it changed.</summary>
+    /// <summary>
+    /// Marks an endpoint as a write: a key needs the write scope, and the audit log names what it changed. Every write
+    /// can answer a missing Idempotency-Key or invalid field (400), a read-only key (403), a reused key (409) and a
+    /// refusal of the domain (422).
+    /// </summary>
     public static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint, string auditSubject) =>
-        endpoint.RequireAuthorization(ApiPolicies.Write).WithMetadata(new ApiAuditSubject(auditSubject));
+        endpoint.RequireAuthorization(ApiPolicies.Write).WithMetadata(new ApiAuditSubject(auditSubject))
+            .Fails(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 }
 
 /// <summary>Cursor pagination: <c>limit</c> (1 to 100, 20 by default) and <c>starting_after</c> (the last id of the page before).</summary>

@@ -47,6 +47,9 @@ public static class SecuritySetup
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         // MudBlazor sets inline styles; scripts come only from this origin.
         headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";
+        // The API reference (third-party UI) starts with an inline script: that page alone allows it by its nonce.
+        if (http.Request.Path.StartsWithSegments(Portal.Api.ApiDocs.DocsPath))
+            Portal.Api.ApiDocs.RelaxContentSecurityPolicy(http);
         await next();
     });
 }

@@ -16,7 +16,8 @@ public sealed record ApiClient(Guid Id, string Name, string BillingEmail, string
         client.CreatedAt, client.Contacts.OrderBy(c => c.Email, StringComparer.Ordinal).Select(c => new ApiContact(c.Id, c.Name, c.Email)).ToList());
 }
 
-public sealed record ApiClientCreate(string? Name, string? BillingEmail, string? Currency, string? CompanyNumber);
+/// <summary>A new client; parameters with a default may be left out of the JSON (the OpenAPI document marks the others required).</summary>
+public sealed record ApiClientCreate(string? Name, string? BillingEmail, string? Currency, string? CompanyNumber = null);
 
 /// <summary><c>/api/v1/clients</c>: the firm's client accounts, read through the tenant filters and created by <see cref="ClientDirectory"/>, as on the pages.</summary>
 public static class ClientsApi
@@ -24,9 +25,15 @@ public static class ClientsApi
     public static void MapClientsApi(this RouteGroupBuilder api)
     {
         var clients = api.MapGroup("/clients").WithTags("Clients");
-        clients.MapGet("/", ListAsync).WithName("ListClients").WithSummary("List clients, oldest first, a page at a time.");
-        clients.MapGet("/{id:guid}", GetAsync).WithName("GetClient").WithSummary("Get one client with its contacts.");
-        clients.MapPost("/", CreateAsync).WithName("CreateClient").WithSummary("Create a client account.").Writes("Client");
+        clients.MapGet("", ListAsync).WithName("ListClients").WithSummary("List clients, oldest first, a page at a time.")
+            .WithDescription("The firm's client accounts with their contacts (the people who sign in to the portal), oldest first. Page with `limit` and `starting_after`.")
+            .Returns<ApiList<ApiClient>>().Fails(StatusCodes.Status400BadRequest);
+        clients.MapGet("/{id:guid}", GetAsync).WithName("GetClient").WithSummary("Get one client with its contacts.")
+            .WithDescription("One client account of the firm, with its billing email, currency and contacts.")
+            .Returns<ApiClient>().ReturnsETag().Fails(StatusCodes.Status404NotFound);
+        clients.MapPost("", CreateAsync).WithName("CreateClient").WithSummary("Create a client account.")
+            .WithDescription("Creates a client account with a name, a billing email and the currency its invoices are in (ISO 4217). Answers 201 with the client and its `Location`.")
+            .Reads<ApiClientCreate>().Returns<ApiClient>(StatusCodes.Status201Created).Writes("Client");
     }
 
     private static async Task<IResult> ListAsync(string? limit, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "starting_after")] string? startingAfter, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
@@ -47,7 +54,7 @@ public static class ClientsApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var client = await db.ClientAccounts.AsNoTracking().Include(c => c.Contacts).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        return client is null ? ApiProblems.NotFound("client") : ApiJson.Ok(ApiClient.From(client));
+        return client is null ? ApiProblems.NotFound("client") : ApiETags.Ok(ApiClient.From(client));
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClientDirectory directory, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)

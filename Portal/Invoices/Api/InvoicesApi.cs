@@ -25,9 +25,10 @@ public sealed record ApiInvoice(
             l.TaxRateBasisPoints, new ApiMoney(l.NetMinor, invoice.Currency.Code), new ApiMoney(l.TaxMinor, invoice.Currency.Code))).ToList());
 }
 
-public sealed record ApiInvoiceLineCreate(string? Description, decimal? Quantity, long? UnitPriceMinor, int? TaxRateBasisPoints);
+// Parameters with a default may be left out of the JSON; the OpenAPI document marks the others required.
+public sealed record ApiInvoiceLineCreate(string? Description, decimal? Quantity, long? UnitPriceMinor, int? TaxRateBasisPoints = null);
 
-public sealed record ApiInvoiceCreate(Guid? ClientId, DateOnly? IssueDate, DateOnly? DueDate, string? Reference, string? Notes, IReadOnlyList<ApiInvoiceLineCreate>? Lines);
+public sealed record ApiInvoiceCreate(Guid? ClientId, DateOnly? DueDate, IReadOnlyList<ApiInvoiceLineCreate>? Lines, DateOnly? IssueDate = null, string? Reference = null, string? Notes = null);
 
 public sealed record ApiInvoiceVoid(string? Reason);
 
@@ -40,14 +41,24 @@ public static class InvoicesApi
     public static void MapInvoicesApi(this RouteGroupBuilder api)
     {
         var invoices = api.MapGroup("/invoices").WithTags("Invoices");
-        invoices.MapGet("/", ListAsync).WithName("ListInvoices")
-            .WithSummary("List invoices, oldest first, filtered by status, client and issue date, a page at a time.");
-        invoices.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice").WithSummary("Get one invoice with its lines.");
-        invoices.MapPost("/", CreateDraftAsync).WithName("CreateInvoiceDraft").WithSummary("Create a draft invoice with its lines.").Writes("Invoice");
+        invoices.MapGet("", ListAsync).WithName("ListInvoices")
+            .WithSummary("List invoices, oldest first, filtered by status, client and issue date, a page at a time.")
+            .WithDescription("The firm's invoices with their lines and what is paid and due on each. Filter with `status`, `client_id`, `issued_from` and `issued_to` (YYYY-MM-DD, inclusive); page with `limit` and `starting_after`.")
+            .Returns<ApiList<ApiInvoice>>().Fails(StatusCodes.Status400BadRequest);
+        invoices.MapGet("/{id:guid}", GetAsync).WithName("GetInvoice").WithSummary("Get one invoice with its lines.")
+            .WithDescription("One invoice: its number (null while a draft), status, dates, lines, totals, and the amounts paid and due today.")
+            .Returns<ApiInvoice>().ReturnsETag().Fails(StatusCodes.Status404NotFound);
+        invoices.MapPost("", CreateDraftAsync).WithName("CreateInvoiceDraft").WithSummary("Create a draft invoice with its lines.")
+            .WithDescription("Creates a draft in the client's currency. Each line has a description, a quantity, a unit price in minor units and a tax rate in basis points (2000 is 20 %). The issue date defaults to today. A draft has no number and is not owed until issued.")
+            .Reads<ApiInvoiceCreate>().Returns<ApiInvoice>(StatusCodes.Status201Created).Writes("Invoice");
         invoices.MapPost("/{id:guid}/issue", IssueAsync).WithName("IssueInvoice")
-            .WithSummary("Issue a draft: it takes the firm's next number and is booked.").Writes("Invoice");
+            .WithSummary("Issue a draft: it takes the firm's next number and is booked.")
+            .WithDescription("Gives the draft the firm's next gapless number and books it: from now on it is owed and can be paid. The body is empty. Issuing an invoice that is not a draft is 422.")
+            .Returns<ApiInvoice>().ReturnsETag().HonoursIfMatch().Fails(StatusCodes.Status404NotFound).Writes("Invoice");
         invoices.MapPost("/{id:guid}/void", VoidAsync).WithName("VoidInvoice")
-            .WithSummary("Void an issued invoice with nothing paid on it; a credit note cancels it.").Writes("Invoice");
+            .WithSummary("Void an issued invoice with nothing paid on it; a credit note cancels it.")
+            .WithDescription("Voids an issued invoice on which nothing is paid or in flight; a credit note carrying the `reason` cancels it in the books. Otherwise 422.")
+            .Reads<ApiInvoiceVoid>().Returns<ApiInvoice>().ReturnsETag().HonoursIfMatch().Fails(StatusCodes.Status404NotFound).Writes("Invoice");
     }
 
     private static async Task<IResult> ListAsync(
@@ -101,7 +112,7 @@ public static class InvoicesApi
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
-        return invoice is null ? ApiProblems.NotFound("invoice") : ApiJson.Ok(ApiInvoice.From(invoice));
+        return invoice is null ? ApiProblems.NotFound("invoice") : ApiETags.Ok(ApiInvoice.From(invoice));
     }
 
     private static async Task<IResult> CreateDraftAsync(HttpRequest request, Invoicing invoicing, IDbContextFactory<PortalDbContext> dbFactory,
@@ -148,10 +159,12 @@ public static class InvoicesApi
         }
     }
 
-    private static async Task<IResult> IssueAsync(Guid id, Invoicing invoicing, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    private static async Task<IResult> IssueAsync(Guid id, HttpRequest request, Invoicing invoicing, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
+        if (await PreconditionAsync(request, dbFactory, id, cancellationToken) is { } failed)
+            return failed;
         await invoicing.IssueAsync(id, cancellationToken);
-        return ApiJson.Ok(await ReadAsync(dbFactory, id, cancellationToken));
+        return ApiETags.Ok(await ReadAsync(dbFactory, id, cancellationToken));
     }
 
     private static async Task<IResult> VoidAsync(Guid id, HttpRequest request, Invoicing invoicing, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
@@ -161,8 +174,24 @@ public static class InvoicesApi
             return problem!;
         if (string.IsNullOrWhiteSpace(body.Reason))
             return ApiProblems.Validation(new ApiFieldError("reason", "required", "Say why the invoice is voided; the credit note shows it."));
+        if (await PreconditionAsync(request, dbFactory, id, cancellationToken) is { } failed)
+            return failed;
         await invoicing.VoidAsync(id, body.Reason.Trim(), cancellationToken);
-        return ApiJson.Ok(await ReadAsync(dbFactory, id, cancellationToken));
+        return ApiETags.Ok(await ReadAsync(dbFactory, id, cancellationToken));
+    }
+
+    /// <summary>
+    /// <c>If-Match</c> against the invoice as a GET shows it now. The check and the change are two steps: a change
+    /// landing between them is still held by the invoice's own rules (a second issue or void is refused) and by its
+    /// row version.
+    /// </summary>
+    private static async Task<IResult?> PreconditionAsync(HttpRequest request, IDbContextFactory<PortalDbContext> dbFactory, Guid id, CancellationToken cancellationToken)
+    {
+        if (request.Headers.IfMatch.Count == 0)
+            return null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return invoice is null ? ApiProblems.NotFound("invoice") : ApiETags.Precondition(request, ApiInvoice.From(invoice));
     }
 
     private static async Task<ApiInvoice> ReadAsync(IDbContextFactory<PortalDbContext> dbFactory, Guid id, CancellationToken cancellationToken)

@@ -25,8 +25,9 @@ public sealed record ApiMoneyInput(long? AmountMinor, string? Currency);
 
 public sealed record ApiAllocationInput(Guid? InvoiceId, long? AmountMinor);
 
-public sealed record ApiOfflinePaymentCreate(Guid? ClientId, PaymentMethod? Method, ApiMoneyInput? Amount, string? Reference,
-    IReadOnlyList<ApiAllocationInput>? Allocations, bool? SurplusToCredit, DateTimeOffset? ReceivedAt);
+/// <summary>Money received by hand; parameters with a default may be left out of the JSON (the OpenAPI document marks the others required).</summary>
+public sealed record ApiOfflinePaymentCreate(Guid? ClientId, PaymentMethod? Method, ApiMoneyInput? Amount, string? Reference = null,
+    IReadOnlyList<ApiAllocationInput>? Allocations = null, bool? SurplusToCredit = null, DateTimeOffset? ReceivedAt = null);
 
 /// <summary>
 /// <c>/api/v1/payments</c>: payments that reached the money stage (an abandoned card page is not a payment), and
@@ -39,10 +40,16 @@ public static class PaymentsApi
     public static void MapPaymentsApi(this RouteGroupBuilder api)
     {
         var payments = api.MapGroup("/payments").WithTags("Payments");
-        payments.MapGet("/", ListAsync).WithName("ListPayments").WithSummary("List payments, oldest first, filtered by client and status, a page at a time.");
-        payments.MapGet("/{id:guid}", GetAsync).WithName("GetPayment").WithSummary("Get one payment with what it paid.");
-        payments.MapPost("/", RecordAsync).WithName("RecordOfflinePayment")
-            .WithSummary("Record a bank transfer, cheque or cash received, applied to invoices (oldest due first unless allocations are given).").Writes("Payment");
+        payments.MapGet("", ListAsync).WithName("ListPayments").WithSummary("List payments, oldest first, filtered by client and status, a page at a time.")
+            .WithDescription("Payments by card, direct debit, transfer, cheque or cash that reached the money stage (an abandoned card page is not a payment), with the invoices each paid. Filter with `client_id` and `status`; page with `limit` and `starting_after`.")
+            .Returns<ApiList<ApiPayment>>().Fails(StatusCodes.Status400BadRequest);
+        payments.MapGet("/{id:guid}", GetAsync).WithName("GetPayment").WithSummary("Get one payment with what it paid.")
+            .WithDescription("One payment: method, status, amount, what was refunded, and its allocations (an allocation without `invoice_id` is money kept as the client's credit).")
+            .Returns<ApiPayment>().Fails(StatusCodes.Status404NotFound);
+        payments.MapPost("", RecordAsync).WithName("RecordOfflinePayment")
+            .WithSummary("Record a bank transfer, cheque or cash received, applied to invoices (oldest due first unless allocations are given).")
+            .WithDescription("Books money received outside the providers. Without `allocations` it pays the client's invoices oldest due first; with them, the invoices named. What is left is kept as credit when `surplus_to_credit` is true, and refused (422) otherwise.")
+            .Reads<ApiOfflinePaymentCreate>().Returns<ApiPayment>(StatusCodes.Status201Created).Writes("Payment");
     }
 
     private static async Task<IResult> ListAsync(string? limit, [FromQuery(Name = "starting_after")] string? startingAfter,
