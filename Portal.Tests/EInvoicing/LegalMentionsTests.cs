@@ -50,7 +50,7 @@ public sealed class LegalMentionsTests(PortalApp app) : IClassFixture<PortalApp>
         {
             var issued = await db.Invoices.SingleAsync(i => i.Id == id);
             issued.Category().Code.ShouldBe("M1");
-            issued.Lines.Select(l => l.Kind).ShouldBe([SupplyKind.Service, SupplyKind.Goods]);
+            issued.Lines.OrderBy(l => l.Position).Select(l => l.Kind).ShouldBe([SupplyKind.Service, SupplyKind.Goods]);
             var saved = await db.ClientAccounts.SingleAsync(c => c.Id == client.Id);
             saved.LegalDetails.ShouldBe(new ClientLegalDetails(ClientKind.FrenchBusiness, "732829320", null, null, null, "2 rue Haute\n69001 Lyon"));
         }
