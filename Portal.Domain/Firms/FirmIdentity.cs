@@ -16,7 +16,9 @@ public sealed record FirmLegalIdentity(
     string? VatNumber = null,
     string? Iban = null,
     string? Bic = null,
-    string? LatePaymentPenalty = null)
+    string? LatePaymentPenalty = null,
+    string? ElectronicAddress = null,
+    bool VatOnDebits = false)
 {
     public static readonly FirmLegalIdentity None = new();
 
@@ -36,8 +38,15 @@ public sealed partial class Firm
     public string? Bic { get; private set; }
     /// <summary>The late-payment penalty rate the firm applies, as printed ("three times the legal interest rate"); null prints the legal minimum.</summary>
     public string? LatePaymentPenalty { get; private set; }
+    /// <summary>Where the firm receives e-invoices: its directory address, scheme 0225 (BT-34).</summary>
+    public string? ElectronicAddress { get; private set; }
+    /// <summary>
+    /// The firm opted to pay VAT on its debits (on invoicing) rather than on receipt for its services; the invoice
+    /// must then say so (BT-8) and no "cashed" status is owed to the administration.
+    /// </summary>
+    public bool VatOnDebits { get; private set; }
 
-    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty);
+    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty, ElectronicAddress, VatOnDebits);
 
     /// <summary>Checks and normalises every field (spaces out of numbers, upper case) and keeps them all, or none.</summary>
     public void SetLegalIdentity(FirmLegalIdentity identity)
@@ -53,6 +62,7 @@ public sealed partial class Firm
         var vat = CompanyIdentifiers.NormalizeVatNumber(identity.VatNumber, siren);
         var iban = BankIdentifiers.NormalizeIban(identity.Iban);
         var bic = BankIdentifiers.NormalizeBic(identity.Bic);
+        var electronicAddress = Firms.ElectronicAddress.Normalize(identity.ElectronicAddress, siren);
 
         LegalName = legalName;
         LegalAddress = address;
@@ -62,6 +72,8 @@ public sealed partial class Firm
         Iban = iban;
         Bic = bic;
         LatePaymentPenalty = penalty;
+        ElectronicAddress = electronicAddress;
+        VatOnDebits = identity.VatOnDebits;
     }
 
     private static string? Text(string? value, int max, string what)

@@ -113,16 +113,22 @@ public sealed partial class Invoice : IClientOwned
         Touch();
     }
 
-    /// <summary>Issues the draft with the number the firm gives it. From now on it is read-only.</summary>
-    public void Issue(Firm firm, DateTimeOffset now)
+    /// <summary>
+    /// Issues the draft with the number the firm gives it. From now on it is read-only. Refused when the client lacks
+    /// a mention the law asks for on its invoices (<see cref="ClientAccount.EnsureCanBeInvoiced"/>).
+    /// </summary>
+    public void Issue(Firm firm, ClientAccount client, DateTimeOffset now)
     {
         EnsureDraft();
         if (firm.Id != FirmId)
             throw new DomainException("An invoice is issued by its own firm.");
+        if (client.Id != ClientAccountId)
+            throw new DomainException("An invoice is issued to its own client.");
         if (_lines.Count == 0)
             throw new DomainException("An invoice needs at least one line before it is issued.");
         if (TotalMinor <= 0)
             throw new DomainException("An invoice's total must be more than zero to be issued.");
+        client.EnsureCanBeInvoiced();
         Number = firm.TakeInvoiceNumber();
         Status = InvoiceStatus.Open;
         IssuedAt = now;

@@ -1,7 +1,7 @@
 namespace Portal.Domain.Invoices;
 
 /// <summary>What a line asks for; the invoice turns it into an <see cref="InvoiceLine"/> with exact amounts.</summary>
-public sealed record InvoiceLineInput(string Description, decimal Quantity, long UnitPriceMinor, int TaxRateBasisPoints);
+public sealed record InvoiceLineInput(string Description, decimal Quantity, long UnitPriceMinor, int TaxRateBasisPoints, SupplyKind Kind = SupplyKind.Service);
 
 /// <summary>
 /// One line of an invoice. Rounding rule (the only one in Portal): the line's net is quantity × unit price
@@ -29,6 +29,8 @@ public sealed class InvoiceLine
             throw new DomainException($"Line {position}: the unit price is too large.");
         if (input.TaxRateBasisPoints is < 0 or > 10_000)
             throw new DomainException($"Line {position}: the tax rate must be between 0% and 100%.");
+        if (!Enum.IsDefined(input.Kind))
+            throw new DomainException($"Line {position}: say whether the line supplies goods or a service.");
 
         Id = Guid.CreateVersion7();
         Position = position;
@@ -36,6 +38,7 @@ public sealed class InvoiceLine
         Quantity = input.Quantity;
         UnitPriceMinor = input.UnitPriceMinor;
         TaxRateBasisPoints = input.TaxRateBasisPoints;
+        Kind = input.Kind;
         NetMinor = (long)decimal.Round(input.Quantity * input.UnitPriceMinor, 0, MidpointRounding.AwayFromZero);
         TaxMinor = (long)decimal.Round(NetMinor * (decimal)input.TaxRateBasisPoints / 10_000m, 0, MidpointRounding.AwayFromZero);
     }
@@ -48,6 +51,8 @@ public sealed class InvoiceLine
     public long UnitPriceMinor { get; private set; }
     /// <summary>Tax rate in basis points: 2000 is 20%.</summary>
     public int TaxRateBasisPoints { get; private set; }
+    /// <summary>Goods or a service: decides the invoice's category of operation. Lines made before it was asked are services.</summary>
+    public SupplyKind Kind { get; private set; }
     public long NetMinor { get; private set; }
     public long TaxMinor { get; private set; }
     public long TotalMinor => NetMinor + TaxMinor;
@@ -55,5 +60,5 @@ public sealed class InvoiceLine
     /// <summary>The line as it would be on an invoice, for showing totals while a draft is edited.</summary>
     public static InvoiceLine Preview(int position, InvoiceLineInput input) => new(position, input);
 
-    public InvoiceLineInput ToInput() => new(Description, Quantity, UnitPriceMinor, TaxRateBasisPoints);
+    public InvoiceLineInput ToInput() => new(Description, Quantity, UnitPriceMinor, TaxRateBasisPoints, Kind);
 }

@@ -1,3 +1,4 @@
+using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 
@@ -7,10 +8,10 @@ namespace Portal.Domain.Ledger;
 public static class InvoiceBooking
 {
     /// <summary>Issues the draft (taking the firm's next number) and books receivable +T · revenue −N · tax −V.</summary>
-    public static LedgerTransaction Issue(Invoice invoice, Firm firm, string idempotencyKey, DateTimeOffset now)
+    public static LedgerTransaction Issue(Invoice invoice, Firm firm, ClientAccount client, string idempotencyKey, DateTimeOffset now)
     {
         LedgerTransaction.EnsureKey(idempotencyKey);
-        invoice.Issue(firm, now);
+        invoice.Issue(firm, client, now);
         return LedgerTransaction.Create(invoice.FirmId, LedgerTransactionKind.InvoiceIssued, now, idempotencyKey,
             IssueFingerprint(invoice.Id), $"Invoice {invoice.Number} issued", PostingRules.InvoiceIssued(invoice));
     }

@@ -50,7 +50,7 @@ internal sealed class Books
     public Invoice Issued(ClientAccount client, long netMinor, int taxBasisPoints = 0, int dueInDays = 30, Currency? currency = null)
     {
         var invoice = Draft(client, currency ?? client.Currency, dueInDays, new InvoiceLineInput("Advice", 1m, netMinor, taxBasisPoints));
-        Post(InvoiceBooking.Issue(invoice, Firm, Key(), Now));
+        Post(InvoiceBooking.Issue(invoice, Firm, client, Key(), Now));
         return invoice;
     }
 

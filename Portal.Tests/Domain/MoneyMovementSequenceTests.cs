@@ -100,7 +100,7 @@ public class MoneyMovementSequenceTests
                     return new(operation, !free, () =>
                     {
                         var invoice = Books.Draft(client, currency, _random.Next(0, 60), lines);
-                        _books.Post(InvoiceBooking.Issue(invoice, _books.Firm, _books.Key(), Books.Now));
+                        _books.Post(InvoiceBooking.Issue(invoice, _books.Firm, client, _books.Key(), Books.Now));
                         _invoices.Add(invoice);
                     });
                 }

@@ -46,7 +46,7 @@ public sealed class InvoiceBuilder(PortalApp app, TestClient client)
         invoice.ReplaceLines(_lines);
         db.Invoices.Add(invoice);
         if (issue)
-            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, await db.Firms.SingleAsync(), Invoicing.IssueKey(invoice.Id), app.Clock.GetUtcNow()));
+            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, await db.Firms.SingleAsync(), account, Invoicing.IssueKey(invoice.Id), app.Clock.GetUtcNow()));
         await db.SaveChangesAsync();
         return invoice;
     }

@@ -17,6 +17,15 @@ internal sealed class ClientAccountConfiguration : IEntityTypeConfiguration<Clie
         client.Property(c => c.Name).HasMaxLength(200);
         client.Property(c => c.BillingEmail).HasMaxLength(254);
         client.Property(c => c.CompanyNumber).HasMaxLength(40);
+        client.Ignore(c => c.LegalDetails);
+        client.Ignore(c => c.EffectiveCountry);
+        client.Property(c => c.Kind);
+        client.Property(c => c.Siren).HasMaxLength(9);
+        client.Property(c => c.Siret).HasMaxLength(14);
+        client.Property(c => c.VatNumber).HasMaxLength(15);
+        client.Property(c => c.Country).HasMaxLength(2);
+        client.Property(c => c.Address).HasMaxLength(400);
+        client.Property(c => c.DeliveryAddress).HasMaxLength(400);
         client.HasMany(c => c.Contacts).WithOne().HasForeignKey(c => c.ClientAccountId).OnDelete(DeleteBehavior.Cascade);
         client.Navigation(c => c.Contacts).HasField("_contacts");
     }

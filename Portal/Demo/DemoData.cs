@@ -112,7 +112,7 @@ public static class DemoData
                 db.Invoices.Add(invoice);
                 if (i == invoiceCount - 1)
                     continue; // the newest stays a draft
-                db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, Invoicing.IssueKey(invoice.Id), now));
+                db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, client, Invoicing.IssueKey(invoice.Id), now));
                 if (i == 1)
                 {
                     var voided = InvoiceBooking.VoidWithCreditNote(invoice, creditNotes, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now);

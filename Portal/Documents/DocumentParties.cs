@@ -16,10 +16,10 @@ public sealed record DocumentSeller(string Name, FirmLegalIdentity Legal, string
     public static DocumentSeller Of(Firm firm) => new(firm.Name, firm.LegalIdentity, firm.PrimaryColor, firm.LogoDataUrl);
 }
 
-/// <summary>The client a document is addressed to.</summary>
-public sealed record DocumentBuyer(string Name, string? Email, string? CompanyNumber)
+/// <summary>The client a document is addressed to. <paramref name="Legal"/> is null on invoices issued before it was kept.</summary>
+public sealed record DocumentBuyer(string Name, string? Email, string? CompanyNumber, ClientLegalDetails? Legal = null)
 {
-    public static DocumentBuyer Of(ClientAccount client) => new(client.Name, client.BillingEmail, client.CompanyNumber);
+    public static DocumentBuyer Of(ClientAccount client) => new(client.Name, client.BillingEmail, client.CompanyNumber, client.LegalDetails);
 
     /// <summary>A business client (it has a company number): French B2B mentions apply.</summary>
     public bool IsBusiness => CompanyNumber is not null;

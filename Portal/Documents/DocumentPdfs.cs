@@ -40,7 +40,11 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         var parties = await PartiesAsync(db, invoice, ct);
         var model = InvoicePdfModel.Of(invoice, parties, Today, await payUrl.ForAsync(invoice, ct));
         var name = invoice.Number is null ? $"{text["DraftInvoice"]}" : $"{text["Invoice"]} {invoice.Number}";
-        return new RenderedPdf(FileName(name), InvoicePdf.Compose(model, text));
+        var pdf = InvoicePdf.Compose(model, text);
+        // An issued invoice is a Factur-X: its CII as of today rides inside the PDF. A draft is no invoice yet.
+        if (invoice.Number is not null)
+            pdf = Portal.EInvoicing.FacturXPdf.Embed(pdf, Portal.Domain.EInvoicing.CiiInvoice.Build(await Portal.EInvoicing.FacturXDocuments.InvoiceDocumentAsync(db, invoice, ct)), clock.GetUtcNow());
+        return new RenderedPdf(FileName(name), pdf);
     }
 
     /// <summary>

@@ -18,5 +18,6 @@ internal sealed class FirmIdentityConfiguration : IEntityTypeConfiguration<Firm>
         firm.Property(f => f.Iban).HasMaxLength(34);
         firm.Property(f => f.Bic).HasMaxLength(11);
         firm.Property(f => f.LatePaymentPenalty).HasMaxLength(300);
+        firm.Property(f => f.ElectronicAddress).HasMaxLength(125);
     }
 }

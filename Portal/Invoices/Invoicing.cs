@@ -66,8 +66,9 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             await db.Firms.Where(f => f.Id == invoice.FirmId)
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.NextInvoiceNumber, f => f.NextInvoiceNumber), cancellationToken);
             var firm = await db.Firms.SingleAsync(f => f.Id == invoice.FirmId, cancellationToken);
+            var client = await db.ClientAccounts.SingleAsync(c => c.Id == invoice.ClientAccountId, cancellationToken);
             // One issue per invoice: the key makes a second booking of the same invoice impossible.
-            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, IssueKey(invoice.Id), clock.GetUtcNow()));
+            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, client, IssueKey(invoice.Id), clock.GetUtcNow()));
             audit.Record(db, "Invoice issued", "Invoice", invoice.Id, "Draft", $"{invoice.Number} {invoice.Total} due {invoice.DueDate:yyyy-MM-dd}");
             try
             {

@@ -88,7 +88,7 @@ public sealed class PeriodInvoicer(
             var client = await db.ClientAccounts.SingleAsync(c => c.Id == schedule.ClientAccountId, cancellationToken);
             invoice = schedule.DraftFor(client, period, today, now);
             db.Invoices.Add(invoice);
-            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, Invoicing.IssueKey(invoice.Id), now));
+            db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, client, Invoicing.IssueKey(invoice.Id), now));
             db.RecurringInvoices.Add(new RecurringInvoice(schedule, period, invoice, now));
             schedule.RecordGenerated(period, today, now);
             if (schedule.AutoSend)

@@ -64,19 +64,21 @@ public class InvoiceTests
     [Fact]
     public void A_refused_issue_does_not_use_a_number()
     {
-        var empty = new Invoice(_books.Client(), Currency.EUR, Books.Today, Books.Today, Books.Now);
-        Should.Throw<DomainException>(() => empty.Issue(_books.Firm, Books.Now));
-        var free = Draft(new InvoiceLineInput("Free", 1m, 0, 0));
-        Should.Throw<DomainException>(() => free.Issue(_books.Firm, Books.Now));
+        var client = _books.Client();
+        var empty = new Invoice(client, Currency.EUR, Books.Today, Books.Today, Books.Now);
+        Should.Throw<DomainException>(() => empty.Issue(_books.Firm, client, Books.Now));
+        var free = Books.Draft(client, Currency.EUR, 30, new InvoiceLineInput("Free", 1m, 0, 0));
+        Should.Throw<DomainException>(() => free.Issue(_books.Firm, client, Books.Now));
         _books.Firm.NextInvoiceNumber.ShouldBe(1);
     }
 
     [Fact]
     public void Another_firm_cannot_issue_the_invoice()
     {
-        var invoice = Draft(new InvoiceLineInput("Advice", 1m, 100, 0));
+        var client = _books.Client();
+        var invoice = Books.Draft(client, Currency.EUR, 30, new InvoiceLineInput("Advice", 1m, 100, 0));
         var other = new Firm("other-firm", "Other", Currency.EUR, Books.Now);
-        Should.Throw<DomainException>(() => invoice.Issue(other, Books.Now));
+        Should.Throw<DomainException>(() => invoice.Issue(other, client, Books.Now));
         invoice.Status.ShouldBe(InvoiceStatus.Draft);
     }
 

@@ -684,6 +684,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BillingEmail")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -691,6 +695,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("CompanyNumber")
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -701,11 +709,20 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeliveryAddress")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("InvoiceEmailsOptedOut")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -724,6 +741,18 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<bool>("RemindersPaused")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Siren")
+                        .HasMaxLength(9)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Siret")
+                        .HasMaxLength(14)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VatNumber")
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -785,6 +814,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("DefaultCurrency")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ElectronicAddress")
+                        .HasMaxLength(125)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailInvoicesWhenIssued")
@@ -854,6 +887,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("VatNumber")
                         .HasMaxLength(15)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("VatOnDebits")
+                        .HasColumnType("INTEGER");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Policy", "Portal.Domain.Firms.Firm.Policy#PaymentPolicy", b1 =>
                         {
@@ -2348,6 +2384,11 @@ namespace Portal.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<Guid>("InvoiceId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(60)
                                 .HasColumnType("TEXT");
 
                             b1.Property<long>("NetMinor")
