@@ -107,7 +107,29 @@ public static class ApiDocs
             Description = "An API key of the firm, as shown once when an owner created it.",
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
+        // Once every schema is built: the generator may type a property after the schema transformers have run.
+        foreach (var schema in document.Components.Schemas?.Values ?? [])
+            NumbersAsNumbers(schema);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The web defaults read "12" as 12, so the generator types every number as "number or numeric string" with a
+    /// pattern; the API always writes numbers as numbers, and a client should send them so.
+    /// </summary>
+    private static void NumbersAsNumbers(IOpenApiSchema schema)
+    {
+        if (schema is not OpenApiSchema concrete)
+            return;
+        if (concrete.Type is { } types && (types & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (types & JsonSchemaType.String) != 0)
+        {
+            concrete.Type = types & ~JsonSchemaType.String;
+            concrete.Pattern = null;
+        }
+        foreach (var property in concrete.Properties?.Values ?? [])
+            NumbersAsNumbers(property);
+        if (concrete.Items is { } items)
+            NumbersAsNumbers(items);
     }
 
     private static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
@@ -189,13 +211,7 @@ public static class ApiDocs
                 schema.Required = required.Select(r => wireNames.GetValueOrDefault(r, r)).ToHashSet();
             DescribeObjectKind(schema, typeInfo);
         }
-        // The web defaults read "12" as 12, so the generator types every number as "number or numeric string"; the
-        // API always writes numbers as numbers, and a client should send them so.
-        if (schema.Type is { } types && (types & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (types & JsonSchemaType.String) != 0 && schema.Pattern is not null)
-        {
-            schema.Type = types & ~JsonSchemaType.String;
-            schema.Pattern = null;
-        }
+        NumbersAsNumbers(schema);
         var enumType = Nullable.GetUnderlyingType(typeInfo.Type) ?? typeInfo.Type;
         if (enumType.IsEnum)
         {
