@@ -136,7 +136,9 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, IOptions<Webho
         {
             var outcome = await services.GetRequiredService<WebhookDispatcher>().DispatchAsync(claimed, cancellationToken);
             claimed.Complete(outcome, clock.GetUtcNow());
-            logger.LogDebug("Webhook event {Provider} {EventId} ({Type}) {Outcome}", claimed.Provider, claimed.ProviderEventId, claimed.Type, outcome);
+            // On the burst path: the arguments are boxed only when someone listens at debug level.
+            if (logger.IsEnabled(LogLevel.Debug))
+                logger.LogDebug("Webhook event {Provider} {EventId} ({Type}) {Outcome}", claimed.Provider, claimed.ProviderEventId, claimed.Type, outcome);
             return null;
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
