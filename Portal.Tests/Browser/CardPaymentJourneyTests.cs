@@ -37,7 +37,7 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
 
         await client.WaitForURLAsync(new Regex("/portal/payments/"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await client.ScreenshotAsync("client-card-paid");
         await using var db = _app.OpenDb();
         (await db.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Number == number)).Status.ShouldBe(InvoiceStatus.Paid);
@@ -55,7 +55,7 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
         await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit (mandate active at once)" }).ClickAsync();
         await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("direct-debit-return-status")).ToContainTextAsync("scheduled", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("direct-debit-return-status")).ToContainTextAsync("scheduled"));
 
         await client.GoToAsync($"/portal/invoices/{await _app.InvoiceIdAsync(number)}");
         await Assertions.Expect(client.GetByTestId("direct-debit-scheduled")).ToBeVisibleAsync();
@@ -65,7 +65,7 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         // GoCardless confirms the collection: the sandbox sends the signed webhook, the processor applies it, and
         // the open page follows without a reload.
         await _app.RunGoCardlessScenarioAsync("payment_confirmed", await _app.DirectDebitProviderIdAsync(await _app.InvoiceIdAsync(number)));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid"));
         await client.ScreenshotAsync("client-direct-debit-paid");
     }
 }

@@ -58,7 +58,7 @@ public class DemoSandboxPortalApp : DemoPortalApp
                 if (providerId is not null)
                     return providerId;
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
                 throw new TimeoutException($"No direct debit was created at GoCardless for invoice {invoiceId}.");
             // The collection is created by the app's own request after the mandate; the database is where it shows.
             await Task.Delay(100);

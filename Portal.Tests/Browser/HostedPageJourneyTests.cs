@@ -55,7 +55,7 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
 
         await client.WaitForURLAsync(new Regex("/portal/payments/"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await Assertions.Expect(client.GetByTestId("invoice-payment").Filter(new() { HasText = "Card" })).ToHaveCountAsync(1);
         await Assertions.Expect(client.GetByTestId("invoice-payment").Filter(new() { HasText = "Direct debit" })).ToHaveCountAsync(0);
@@ -93,14 +93,14 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit (mandate active at once)" }).ClickAsync();
         await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
         var status = client.GetByTestId("direct-debit-return-status");
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Scheduled", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Scheduled"));
         await Assertions.Expect(status).ToContainTextAsync("scheduled");
         await client.WaitForInteractiveAsync();
         await client.ScreenshotAsync("client-direct-debit-return-scheduled");
 
         // GoCardless collects: the page moves on by itself.
         await _app.RunGoCardlessScenarioAsync("payment_confirmed", await _app.DirectDebitProviderIdAsync(invoiceId));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Paid", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Paid"));
         await Assertions.Expect(status).ToHaveTextAsync("Paid. Thank you!");
         var stages = await client.EvaluateAsync<string[]>("window.__stages");
         stages.ShouldBe(["Scheduled", "Paid"], "the return page showed: " + string.Join(" → ", stages));
@@ -183,33 +183,34 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
 
         // The staff page was open all along: the mandate and its collection arrive live.
         var mandate = staff.GetByTestId("staff-mandate");
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(mandate).ToHaveCountAsync(1, new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(mandate).ToHaveCountAsync(1));
         await Assertions.Expect(mandate.GetByTestId("mandate-scheme")).ToHaveTextAsync("SEPA Direct Debit · EUR");
         await Assertions.Expect(mandate.GetByTestId("mandate-bank")).ToContainTextAsync("••");
         await Assertions.Expect(mandate.GetByTestId("mandate-reference")).Not.ToHaveTextAsync("—");
         var chip = mandate.GetByTestId("mandate-status");
         await Assertions.Expect(chip).ToHaveTextAsync("Being set up");
         await Assertions.Expect(chip).ToHaveClassAsync(new Regex("mud-chip-color-info"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(mandate.GetByTestId("mandate-payment")).ToHaveCountAsync(1, new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(mandate.GetByTestId("mandate-payment")).ToHaveCountAsync(1));
         await Assertions.Expect(mandate).ToContainTextAsync("Processing");
         await staff.ScreenshotAsync("staff-client-mandate");
 
         await _app.RunGoCardlessScenarioAsync("mandate_activated", await MandateIdAsync(clientId));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(chip).ToHaveTextAsync("Active", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(chip).ToHaveTextAsync("Active"));
         await Assertions.Expect(chip).ToHaveClassAsync(new Regex("mud-chip-color-success"));
         await Assertions.Expect(mandate.GetByTestId("mandate-ended")).ToHaveCountAsync(0);
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
+    private Task WaitForAsync(Func<Task<bool>> condition, string what) =>
+        _app.ExplainingFailureAsync(async () =>
         {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            await Task.Delay(100);
-        }
-    }
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!await condition())
+            {
+                if (waited.Elapsed > TimeSpan.FromSeconds(90))
+                    throw new TimeoutException($"Timed out waiting until {what}.");
+                await Task.Delay(100);
+            }
+        });
 
     private async Task<Invoice> InvoiceAsync(Guid invoiceId)
     {

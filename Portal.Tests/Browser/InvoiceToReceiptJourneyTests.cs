@@ -68,13 +68,13 @@ public sealed class InvoiceToReceiptJourneyTests(Fixture.Browser browser) : IAsy
         await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
         await client.WaitForURLAsync(new Regex("/pay/guest/payments/"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         // Staff see it paid on the invoice they sent, without reloading.
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync(new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync());
 
         // The receipt follows the invoice email to the same mailbox, once, with its PDF.
-        var emails = await _app.Smtp.WaitForAsync(Billing, count: 2, timeout: TimeSpan.FromSeconds(60));
+        var emails = await _app.Smtp.WaitForAsync(Billing, count: 2, timeout: TimeSpan.FromSeconds(90));
         emails.Count.ShouldBe(2);
         var receipt = emails[1];
         (receipt.Subject ?? "").ShouldStartWith("Payment received: €420.00");

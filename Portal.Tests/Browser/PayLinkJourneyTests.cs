@@ -54,11 +54,11 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         await guest.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
         await guest.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
         await guest.WaitForURLAsync(new Regex("/pay/guest/payments/"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(guest.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(guest.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await Assertions.Expect(guest.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         await guest.ScreenshotAsync("guest-pay-link-paid");
         // Staff see the link opened and the payment on the invoice's timeline without reloading.
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync(new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(staff.GetByTestId("timeline-Paid")).ToBeVisibleAsync());
         await Assertions.Expect(staff.GetByTestId("timeline-LinkOpened")).ToBeVisibleAsync();
 
         // The paid invoice's link is closed now: the dead-link page, which names no invoice.

@@ -55,7 +55,7 @@ public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsy
         await page.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/portal/payments/"));
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(page.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!", new() { Timeout = 30_000 }));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(page.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await page.GetByTestId("back-to-invoice").ClickAsync();
         await Assertions.Expect(page.GetByTestId("amount-due")).ToHaveTextAsync("€200.00");
 

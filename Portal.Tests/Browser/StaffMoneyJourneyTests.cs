@@ -49,7 +49,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await _app.PayByTransferAsync(client, invoice.Id, 10_00);
 
         // The page hears the transfer, re-reads, and still speaks French with French amounts and the same date style.
-        await Assertions.Expect(contact.GetByTestId("amount-due-total")).ToHaveTextAsync(Loose(MoneyFormat.Format(client.Amount(6_880_00), French)), new() { Timeout = 5_000 });
+        await Assertions.Expect(contact.GetByTestId("amount-due-total")).ToHaveTextAsync(Loose(MoneyFormat.Format(client.Amount(6_880_00), French)));
         await Assertions.Expect(contact.Locator("h1")).ToHaveTextAsync("Bienvenue, Northwind Traders");
         await Assertions.Expect(contact.GetByTestId("next-due")).ToHaveTextAsync(Loose(dueDate));
         await Assertions.Expect(contact.GetByTestId("invoice-link").Locator("xpath=ancestor::tr")).ToContainTextAsync(Loose(dueDate, whole: false));

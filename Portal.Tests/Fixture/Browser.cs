@@ -29,14 +29,15 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
-    private const float ActionTimeout = 30_000;
+    private const float ActionTimeout = 90_000;
 
     public async Task<IPage> NewPageAsync(Uri baseUrl, int width = 1280, int height = 900, string locale = "en-GB")
     {
         var context = await Chromium.NewContextAsync(new() { BaseURL = baseUrl.ToString(), ViewportSize = new() { Width = width, Height = height }, Locale = locale });
         // Every wait is on something the user sees; the limit only decides how long a real failure takes to report.
-        // On 2 cores shared by PostgreSQL, the app, Chromium and the other test classes, a sign-in (password hashing)
-        // and its redirect took over 15 s at load average 60, so waits allow 30 s. Expectations wait as long as actions.
+        // On CI's 2 cores, shared by PostgreSQL, the app, Chromium and another test class (which may be starting whole
+        // app processes), a sign-in and its redirect once took over 30 s, and so did a payment page waiting on its
+        // webhook; waits allow 90 s. Expectations wait as long as actions.
         context.SetDefaultTimeout(ActionTimeout);
         Assertions.SetDefaultExpectTimeout(ActionTimeout);
         var page = await context.NewPageAsync();

@@ -16,7 +16,7 @@ public static class Mailbox
     /// <summary>The newest email to <paramref name="address"/> once the dispatcher has delivered it.</summary>
     public static async Task<MimeMessage> LatestDeliveredToAsync(this PortalApp app, string address, TimeSpan? timeout = null)
     {
-        var until = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var until = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             await using (var db = app.OpenDb())

@@ -30,6 +30,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly HostFaults _hostFaults = new();
     private readonly AppLog _log = new();
 
+    /// <summary>Apps now listening, by host and port: a browser step that fails finds the log of the app its page was on.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PortalApp> Listening = new(StringComparer.OrdinalIgnoreCase);
+
     protected virtual bool SeedDemoData => false;
 
     /// <summary>Another instance whose database this one uses, as several instances behind a load balancer do; null for a database of its own.</summary>
@@ -54,6 +57,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(0);
         StartServer();
         BaseUrl = ClientOptions.BaseAddress;
+        Listening[BaseUrl.Authority] = this;
         await WarmUpAsync();
     }
 
@@ -77,8 +81,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(clock));
         builder.ConfigureServices(ConfigureTestServices);
         builder.ConfigureLogging(logging => logging.AddProvider(_hostFaults).AddProvider(_log)
-            // Each webhook applied is a debug line: kept for a failure's explanation, not printed anywhere.
-            .AddFilter<AppLog>("Portal.Webhooks", LogLevel.Debug));
+            // Each webhook applied is a debug line, each request served an information line: kept for a failure's
+            // explanation, not printed anywhere.
+            .AddFilter<AppLog>("Portal.Webhooks", LogLevel.Debug).AddFilter<AppLog>(AppLog.RequestsCategory, LogLevel.Information));
     }
 
     protected virtual void ConfigureTestServices(IServiceCollection services)
@@ -87,6 +92,8 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        if (BaseUrl is not null)
+            Listening.TryRemove(BaseUrl.Authority, out _);
         await DisposeAsync();
         if (DatabaseUnderTest == DatabaseProvider.Postgres && SharesDatabaseWith is null)
             await TestPostgres.DropDatabaseAsync(_databaseName);
@@ -213,9 +220,19 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
         catch (Exception failure)
         {
-            throw new Xunit.Sdk.XunitException($"{failure.Message}{Environment.NewLine}--- the app's recent log ---{Environment.NewLine}{_log.Text}", failure);
+            throw Explained(failure, _log);
         }
     }
+
+    /// <summary>The log of the app listening at <paramref name="url"/>'s host and port, if one still is.</summary>
+    internal static bool TryFindLog(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AppLog? log)
+    {
+        log = Uri.TryCreate(url, UriKind.Absolute, out var address) && Listening.TryGetValue(address.Authority, out var app) ? app._log : null;
+        return log is not null;
+    }
+
+    internal static Xunit.Sdk.XunitException Explained(Exception failure, AppLog log) =>
+        new($"{failure.Message}{Environment.NewLine}--- the app's recent log (failed at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}) ---{Environment.NewLine}{log.Text}", failure);
 }
 
 public sealed record TestLogin(string UserId, string Email, string Password);

@@ -5,15 +5,16 @@ namespace Portal.Tests.Fixture;
 /// <summary>Page objects: what a person does on Portal's pages, in their words.</summary>
 public static class PortalPages
 {
-    public static async Task SignInAsync(this IPage page, string email, string password)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
-        await page.WaitForInteractiveAsync();
-    }
+    public static Task SignInAsync(this IPage page, string email, string password) =>
+        page.ExplainingFailureAsync(async () =>
+        {
+            await page.GotoAsync("/Account/Login");
+            await page.GetByLabel("Email").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+            await page.WaitForInteractiveAsync();
+        });
 
     /// <summary>
     /// Prerendered HTML is replaced when the circuit starts; clicking before that is lost. The layout renders
@@ -22,10 +23,27 @@ public static class PortalPages
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#portal-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
-    public static async Task GoToAsync(this IPage page, string path)
+    public static Task GoToAsync(this IPage page, string path) =>
+        page.ExplainingFailureAsync(async () =>
+        {
+            await page.GotoAsync(path);
+            await page.WaitForInteractiveAsync();
+        });
+
+    /// <summary>
+    /// Runs a step on a page; if it fails, the failure carries the recent log of the app the page is on (its requests
+    /// with their timings, every warning), so a step that stalls once on CI says where the time went.
+    /// </summary>
+    public static async Task ExplainingFailureAsync(this IPage page, Func<Task> step)
     {
-        await page.GotoAsync(path);
-        await page.WaitForInteractiveAsync();
+        try
+        {
+            await step();
+        }
+        catch (Exception failure) when (failure is not Xunit.Sdk.XunitException && PortalApp.TryFindLog(page.Url, out var log))
+        {
+            throw PortalApp.Explained(failure, log);
+        }
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> messages to <paramref name="address"/> have arrived; returns them.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string address, int count = 1, TimeSpan? timeout = null)
     {
-        var until = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var until = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var received = To(address);

@@ -115,6 +115,33 @@ public sealed class AbandonedAttemptTests(StripePortalApp app) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Cancel_on_the_hosted_card_page_ends_the_attempt_when_the_return_page_is_served_even_if_it_never_turns_interactive()
+    {
+        var (stripe, _, client) = await AClientOfAFirmWithBothProvidersAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Advisory", 1, 90_00).IssuedAsync();
+        var checkout = await stripe.StartAsync(client, [new(invoice.Id, client.Amount(90_00))]);
+        var before = await app.MoneySnapshotAsync(client.Firm);
+
+        // A client who presses "View invoice" at once, or whose network blocks the live connection, only ever gets the
+        // page as served: that request alone ends the attempt.
+        var backTo = (await stripe.ChooseAsync(checkout, "cancel")).ShouldNotBeNull();
+        backTo.Query.ShouldContain("cancelled=true");
+        using var session = await app.SignInAsync(client.Contact);
+        var (_, page) = await session.GetPageAsync(backTo.PathAndQuery);
+
+        WebUtility.HtmlDecode(page).ShouldContain("Card payment not made — nothing was taken.");
+        var attempt = await stripe.PaymentAsync(checkout.PaymentId);
+        (attempt.Status, attempt.IsAttemptOnly).ShouldBe((PaymentStatus.Cancelled, true));
+        (await stripe.Stripe.V1.Checkout.Sessions.GetAsync(attempt.ProviderCheckoutId)).Status.ShouldBe("expired");
+        // Served again (the interactive render, a reload): nothing more happens.
+        await session.GetPageAsync(backTo.PathAndQuery);
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionExpired);
+        var after = await app.MoneySnapshotAsync(client.Firm);
+        (after.LedgerTransactions, after.Postings, after.Invoices).ShouldBe((before.LedgerTransactions, before.Postings, before.Invoices));
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).AmountPayable.ShouldBe(client.Amount(90_00));
+    }
+
+    [Fact]
     public async Task An_expired_checkout_session_ends_the_card_attempt_with_nothing_taken()
     {
         var (stripe, _, client) = await AClientOfAFirmWithBothProvidersAsync();
