@@ -93,7 +93,11 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         if (BaseUrl is not null)
+        {
             Listening.TryRemove(BaseUrl.Authority, out _);
+            // Pages first, so their circuits end while the app still answers.
+            await Browser.CloseContextsOnAsync(BaseUrl);
+        }
         await DisposeAsync();
         if (DatabaseUnderTest == DatabaseProvider.Postgres && SharesDatabaseWith is null)
             await TestPostgres.DropDatabaseAsync(_databaseName);
