@@ -1,6 +1,8 @@
 using System.Net;
 using System.Xml.Linq;
 using Portal.Clients;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain;
 using Portal.Domain.Clients;
 using Portal.EInvoicing;
 using Portal.Tests.Documents;
@@ -86,6 +88,46 @@ public sealed class FacturXPdfTests(PortalApp app) : IClassFixture<PortalApp>, I
         }
         fonts.ShouldBeGreaterThan(0);
         PdfReading.Of(pdf).Shows(invoice.Number!).ShouldBeTrue("the pages still read as before");
+    }
+
+    [Fact]
+    public async Task A_numbered_credit_note_pdf_carries_its_cii_as_a_credit_note_naming_the_invoice_for_staff_and_client()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        await app.GiveIdentityAsync(firm, DocumentFixtures.FrenchIdentity);
+        await app.AsStaffOfAsync<ClientDirectory>(firm, s => s.UpdateAsync(client.Id, new ClientInput(client.Name, $"billing-{client.Id:N}@example.test", "EUR", null,
+            new ClientLegalDetails(ClientKind.FrenchBusiness, "552100554", Address: "2 rue Haute\n69001 Lyon"))));
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00, 2000).IssuedAsync();
+        await app.AsStaffOfAsync<Portal.CreditNotes.WriteOffs, Portal.Ledger.MoneyResult>(firm, s => s.WriteOffAsync(invoice.Id, new Money(24_00, Currency.EUR), "Goodwill", MoneyChecks.NewKey()));
+        Guid noteId;
+        string noteNumber;
+        await using (var db = app.OpenDb(firm.Id))
+            (noteId, noteNumber) = await db.CreditNotes.Where(n => n.InvoiceId == invoice.Id).Select(n => new ValueTuple<Guid, string>(n.Id, n.Number)).SingleAsync();
+        using var staff = await app.SignInAsync(firm.Staff);
+        using var contact = await app.SignInAsync(client.Contact);
+
+        var (status, pdf, _) = await staff.DownloadAsync($"/staff/credit-notes/{noteId}/pdf");
+        var (_, xmlAlone, _) = await staff.DownloadAsync($"/staff/credit-notes/{noteId}/factur-x.xml");
+        var (clientStatus, clientPdf, _) = await contact.DownloadAsync($"/portal/credit-notes/{noteId}/pdf");
+
+        (status, clientStatus).ShouldBe((HttpStatusCode.OK, HttpStatusCode.OK));
+        foreach (var copy in new[] { pdf, clientPdf })
+        {
+            using var document = PdfDocument.Open(copy);
+            document.Advanced.TryGetEmbeddedFiles(out var files).ShouldBeTrue();
+            var attachment = files.ShouldHaveSingleItem();
+            attachment.Name.ShouldBe("factur-x.xml");
+            attachment.Bytes.ToArray().ShouldBe(xmlAlone, "the attachment is the same XML staff download alone");
+            var xml = attachment.Bytes.ToArray().ShouldBeValidFacturX();
+            xml.Text("ExchangedDocument/TypeCode").ShouldBe("381");
+            xml.Text("ExchangedDocument/ID").ShouldBe(noteNumber);
+            xml.Text("SupplyChainTradeTransaction/ApplicableHeaderTradeSettlement/InvoiceReferencedDocument/IssuerAssignedID").ShouldBe(invoice.Number);
+            xml.Summation().Element(FacturXSchema.Ram + "GrandTotalAmount")!.Value.ShouldBe("24.00");
+            document.TryGetXmpMetadata(out var xmp).ShouldBeTrue();
+            XNamespace pdfaid = "http://www.aiim.org/pdfa/ns/id/";
+            xmp.GetXDocument().Descendants(pdfaid + "part").Single().Value.ShouldBe("3");
+            PdfReading.Of(copy).Shows(noteNumber).ShouldBeTrue("the pages still read as before");
+        }
     }
 
     [Fact]

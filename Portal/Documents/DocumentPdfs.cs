@@ -109,7 +109,10 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
                 ? note.Lines.OrderBy(l => l.TaxRateBasisPoints).Select(l => new TaxRateAmounts(l.TaxRateBasisPoints, new Money(l.NetMinor, note.Currency), new Money(l.TaxMinor, note.Currency))).ToList()
                 : [],
         };
-        return new RenderedPdf(FileName($"{text["CreditNote"]} {note.Number}"), CreditNotePdf.Compose(model, text));
+        // A numbered credit note is an e-invoice too (type 381): its CII rides inside, as an invoice's does.
+        var cii = Portal.Domain.EInvoicing.CiiInvoice.Build(await Portal.EInvoicing.FacturXDocuments.CreditNoteDocumentAsync(db, note, invoice, ct));
+        var pdf = Portal.EInvoicing.FacturXPdf.Embed(CreditNotePdf.Compose(model, text), cii, clock.GetUtcNow());
+        return new RenderedPdf(FileName($"{text["CreditNote"]} {note.Number}"), pdf);
     }
 
     /// <summary>A receipt for a payment the firm received (not one in flight, failed or taken back). Drawn with the firm's identity of today.</summary>

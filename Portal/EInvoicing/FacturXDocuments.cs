@@ -41,6 +41,12 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         if (note is null)
             return null;
         var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == note.InvoiceId, ct);
+        return new FacturXXml(CiiInvoice.Build(await CreditNoteDocumentAsync(db, note, invoice, ct)), $"factur-x-{note.Number}.xml");
+    }
+
+    /// <summary>The CII content of a numbered credit note (type 381), naming the invoice it corrects.</summary>
+    public static async Task<CiiDocument> CreditNoteDocumentAsync(PortalDbContext db, CreditNote note, Invoice invoice, CancellationToken ct)
+    {
         var (seller, buyer, kind, delivery, penalty, vatOnDebits, _, _) = await PartiesAsync(db, invoice, ct);
         // A credit note with no tax lines (money kept as credit takes back no revenue) carries its total at 0%.
         var lines = note.Lines.Count > 0
@@ -48,9 +54,8 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
             : [new CiiLine($"Avoir sur la facture {note.InvoiceNumber} : {note.Reason}", 1m, note.TotalMinor, note.TotalMinor, 0, 0)];
         // Nothing is paid out on a credit note: it settles the invoice it corrects, or becomes the client's credit.
         var total = lines.Sum(l => l.NetMinor + l.TaxMinor);
-        var document = new CiiDocument(CiiDocumentType.CreditNote, note.Number, note.Date, note.Currency, invoice.Category(), seller, buyer, kind, delivery, lines,
+        return new CiiDocument(CiiDocumentType.CreditNote, note.Number, note.Date, note.Currency, invoice.Category(), seller, buyer, kind, delivery, lines,
             total, null, null, [], vatOnDebits, penalty, PrecedingInvoiceNumber: note.InvoiceNumber, PrecedingInvoiceDate: invoice.IssueDate);
-        return new FacturXXml(CiiInvoice.Build(document), $"factur-x-{note.Number}.xml");
     }
 
     /// <summary>The CII content of an issued invoice, as of now.</summary>
