@@ -58,7 +58,9 @@ public sealed record CiiDocument(
     string LatePaymentPenalty,
     string? BuyerReference = null,
     string? PrecedingInvoiceNumber = null,
-    DateOnly? PrecedingInvoiceDate = null);
+    DateOnly? PrecedingInvoiceDate = null,
+    DateOnly? PeriodStart = null,
+    DateOnly? PeriodEnd = null);
 
 /// <summary>The sums of a document at one VAT rate (BG-23).</summary>
 public sealed record CiiVatBreakdown(int TaxRateBasisPoints, string CategoryCode, long BasisMinor, long TaxMinor);
@@ -180,6 +182,18 @@ public static partial class CiiInvoice
                 w.Text("RateApplicablePercent", Percent(rate.TaxRateBasisPoints));
                 w.End();
             }
+            // The invoicing period (BG-14: BT-73, BT-74), as a subscription's invoice bills one.
+            if (document.PeriodStart is { } periodStart && document.PeriodEnd is { } periodEnd)
+            {
+                w.Start("BillingSpecifiedPeriod");
+                w.Start("StartDateTime");
+                w.Date(periodStart);
+                w.End();
+                w.Start("EndDateTime");
+                w.Date(periodEnd);
+                w.End();
+                w.End();
+            }
             var mandate = document.PaymentMeans.FirstOrDefault(m => m.MandateReference is not null)?.MandateReference;
             if (document.DueDate is not null || mandate is not null)
             {
@@ -263,6 +277,9 @@ public static partial class CiiInvoice
             throw new DomainException("What is already paid on a document cannot be below zero or above its total.");
         if (document.Type == CiiDocumentType.CreditNote && document.PrecedingInvoiceNumber is null)
             throw new DomainException("A credit note names the invoice it corrects.");
+        // BR-29 (the period ends on or after it starts) and BR-CO-19 (a period has its dates): both or neither.
+        if (document.PeriodStart is null != document.PeriodEnd is null || document.PeriodEnd < document.PeriodStart)
+            throw new DomainException("A billing period has a first and a last day, the last on or after the first.");
     }
 
     private static void WriteLine(Writer w, int position, CiiLine line)

@@ -35,6 +35,10 @@ public sealed partial class Invoice : IClientOwned
     public DateOnly DueDate { get; private set; }
     public string? Reference { get; private set; }
     public string? Notes { get; private set; }
+    /// <summary>First day of the period the invoice bills (EN 16931 BG-14), as a subscription's invoice has; null otherwise.</summary>
+    public DateOnly? PeriodStart { get; private set; }
+    /// <summary>Last day of that period, included.</summary>
+    public DateOnly? PeriodEnd { get; private set; }
     /// <summary>Methods a client may use on this invoice, within what the firm allows.</summary>
     public PaymentMethods MethodsAllowed { get; private set; } = PaymentMethods.All;
     public long SubtotalMinor { get; private set; }
@@ -83,6 +87,17 @@ public sealed partial class Invoice : IClientOwned
             throw new DomainException("The due date cannot be before the issue date.");
         IssueDate = issueDate;
         DueDate = dueDate;
+        Touch();
+    }
+
+    /// <summary>The period the invoice bills, both days included; printed on it and carried in its e-invoice.</summary>
+    public void SetPeriod(DateOnly start, DateOnly end)
+    {
+        EnsureDraft();
+        if (end < start)
+            throw new DomainException("A billing period cannot end before it starts.");
+        PeriodStart = start;
+        PeriodEnd = end;
         Touch();
     }
 

@@ -192,6 +192,7 @@ public sealed class RecurringSchedule : IClientOwned
         var invoice = new Invoice(client, Currency, today, today.AddDays(DueDays), now);
         invoice.SetDetails(Reference, null, Firms.PaymentMethods.All);
         invoice.ReplaceLines(_lines.OrderBy(l => l.Position).Select(l => l.ToInput()));
+        invoice.SetPeriod(period.Start, period.End);
         return invoice;
     }
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Portal.Components.Shared;
 using Portal.Domain.Recurring;
 using Portal.Recurring;
+using Portal.Tests.Documents;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.Recurring;
@@ -11,6 +12,35 @@ namespace Portal.Tests.Recurring;
 public sealed partial class RecurringPagesTests(RecurringPagesTests.App app) : IClassFixture<RecurringPagesTests.App>
 {
     public sealed class App : RecurringPortalApp;
+
+    [Fact]
+    public async Task A_generated_invoice_names_the_week_it_bills_on_its_page_in_its_pdf_and_in_its_e_invoice()
+    {
+        var firm = await app.AFirmAsync();
+        var client = await app.AClientAsync(firm);
+        var today = app.LocalToday();
+        await app.AWeeklyScheduleAsync(client, today, autoSend: false);
+        (await app.Generator().GenerateDueAsync()).ShouldBe(1);
+        var invoice = (await app.InvoicesOfAsync(firm)).Single();
+        var english = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        var period = $"{DateFormat.Show(today, english)} – {DateFormat.Show(today.AddDays(6), english)}";
+
+        using var staff = await app.SignInAsync(firm.Staff);
+        var page = WebUtility.HtmlDecode((await staff.GetPageAsync($"/staff/invoices/{invoice.Id}")).Html);
+        var (_, pdf, _) = await staff.DownloadAsync($"/staff/invoices/{invoice.Id}/pdf");
+        var (_, xml, _) = await staff.DownloadAsync($"/staff/invoices/{invoice.Id}/factur-x.xml");
+        using var contact = await app.SignInAsync(client.Contact);
+        var clientPage = WebUtility.HtmlDecode((await contact.GetPageAsync($"/portal/invoices/{invoice.Id}")).Html);
+
+        (invoice.PeriodStart, invoice.PeriodEnd).ShouldBe((today, today.AddDays(6)));
+        page.ShouldContain(period);
+        clientPage.ShouldContain(period);
+        var reading = PdfReading.Of(pdf);
+        (reading.Shows("Period"), reading.Shows(period)).ShouldBe((true, true), reading.Text);
+        var cii = Portal.Tests.EInvoicing.FacturXSchema.ShouldBeValidFacturX(xml);
+        Portal.Tests.EInvoicing.FacturXSchema.Text(cii, "SupplyChainTradeTransaction/ApplicableHeaderTradeSettlement/BillingSpecifiedPeriod/EndDateTime/DateTimeString")
+            .ShouldBe(today.AddDays(6).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public async Task The_list_shows_each_schedule_and_the_MRR_and_a_schedule_shows_its_next_dates_and_invoices()

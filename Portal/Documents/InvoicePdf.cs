@@ -22,9 +22,15 @@ public sealed record InvoicePdfModel(
     DateOnly AsOf,
     Uri? PayUrl)
 {
+    /// <summary>The period the invoice bills, both days included (a subscription's invoice); null for none.</summary>
+    public (DateOnly Start, DateOnly End)? Period { get; init; }
+
     public static InvoicePdfModel Of(Invoice invoice, DocumentParties parties, DateOnly asOf, Uri? payUrl) => new(
         parties, invoice.Number, invoice.Status, invoice.Currency, invoice.IssueDate, invoice.DueDate, invoice.Reference, invoice.Notes,
-        invoice.Lines, invoice.Paid, invoice.Credited, invoice.AmountDue, asOf, payUrl);
+        invoice.Lines, invoice.Paid, invoice.Credited, invoice.AmountDue, asOf, payUrl)
+    {
+        Period = invoice.PeriodStart is { } start && invoice.PeriodEnd is { } end ? (start, end) : null,
+    };
 
     /// <summary>The EPC (SEPA transfer) payload, when the firm has an IBAN, the invoice is in EUR and something is due.</summary>
     public string? EpcPayload => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid && Number is not null
@@ -56,6 +62,8 @@ internal static class InvoicePdf
             (text["IssueDate"], text.Date(invoice.IssueDate)),
             (text["DueDate"], text.Date(invoice.DueDate)),
         };
+        if (invoice.Period is var (start, end))
+            meta.Add((text["Period"], $"{text.Date(start)} – {text.Date(end)}"));
         if (invoice.Reference is { } reference)
             meta.Add((text["Reference"], reference));
         DocumentLayout.Header(canvas, seller, invoice.Parties.Buyer, title, stamp, meta, text);

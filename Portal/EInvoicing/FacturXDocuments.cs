@@ -69,7 +69,8 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         // Settled already: money received and amounts credited on it, so the amount due is what the invoice page shows.
         var prepaid = invoice.Status == InvoiceStatus.Void ? 0 : invoice.PaidMinor + invoice.CreditedMinor;
         return new CiiDocument(CiiDocumentType.Invoice, invoice.Number!, invoice.IssueDate, invoice.Currency, invoice.Category(paidInFullOn), seller, buyer, kind, delivery,
-            lines, prepaid, invoice.DueDate, invoice.Number, means, vatOnDebits, penalty, BuyerReference: invoice.Reference);
+            lines, prepaid, invoice.DueDate, invoice.Number, means, vatOnDebits, penalty, BuyerReference: invoice.Reference,
+            PeriodStart: invoice.PeriodStart, PeriodEnd: invoice.PeriodEnd);
     }
 
     /// <summary>

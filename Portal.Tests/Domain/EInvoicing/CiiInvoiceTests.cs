@@ -130,6 +130,20 @@ public sealed class CiiInvoiceTests
         Should.Throw<DomainException>(() => CiiInvoice.Build(document with { PrecedingInvoiceNumber = null })).Message.ShouldContain("names the invoice");
     }
 
+    [Fact]
+    public void A_subscriptions_invoice_carries_the_period_it_bills_and_a_period_that_ends_before_it_starts_is_refused()
+    {
+        var document = AnInvoice() with { PeriodStart = new DateOnly(2026, 12, 1), PeriodEnd = new DateOnly(2026, 12, 31) };
+        var xml = CiiInvoice.Build(document).ShouldBeValidFacturX();
+
+        var period = "SupplyChainTradeTransaction/ApplicableHeaderTradeSettlement/BillingSpecifiedPeriod/";
+        xml.Text(period + "StartDateTime/DateTimeString").ShouldBe("20261201");
+        xml.Text(period + "EndDateTime/DateTimeString").ShouldBe("20261231");
+        CiiInvoice.Build(AnInvoice()).ShouldBeValidFacturX().Descendants(FacturXSchema.Ram + "BillingSpecifiedPeriod").ShouldBeEmpty();
+        Should.Throw<DomainException>(() => CiiInvoice.Build(document with { PeriodEnd = new DateOnly(2026, 11, 30) })).Message.ShouldContain("billing period");
+        Should.Throw<DomainException>(() => CiiInvoice.Build(document with { PeriodEnd = null })).Message.ShouldContain("billing period");
+    }
+
     [Theory]
     [InlineData(ClientKind.Consumer, null, "B2C")]
     [InlineData(ClientKind.International, "BE0123456749", "B2BINT")]

@@ -42,6 +42,7 @@ public class RecurringScheduleTests
 
         invoice.IssueDate.ShouldBe(D(2027, 1, 3));
         invoice.DueDate.ShouldBe(D(2027, 2, 2));
+        (invoice.PeriodStart, invoice.PeriodEnd).ShouldBe((D(2027, 1, 1), D(2027, 1, 31)), "the invoice names the month it bills");
         invoice.Total.ShouldBe(Books.Eur(120_00));
         Should.Throw<DomainException>(() => schedule.RecordGenerated(first, D(2027, 1, 3), Now)).Message.ShouldContain("not the schedule's next");
         schedule.NextIssueOn.ShouldBe(D(2027, 2, 1));

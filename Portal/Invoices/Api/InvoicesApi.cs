@@ -17,12 +17,20 @@ public sealed record ApiInvoice(
 {
     public string Object => "invoice";
 
+    /// <summary>The period the invoice bills, both days included (a subscription's invoice); null for none.</summary>
+    public DateOnly? PeriodStart { get; init; }
+    public DateOnly? PeriodEnd { get; init; }
+
     public static ApiInvoice From(Invoice invoice) => new(invoice.Id, invoice.Number, invoice.ClientAccountId, invoice.Status, invoice.Currency.Code,
         invoice.IssueDate, invoice.DueDate, invoice.Reference, invoice.Notes, ApiMoney.From(invoice.Subtotal), ApiMoney.From(invoice.Tax),
         ApiMoney.From(invoice.Total), ApiMoney.From(invoice.Paid), ApiMoney.From(invoice.AmountDue), invoice.CreatedAt, invoice.IssuedAt,
         invoice.VoidedAt, invoice.VoidReason,
         invoice.Lines.OrderBy(l => l.Position).Select(l => new ApiInvoiceLine(l.Description, l.Quantity, new ApiMoney(l.UnitPriceMinor, invoice.Currency.Code),
-            l.TaxRateBasisPoints, new ApiMoney(l.NetMinor, invoice.Currency.Code), new ApiMoney(l.TaxMinor, invoice.Currency.Code))).ToList());
+            l.TaxRateBasisPoints, new ApiMoney(l.NetMinor, invoice.Currency.Code), new ApiMoney(l.TaxMinor, invoice.Currency.Code))).ToList())
+    {
+        PeriodStart = invoice.PeriodStart,
+        PeriodEnd = invoice.PeriodEnd,
+    };
 }
 
 // Parameters with a default may be left out of the JSON; the OpenAPI document marks the others required.

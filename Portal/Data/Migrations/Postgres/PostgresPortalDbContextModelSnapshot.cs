@@ -1175,6 +1175,12 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<long>("PendingMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("date");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

@@ -1153,6 +1153,12 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("PendingMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
