@@ -18,12 +18,25 @@ public sealed record FirmLegalIdentity(
     string? Bic = null,
     string? LatePaymentPenalty = null,
     string? ElectronicAddress = null,
-    bool VatOnDebits = false)
+    bool VatOnDebits = false,
+    CompanySize? Size = null)
 {
     public static readonly FirmLegalIdentity None = new();
 
     /// <summary>A French firm: it has a SIREN, so its B2B invoices carry the French late-payment mentions.</summary>
     public bool IsFrench => Siren is not null;
+}
+
+/// <summary>
+/// The firm's size category in French law (LME 2008: large, mid-size, small or micro enterprise), which sets the date
+/// from which it must issue e-invoices.
+/// </summary>
+public enum CompanySize
+{
+    /// <summary>A small or medium-sized enterprise (PME) or a micro-enterprise: issues e-invoices from 1 September 2027.</summary>
+    SmallOrMicro = 1,
+    /// <summary>A large enterprise (GE) or a mid-size one (ETI): issues e-invoices from 1 September 2026.</summary>
+    LargeOrMidSize = 2,
 }
 
 public sealed partial class Firm
@@ -45,8 +58,10 @@ public sealed partial class Firm
     /// must then say so (BT-8) and no "cashed" status is owed to the administration.
     /// </summary>
     public bool VatOnDebits { get; private set; }
+    /// <summary>The firm's size category, as its owner states it; null until stated.</summary>
+    public CompanySize? Size { get; private set; }
 
-    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty, ElectronicAddress, VatOnDebits);
+    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty, ElectronicAddress, VatOnDebits, Size);
 
     /// <summary>Checks and normalises every field (spaces out of numbers, upper case) and keeps them all, or none.</summary>
     public void SetLegalIdentity(FirmLegalIdentity identity)
@@ -63,6 +78,8 @@ public sealed partial class Firm
         var iban = BankIdentifiers.NormalizeIban(identity.Iban);
         var bic = BankIdentifiers.NormalizeBic(identity.Bic);
         var electronicAddress = Firms.ElectronicAddress.Normalize(identity.ElectronicAddress, siren);
+        if (identity.Size is { } size && !Enum.IsDefined(size))
+            throw new DomainException("The firm's size is not one the law knows.");
 
         LegalName = legalName;
         LegalAddress = address;
@@ -74,6 +91,7 @@ public sealed partial class Firm
         LatePaymentPenalty = penalty;
         ElectronicAddress = electronicAddress;
         VatOnDebits = identity.VatOnDebits;
+        Size = identity.Size;
     }
 
     private static string? Text(string? value, int max, string what)

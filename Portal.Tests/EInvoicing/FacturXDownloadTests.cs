@@ -5,6 +5,8 @@ using Portal.Clients;
 using Portal.CreditNotes;
 using Portal.Domain;
 using Portal.Domain.Clients;
+using Portal.Domain.EInvoicing;
+using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Tests.Documents;
 using Portal.Tests.Fixture;
@@ -107,5 +109,40 @@ public sealed class FacturXDownloadTests(PortalApp app) : IClassFixture<PortalAp
         status.ShouldBe(HttpStatusCode.OK);
         html.ShouldContain("data-testid=\"operation-category\">S1<");
         html.ShouldContain($"/staff/invoices/{invoice.Id}/factur-x.xml");
+    }
+
+    [Fact]
+    public async Task The_staff_invoice_page_says_which_obligation_applies_to_that_client_on_that_date()
+    {
+        var (firm, client) = await AFrenchFirmAndBusinessClientAsync();
+        var consumer = await app.AClientAsync(firm);
+        await app.AsStaffOfAsync<ClientDirectory>(firm, s => s.UpdateAsync(consumer.Id, new ClientInput(consumer.Name, $"billing-{consumer.Id:N}@example.test", "EUR", null,
+            new ClientLegalDetails(ClientKind.Consumer, Address: "5 rue Basse\n69002 Lyon"))));
+        var business = await app.AnInvoice(client).WithLine("Audit", 1, 100_00, 2000).IssuedAsync();
+        var household = await app.AnInvoice(consumer).WithLine("Tax return", 1, 100_00, 2000).IssuedAsync();
+        using var staff = await app.SignInAsync(firm.Staff);
+
+        // The firm has not said its size: before the second wave it is told to, after it the obligation applies anyway.
+        var unknown = Obligation((await staff.GetPageAsync($"/staff/invoices/{business.Id}")).Html);
+        if (app.Today < EInvoicingObligation.SecondWave)
+            (unknown.Contains("depending on its size", StringComparison.Ordinal) && unknown.Contains("/staff/settings/identity", StringComparison.Ordinal)).ShouldBeTrue(unknown);
+        else
+            unknown.ShouldContain("E-invoicing applies: this invoice to a French business must reach it as an e-invoice through an approved platform");
+
+        // A large or mid-size firm has issued e-invoices since 1 September 2026, before any date this suite runs on.
+        await app.GiveIdentityAsync(firm, DocumentFixtures.FrenchIdentity with { Size = CompanySize.LargeOrMidSize });
+        Obligation((await staff.GetPageAsync($"/staff/invoices/{business.Id}")).Html)
+            .ShouldContain("E-invoicing applies: this invoice to a French business must reach it as an e-invoice through an approved platform");
+        Obligation((await staff.GetPageAsync($"/staff/invoices/{household.Id}")).Html)
+            .ShouldContain("No e-invoice is required for this client (a consumer or a client abroad): send the PDF by email. The sale must be reported");
+        (await app.AsStaffOfAsync<Portal.Firms.FirmIdentitySettings, FirmLegalIdentity>(firm, s => s.LoadAsync())).Size.ShouldBe(CompanySize.LargeOrMidSize);
+    }
+
+    private static string Obligation(string html)
+    {
+        var decoded = WebUtility.HtmlDecode(html);
+        var start = decoded.IndexOf("data-testid=\"einvoicing-obligation\"", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, "the page shows which obligation applies");
+        return decoded[start..Math.Min(decoded.Length, start + 1200)];
     }
 }

@@ -877,6 +877,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(14)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Size")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
