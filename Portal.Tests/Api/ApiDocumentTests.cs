@@ -130,7 +130,13 @@ public sealed partial class ApiDocumentTests(PortalApp app) : IClassFixture<Port
         var document = await ReadDocumentAsync(firm);
 
         foreach (var path in new[] { "/api/v1/clients/{id}", "/api/v1/invoices/{id}" })
-            document.Paths[path].Operations![HttpMethod.Get].Responses!["200"].Headers.ShouldNotBeNull().Keys.ShouldContain("ETag", path);
+        {
+            var read = document.Paths[path].Operations![HttpMethod.Get];
+            read.Responses!["200"].Headers.ShouldNotBeNull().Keys.ShouldContain("ETag", path);
+            read.Responses.Keys.ShouldContain("304", path);
+            read.Parameters.ShouldNotBeNull().ShouldContain(p => p.Name == "If-None-Match" && p.In == ParameterLocation.Header && !p.Required, path);
+        }
+        document.Paths["/api/v1/invoices/{id}/issue"].Operations![HttpMethod.Post].Responses!.Keys.ShouldNotContain("304");
         foreach (var path in new[] { "/api/v1/invoices/{id}/issue", "/api/v1/invoices/{id}/void" })
         {
             var operation = document.Paths[path].Operations![HttpMethod.Post];

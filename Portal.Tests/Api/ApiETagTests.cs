@@ -57,6 +57,53 @@ public sealed class ApiETagTests(PortalApp app) : IClassFixture<PortalApp>, IAsy
     }
 
     [Fact]
+    public async Task A_read_with_the_tag_it_holds_is_304_with_no_body_until_the_invoice_changes()
+    {
+        var firm = await app.AFirmAsync();
+        var client = await app.AClientAsync(firm);
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 300_00).IssuedAsync();
+        var key = await app.AnApiKeyAsync(firm);
+        using var http = app.ApiClient(key.Secret);
+        var path = $"/api/v1/invoices/{invoice.Id}";
+        var tag = await ETagOfAsync(http, path);
+
+        foreach (var held in new[] { tag, $"W/{tag}", "*", $"\"other\", {tag}" })
+        {
+            using var same = await GetAsync(http, path, held);
+            same.StatusCode.ShouldBe(HttpStatusCode.NotModified, held);
+            same.Headers.ETag.ShouldNotBeNull().Tag.ShouldBe(tag);
+            (await same.Content.ReadAsByteArrayAsync()).ShouldBeEmpty(held);
+        }
+        using (var other = await GetAsync(http, path, "\"something-else\""))
+            other.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var paid = await http.PostJsonAsync("/api/v1/payments",
+            $$$"""{"client_id":"{{{client.Id}}}","method":"bank_transfer","amount":{"amount_minor":10000,"currency":"EUR"}}""");
+        paid.StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var changed = await GetAsync(http, path, tag);
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK, "the part payment changed the invoice");
+        changed.Headers.ETag.ShouldNotBeNull().Tag.ShouldNotBe(tag);
+        (await changed.Content.ReadAsStringAsync()).ShouldContain("\"amount_due\"");
+
+        // A change answers with what it did, whatever tag the caller held.
+        var draft = await app.AnInvoice(client).WithLine("Filing", 1, 50_00).DraftAsync();
+        using var issue = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/invoices/{draft.Id}/issue") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        issue.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        issue.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        using var issued = await http.SendAsync(issue);
+        issued.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await issued.Content.ReadAsStringAsync()).ShouldContain("\"status\":\"open\"");
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (ifNoneMatch is not null)
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Issuing_with_an_etag_that_no_longer_matches_is_412_and_the_draft_stays_a_draft()
     {
         var firm = await app.AFirmAsync();

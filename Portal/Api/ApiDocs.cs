@@ -164,6 +164,22 @@ public static class ApiDocs
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
         }
+        if (metadata.OfType<ApiETagged>().Any() && context.Description.HttpMethod == HttpMethods.Get)
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = ApiETags.IfNoneMatchHeader,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The `ETag` you hold: if the resource still has it, the answer is 304 with no body.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            operation.Responses ??= [];
+            var notModified = new OpenApiResponse { Description = "Not modified: the resource still has the ETag sent in `If-None-Match`. No body." };
+            AddHeader(notModified, ApiETags.ETagHeader, "The current tag, the one you sent.");
+            operation.Responses["304"] = notModified;
+        }
         foreach (var (status, response) in operation.Responses ?? [])
         {
             if (response is not OpenApiResponse concrete)

@@ -7,12 +7,14 @@ namespace Portal.Api;
 /// Strong ETags for single resources, and <c>If-Match</c> on the changes made to them. The tag is a hash of the JSON the
 /// API returns, so it moves whenever anything a caller can see moves (a payment changes an invoice's amount due) and
 /// works for resources without a row version. A change with an <c>If-Match</c> that names none of the current tags
-/// is 412 and changes nothing; without <c>If-Match</c> it proceeds, as it always has.
+/// is 412 and changes nothing; without <c>If-Match</c> it proceeds, as it always has. A read with an
+/// <c>If-None-Match</c> naming the current tag is 304 with no body, so a caller that polls pays only for changes.
 /// </summary>
 public static class ApiETags
 {
     public const string ETagHeader = "ETag";
     public const string IfMatchHeader = "If-Match";
+    public const string IfNoneMatchHeader = "If-None-Match";
 
     public static string Of<T>(T representation) =>
         $"\"{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(representation, ApiJson.Options)).AsSpan(0, 16))}\"";
@@ -38,11 +40,30 @@ public static class ApiETags
             $"If-Match does not name the current ETag {tag}: someone changed it since you read it. Nothing was changed; read it again and retry.");
     }
 
+    /// <summary>
+    /// True when a read's <c>If-None-Match</c> names <paramref name="tag"/> or is <c>*</c>. Weak comparison, as RFC 9110
+    /// §13.1.2 asks for this header: <c>W/"x"</c> names <c>"x"</c>.
+    /// </summary>
+    public static bool NotModified(HttpRequest request, string tag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+            foreach (var candidate in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (candidate == "*" || (candidate.StartsWith("W/", StringComparison.Ordinal) ? candidate[2..] : candidate) == tag)
+                    return true;
+        return false;
+    }
+
     private sealed class TaggedJson<T>(T body, string tag) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.ETag = tag;
+            // Only a read can be "not modified"; a change answers with what it did whatever the caller held.
+            if ((HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method)) && NotModified(httpContext.Request, tag))
+            {
+                httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
+                return Task.CompletedTask;
+            }
             return ApiJson.Ok(body).ExecuteAsync(httpContext);
         }
     }
