@@ -78,4 +78,19 @@ public class OutgoingWebhookApp : StripePortalApp
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Waits until the endpoint has <paramref name="count"/> deliveries, all delivered.</summary>
+    public async Task<List<WebhookDelivery>> WaitForAllAsync(Guid endpointId, int count)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var deliveries = await DeliveriesAsync(endpointId);
+            if (deliveries.Count >= count && deliveries.All(d => d.Status == WebhookDeliveryStatus.Succeeded))
+                return deliveries;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"{deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded)} of {count} deliveries delivered.");
+            await Task.Delay(50);
+        }
+    }
 }
