@@ -105,6 +105,12 @@ internal sealed partial class OutgoingWebhookDispatcher(
     /// <summary>Makes the deliveries of new events, each event by one instance only.</summary>
     private async Task FanOutAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
+        // Most firms have no endpoint: their events need no delivery, and are settled in one statement rather than
+        // one transaction each (an import of thousands of clients). An endpoint hears of events raised after it exists.
+        var settledAt = clock.GetUtcNow();
+        await db.OutgoingEvents.IgnoreQueryFilters()
+            .Where(e => e.FannedOutAt == null && !db.WebhookEndpoints.IgnoreQueryFilters().Any(w => w.FirmId == e.FirmId && w.Enabled))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, settledAt), cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             var fresh = await db.OutgoingEvents.IgnoreQueryFilters().Where(e => e.FannedOutAt == null)
@@ -118,8 +124,9 @@ internal sealed partial class OutgoingWebhookDispatcher(
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.FannedOutAt, now), cancellationToken);
                 if (claimed == 0)
                     continue;
+                // An endpoint hears of what happened after it was added, however late the fan-out runs.
                 var endpoints = await db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking()
-                    .Where(e => e.FirmId == outgoing.FirmId && e.Enabled).ToListAsync(cancellationToken);
+                    .Where(e => e.FirmId == outgoing.FirmId && e.Enabled && e.CreatedAt <= outgoing.CreatedAt).ToListAsync(cancellationToken);
                 foreach (var endpoint in endpoints.Where(e => e.Wants(outgoing.Type)))
                     db.WebhookDeliveries.Add(new WebhookDelivery(outgoing, endpoint, now));
                 await db.SaveChangesAsync(cancellationToken);
@@ -169,13 +176,13 @@ internal sealed partial class OutgoingWebhookDispatcher(
     {
         var body = OutgoingEventBody.Of(outgoing);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secrets.Unprotect(endpoint.ProtectedSecret), clock.GetUtcNow(), body));
         request.Headers.Add(WebhookSignature.EventIdHeader, outgoing.Id.ToString());
         request.Headers.Add(WebhookSignature.EventTypeHeader, outgoing.Type);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Timeout);
         try
         {
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secrets.Unprotect(endpoint.ProtectedSecret), clock.GetUtcNow(), body));
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var answer = await FirstCharactersAsync(response, timeout.Token);
             var code = (int)response.StatusCode;
@@ -191,6 +198,11 @@ internal sealed partial class OutgoingWebhookDispatcher(
         {
             var refused = FindInner<WebhookAddressRefusedException>(ex);
             return new Attempt(false, null, null, refused?.Message ?? ex.Message);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The key ring that encrypted the secret is gone: nothing can be signed until the owner makes a new endpoint.
+            return new Attempt(false, null, null, "The endpoint's signing secret cannot be read (the app's keys changed); add the endpoint again.");
         }
     }
 

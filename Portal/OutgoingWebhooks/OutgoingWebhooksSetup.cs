@@ -23,7 +23,9 @@ public static class OutgoingWebhooksSetup
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             })
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The factory's request log names the full URL, and receivers often put a token of theirs in it.
+            .RemoveAllLoggers();
         services.AddHostedService<OutgoingWebhookDispatcher>();
         return services;
     }
