@@ -56,7 +56,7 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
     public async Task A_card_payment_through_the_stripe_sandbox_sends_payment_succeeded_and_invoice_paid()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();
-        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.PaymentSucceeded, OutgoingEventTypes.InvoicePaid);
+        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.PaymentSucceeded, OutgoingEventTypes.InvoicePaid, OutgoingEventTypes.PaymentRefunded);
         var invoice = await app.AnInvoice(client).WithLine("Payroll", 1, 240_00).IssuedAsync();
         var driver = await CardPaymentDriver.ConnectAsync(app, firm);
 
@@ -72,6 +72,14 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
         var paid = Json(received.Single(r => r.EventType == "invoice.paid")).GetProperty("data");
         (paid.GetProperty("id").GetGuid(), paid.GetProperty("status").GetString(), paid.GetProperty("amount_due").GetProperty("amount_minor").GetInt64())
             .ShouldBe((invoice.Id, "paid", 0L));
+
+        // Part of it goes back to the card.
+        await app.AsStaffOfAsync<Portal.Providers.Stripe.StripeRefunder>(firm, r => r.RefundToCardAsync(checkout.PaymentId, client.Amount(40_00), "refund-1"));
+
+        var refund = (await app.Receiver.WaitForAsync(path, 1, r => r.EventType == "payment.refunded")).Single();
+        var refunded = Json(refund).GetProperty("data");
+        (refunded.GetProperty("id").GetGuid(), refunded.GetProperty("status").GetString(), refunded.GetProperty("refunded").GetProperty("amount_minor").GetInt64())
+            .ShouldBe((checkout.PaymentId, "partially_refunded", 40_00L));
     }
 
     [Fact]
@@ -93,6 +101,31 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
         await using var db = app.OpenDb(firm.Id);
         (await db.OutgoingEvents.CountAsync(e => e.Type == OutgoingEventTypes.PaymentSucceeded)).ShouldBe(1);
         (await db.WebhookDeliveries.CountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_part_payment_a_payment_kept_as_credit_and_a_void_each_send_their_event()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.InvoicePartiallyPaid, OutgoingEventTypes.PaymentRefunded,
+            OutgoingEventTypes.CreditAdded, OutgoingEventTypes.InvoiceVoided);
+        var invoice = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 100_00).IssuedAsync();
+        var other = await app.AnInvoice(client).WithLine("Set-up", 1, 50_00).IssuedAsync();
+
+        var paymentId = await app.PayByTransferAsync(client, invoice.Id, 40_00);
+        await app.AsStaffOfAsync<Portal.Payments.PaymentCorrections, Portal.Ledger.MoneyResult>(firm,
+            c => c.RefundAsCreditAsync(paymentId, invoice.Id, client.Amount(15_00), MoneyChecks.NewKey()));
+        await app.AsStaffOfAsync<Invoicing, string>(firm, i => i.VoidAsync(other.Id, "Issued by mistake"));
+
+        // Kept as credit, the money stays with the firm: credit added, not a refund (that is money sent back, below).
+        var received = await app.Receiver.WaitForAsync(path, 3);
+        received.Select(r => r.EventType).ShouldBe(["invoice.partially_paid", "credit.added", "invoice.voided"], ignoreOrder: true);
+        var part = Json(received.Single(r => r.EventType == "invoice.partially_paid")).GetProperty("data");
+        (part.GetProperty("id").GetGuid(), part.GetProperty("amount_paid").GetProperty("amount_minor").GetInt64()).ShouldBe((invoice.Id, 40_00L));
+        Json(received.Single(r => r.EventType == "credit.added")).GetProperty("data").GetProperty("amount").GetProperty("amount_minor").GetInt64().ShouldBe(15_00);
+        var voided = Json(received.Single(r => r.EventType == "invoice.voided")).GetProperty("data");
+        (voided.GetProperty("id").GetGuid(), voided.GetProperty("status").GetString(), voided.GetProperty("void_reason").GetString())
+            .ShouldBe((other.Id, "void", "Issued by mistake"));
     }
 
     [Fact]
