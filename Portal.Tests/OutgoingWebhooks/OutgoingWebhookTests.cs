@@ -129,6 +129,30 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_change_that_rolls_back_raises_no_event_and_one_that_commits_does()
+    {
+        var firm = await app.AFirmAsync();
+        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.ClientCreated);
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                db.ClientAccounts.Add(new Portal.Domain.Clients.ClientAccount(firm.Id, "Rolled Back Ltd", "rolled@back.test", Currency.EUR, app.Clock.GetUtcNow()));
+                await db.SaveChangesAsync();
+                (await db.OutgoingEvents.CountAsync()).ShouldBe(1, "raised in the same transaction as the change");
+                await transaction.RollbackAsync();
+            }
+            (await db.OutgoingEvents.CountAsync()).ShouldBe(0);
+        }
+
+        var kept = await app.AClientAsync(firm, name: "Committed Ltd");
+
+        var request = (await app.Receiver.WaitForAsync(path, 1)).Single();
+        Json(request).GetProperty("data").GetProperty("id").GetGuid().ShouldBe(kept.Id);
+        request.Body.ShouldNotContain("Rolled Back Ltd");
+    }
+
+    [Fact]
     public async Task A_receiver_answering_500_gets_the_same_event_again_once_the_back_off_is_over()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();
