@@ -153,6 +153,26 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_mandate_that_becomes_active_then_is_cancelled_at_the_bank_sends_both_events()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.MandateActive, OutgoingEventTypes.MandateCancelled);
+        var gc = await Portal.Tests.DirectDebit.DirectDebitDriver.ConnectAsync(app, firm);
+
+        var mandate = await gc.ActiveMandateAsync(client);
+        var active = (await app.Receiver.WaitForAsync(path, 1)).Single();
+        await gc.RunScenarioAsync("mandate_cancelled", mandate.MandateId);
+        await gc.ApplyWebhooksAsync("mandates.cancelled");
+
+        var cancelled = (await app.Receiver.WaitForAsync(path, 2))[1];
+        (active.EventType, cancelled.EventType).ShouldBe(("mandate.active", "mandate.cancelled"));
+        var data = Json(active).GetProperty("data");
+        (data.GetProperty("object").GetString(), data.GetProperty("id").GetGuid(), data.GetProperty("client_id").GetGuid(), data.GetProperty("provider_mandate_id").GetString())
+            .ShouldBe(("mandate", mandate.Id, client.Id, mandate.MandateId));
+        Json(cancelled).GetProperty("data").GetProperty("status").GetString().ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task A_receiver_answering_500_gets_the_same_event_again_once_the_back_off_is_over()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();

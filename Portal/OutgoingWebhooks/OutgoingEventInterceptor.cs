@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Api;
 using Portal.Clients.Api;
 using Portal.Data;
+using Portal.DirectDebit;
 using Portal.Domain.Clients;
 using Portal.Domain.Invoices;
 using Portal.Domain.OutgoingWebhooks;
@@ -125,6 +126,9 @@ internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, Tim
             case Wallet { BalanceMinor: > 0 } wallet:
                 add(wallet.FirmId, OutgoingEventTypes.CreditAdded, wallet.Id, CreditAdded.Of(wallet, wallet.BalanceMinor));
                 break;
+            case DirectDebitMandate { Status: MandateStatus.Active } mandate:
+                add(mandate.FirmId, OutgoingEventTypes.MandateActive, mandate.Id, ApiMandate.From(mandate));
+                break;
         }
     }
 
@@ -158,6 +162,13 @@ internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, Tim
                     add(payment.FirmId, OutgoingEventTypes.PaymentFailed, payment.Id, ApiPayment.From(payment));
                 if (payment.RefundedMinor > refundedWas)
                     add(payment.FirmId, OutgoingEventTypes.PaymentRefunded, payment.Id, ApiPayment.From(payment));
+                break;
+            case DirectDebitMandate mandate:
+                var mandateWas = entry.Property(nameof(DirectDebitMandate.Status)).OriginalValue is MandateStatus was ? was : mandate.Status;
+                if (mandate.Status == MandateStatus.Active && mandateWas != MandateStatus.Active)
+                    add(mandate.FirmId, OutgoingEventTypes.MandateActive, mandate.Id, ApiMandate.From(mandate));
+                if (mandate.Status == MandateStatus.Cancelled && mandateWas != MandateStatus.Cancelled)
+                    add(mandate.FirmId, OutgoingEventTypes.MandateCancelled, mandate.Id, ApiMandate.From(mandate));
                 break;
             case Wallet wallet:
                 var balanceWas = entry.Property(nameof(Wallet.BalanceMinor)).OriginalValue is long balance ? balance : wallet.BalanceMinor;
@@ -193,4 +204,17 @@ public sealed record CreditAdded(Guid ClientId, ApiMoney Amount, ApiMoney Balanc
 
     public static CreditAdded Of(Wallet wallet, long addedMinor) =>
         new(wallet.ClientAccountId, new ApiMoney(addedMinor, wallet.Currency.Code), new ApiMoney(wallet.BalanceMinor, wallet.Currency.Code));
+}
+
+/// <summary>
+/// The payload of <c>mandate.active</c> and <c>mandate.cancelled</c>: a client's direct-debit mandate as Portal keeps
+/// it (the bank's name and the account's last digits only, never the account number).
+/// </summary>
+public sealed record ApiMandate(Guid Id, Guid ClientId, string ProviderMandateId, string Scheme, string Currency, MandateStatus Status, string? Reference,
+    string? BankName, string? AccountNumberEnding, DateOnly? NextPossibleChargeDate, DateTimeOffset CreatedAt, DateTimeOffset? EndedAt)
+{
+    public string Object => "mandate";
+
+    public static ApiMandate From(DirectDebitMandate m) => new(m.Id, m.ClientAccountId, m.MandateId, m.Scheme, m.Currency.Code, m.Status, m.Reference,
+        m.BankName, m.AccountNumberEnding, m.NextPossibleChargeDate, m.CreatedAt, m.EndedAt);
 }
