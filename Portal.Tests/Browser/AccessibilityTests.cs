@@ -144,6 +144,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         var transfer = await db.Payments.IgnoreQueryFilters().Where(p => p.ClientAccountId == northwind).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync();
         var transaction = await db.LedgerTransactions.IgnoreQueryFilters().Select(t => t.Id).FirstAsync();
         var schedule = await db.RecurringSchedules.IgnoreQueryFilters().Where(r => r.ClientAccountId == northwind).Select(r => r.Id).FirstAsync();
+        var webhookEndpoint = await AWebhookEndpointWithADeliveryAsync(db);
         return new()
         {
             ["/portal/invoices/{Id:guid}"] = $"/portal/invoices/{open}",
@@ -159,11 +160,30 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
             ["/books/accounts/{Account}"] = "/books/accounts/411",
             ["/books/transactions/{Id:guid}"] = $"/books/transactions/{transaction}",
             ["/staff/recurring/{Id:guid}"] = $"/staff/recurring/{schedule}",
+            ["/staff/settings/webhook-endpoints/{Id:guid}"] = $"/staff/settings/webhook-endpoints/{webhookEndpoint}",
             // Tokens that are not (or no longer) valid: these pages then show their "this link does not work" state,
             // the one a visitor meets when a link has been used or has expired.
             ["/Account/AcceptInvitation/{Token}"] = "/Account/AcceptInvitation/not-a-valid-invitation",
             ["/Account/MagicLink/{Token}"] = "/Account/MagicLink/not-a-valid-link",
         };
+    }
+
+    /// <summary>
+    /// The demo firm's endpoint for issued invoices, with the delivery of one of its invoices: the deliveries page then
+    /// shows a row with its request body, as it does for an owner who has one.
+    /// </summary>
+    private async Task<Guid> AWebhookEndpointWithADeliveryAsync(Portal.Data.PortalDbContext db)
+    {
+        var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
+        var secrets = _app.Services.GetRequiredService<Portal.OutgoingWebhooks.WebhookSecrets>();
+        var endpoint = new Portal.Domain.OutgoingWebhooks.WebhookEndpoint(demo.Id, new Uri("https://hooks.example.com/portal"), "Accounting sync",
+            [Portal.Domain.OutgoingWebhooks.OutgoingEventTypes.InvoiceIssued], secrets.Protect("whsec_accessibility"), "whsec_…lity", _app.Clock.GetUtcNow());
+        db.WebhookEndpoints.Add(endpoint);
+        var issued = await db.OutgoingEvents.IgnoreQueryFilters().AsNoTracking()
+            .FirstAsync(e => e.FirmId == demo.Id && e.Type == Portal.Domain.OutgoingWebhooks.OutgoingEventTypes.InvoiceIssued);
+        db.WebhookDeliveries.Add(new Portal.Domain.OutgoingWebhooks.WebhookDelivery(issued, endpoint, _app.Clock.GetUtcNow()));
+        await db.SaveChangesAsync();
+        return endpoint.Id;
     }
 
     private async Task<IPage> PageForAsync(Visitor visitor)

@@ -22,7 +22,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, Guid ScheduleId, string Secret);
+    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, Guid ScheduleId, Guid WebhookEndpointId, string Secret);
 
     private static IEnumerable<string> RoutesWithIds() =>
         typeof(Program).Assembly.GetTypes()
@@ -42,6 +42,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             _ when template.StartsWith("/portal/invoices/", StringComparison.Ordinal) => other.InvoiceId,
             _ when template.StartsWith("/portal/payments/", StringComparison.Ordinal) => other.PaymentId,
             _ when template.StartsWith("/staff/recurring/", StringComparison.Ordinal) => other.ScheduleId,
+            _ when template.StartsWith("/staff/settings/webhook-endpoints/", StringComparison.Ordinal) => other.WebhookEndpointId,
             // Not a transaction of this tenant either way; BooksAccessTests reads another firm's real transaction.
             _ when template.StartsWith("/books/transactions/", StringComparison.Ordinal) => other.InvoiceId,
             _ => throw new InvalidOperationException($"The tenant sweep does not know how to fill {template}: add it."),
@@ -62,7 +63,15 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
         var schedule = await app.AsStaffOfAsync<Portal.Recurring.RecurringSchedules, Guid>(other, r => r.CreateAsync(new Portal.Recurring.ScheduleInput(
             client.Id, client.Currency.Code, secret, [new Portal.Domain.Invoices.InvoiceLineInput(secret, 1, 100_00, 0)],
             Portal.Domain.Recurring.RecurrenceInterval.Monthly, 1, 1, new DateOnly(today.Year, today.Month, 1).AddMonths(2), null, null, 0, 30, false, false)));
-        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, schedule, secret);
+        // Saved as the owner's page would, minus the address check (no DNS here); its description is the secret.
+        var endpoint = new Portal.Domain.OutgoingWebhooks.WebhookEndpoint(other.Id, new Uri("https://hooks.example.com/portal"), secret,
+            [Portal.Domain.OutgoingWebhooks.OutgoingEventTypes.InvoicePaid], "protected", "whsec_…", app.Clock.GetUtcNow());
+        await using (var db = app.OpenDb(other.Id))
+        {
+            db.WebhookEndpoints.Add(endpoint);
+            await db.SaveChangesAsync();
+        }
+        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, schedule, endpoint.Id, secret);
     }
 
     [Fact]

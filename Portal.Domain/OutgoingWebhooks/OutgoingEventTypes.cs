@@ -1,0 +1,28 @@
+namespace Portal.Domain.OutgoingWebhooks;
+
+/// <summary>
+/// The events Portal sends to a firm's webhook endpoints: only those it raises from the change itself, in the same
+/// transaction, so an endpoint never hears of a change that rolled back nor misses one that committed.
+/// </summary>
+public static class OutgoingEventTypes
+{
+    public const string ClientCreated = "client.created";
+    public const string InvoiceIssued = "invoice.issued";
+    public const string InvoicePartiallyPaid = "invoice.partially_paid";
+    public const string InvoicePaid = "invoice.paid";
+    public const string InvoiceVoided = "invoice.voided";
+    public const string PaymentSucceeded = "payment.succeeded";
+    public const string PaymentFailed = "payment.failed";
+    public const string PaymentRefunded = "payment.refunded";
+    public const string CreditAdded = "credit.added";
+    public const string MandateActive = "mandate.active";
+    public const string MandateCancelled = "mandate.cancelled";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        ClientCreated, InvoiceIssued, InvoicePartiallyPaid, InvoicePaid, InvoiceVoided,
+        PaymentSucceeded, PaymentFailed, PaymentRefunded, CreditAdded, MandateActive, MandateCancelled,
+    ];
+
+    public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
+}
