@@ -1,8 +1,6 @@
-using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Data;
 using Portal.Domain.Invoices;
 using Portal.Domain.Payments;
@@ -26,68 +24,18 @@ public sealed class LiveSignal
 /// remember to. The publisher is woken only once the messages are committed: right after SaveChanges, or after
 /// the surrounding transaction commits (a money operation, an invoice issue); a rollback sends nothing.
 /// </summary>
-internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : ISaveChangesInterceptor, IDbTransactionInterceptor, IBatchedSaveInterceptor
+internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider clock) : OutboxInterceptor
 {
-    public void SavingInBatch(PortalDbContext db, IReadOnlyList<object> newRows) => Enqueue(db, newRows);
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override void Add(PortalDbContext db, IReadOnlyList<object> newRows)
     {
-        Enqueue(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Enqueue(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        NotifyIfCommitted(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        NotifyIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => NotifyCommitted(eventData.Context);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        NotifyCommitted(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    private void Enqueue(DbContext? context, IReadOnlyList<object>? newRows = null)
-    {
-        if (context is not PortalDbContext db)
-            return;
-        var messages = LiveChanges.Of(db.ChangeTracker, newRows ?? [], clock.GetUtcNow());
+        var messages = LiveChanges.Of(db.ChangeTracker, newRows, clock.GetUtcNow());
         if (messages.Count == 0)
             return;
         db.LiveMessages.AddRange(messages);
         db.HasUncommittedLiveMessages = true;
     }
 
-    private void NotifyIfCommitted(DbContext? context)
-    {
-        if (context?.Database.CurrentTransaction is null)
-            NotifyCommitted(context);
-    }
-
-    private void NotifyCommitted(DbContext? context)
+    protected override void Committed(DbContext context)
     {
         if (context is PortalDbContext { HasUncommittedLiveMessages: true } db)
         {
@@ -96,7 +44,7 @@ internal sealed class LiveOutboxInterceptor(LiveSignal signal, TimeProvider cloc
         }
     }
 
-    private static void Forget(DbContext? context)
+    protected override void Forget(DbContext context)
     {
         if (context is PortalDbContext db)
             db.HasUncommittedLiveMessages = false;

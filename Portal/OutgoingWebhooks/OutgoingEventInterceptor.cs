@@ -1,10 +1,8 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Api;
 using Portal.Clients.Api;
 using Portal.Data;
@@ -35,57 +33,12 @@ public sealed class OutgoingWebhookSignal
 /// grow also adds the <see cref="OutgoingEvent"/> for it, in the same transaction. So the services need not
 /// remember to, a rollback raises nothing, and a replayed provider webhook that changes nothing raises nothing.
 /// </summary>
-internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, TimeProvider clock)
-    : ISaveChangesInterceptor, IDbTransactionInterceptor, IBatchedSaveInterceptor
+internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, TimeProvider clock) : OutboxInterceptor
 {
     private static readonly ConditionalWeakTable<DbContext, object> Raised = [];
 
-    public void SavingInBatch(PortalDbContext db, IReadOnlyList<object> newRows) => Raise(db, newRows);
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override void Add(PortalDbContext db, IReadOnlyList<object> newRows)
     {
-        Raise(eventData.Context, []);
-        return result;
-    }
-
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Raise(eventData.Context, []);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        NotifyIfCommitted(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        NotifyIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Committed(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    private void Raise(DbContext? context, IReadOnlyList<object> newRows)
-    {
-        if (context is not PortalDbContext db)
-            return;
         var now = clock.GetUtcNow();
         // A save tried again on the same context (after a conflict), or a batched save handed on to SaveChanges,
         // already holds its events.
@@ -178,23 +131,13 @@ internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, Tim
         }
     }
 
-    private void NotifyIfCommitted(DbContext? context)
+    protected override void Committed(DbContext context)
     {
-        if (context?.Database.CurrentTransaction is null)
-            Committed(context);
-    }
-
-    private void Committed(DbContext? context)
-    {
-        if (context is not null && Raised.Remove(context))
+        if (Raised.Remove(context))
             signal.Notify();
     }
 
-    private static void Forget(DbContext? context)
-    {
-        if (context is not null)
-            Raised.Remove(context);
-    }
+    protected override void Forget(DbContext context) => Raised.Remove(context);
 }
 
 /// <summary>The payload of <c>credit.added</c>: how much credit a client gained, and their balance in that currency after it.</summary>
