@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
 using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Reminders;
@@ -158,7 +159,7 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
     }
 
     [Fact]
-    public async Task Where_the_pay_link_cannot_take_a_card_the_reminder_gives_the_firms_bank_details_and_otherwise_it_does_not()
+    public async Task Where_the_pay_link_cannot_take_a_card_the_reminder_gives_the_firms_bank_details_and_an_epc_qr_code_and_otherwise_it_does_not()
     {
         // A firm with an IBAN and no card provider: its client can only pay by transfer, so the reminder says how.
         var byTransfer = await app.AFirmAsync();
@@ -183,9 +184,25 @@ public sealed class ReminderSweepTests(MailPortalApp app) : IClassFixture<MailPo
             invoiceNumber = (await db.Invoices.Where(i => i.Id == number).Select(i => i.Number).SingleAsync())!;
         (transfer.TextBody ?? "").ShouldContain($"To pay by bank transfer: IBAN FR76 3000 6000 0112 3456 7890 189, BIC BNPAFRPPXXX, reference {invoiceNumber}.");
         (transfer.HtmlBody ?? "").ShouldContain("IBAN <strong>FR76 3000 6000 0112 3456 7890 189</strong>");
+        // The link cannot take the money, so it is not sold as "Pay now": it shows the invoice.
+        (transfer.TextBody ?? "").ShouldNotContain("Pay now");
+        (transfer.TextBody ?? "").ShouldContain("The invoice is online:");
+        (transfer.HtmlBody ?? "").ShouldContain(">View the invoice</a>");
+        // The EPC QR code travels inside the email, named by the HTML, and a banking app reading it gets the transfer:
+        // the firm's IBAN and BIC, its legal name, the €480 due and the invoice number.
+        (transfer.HtmlBody ?? "").ShouldContain("<img src=\"cid:epc-qr@portal\"");
+        var image = transfer.BodyParts.OfType<MimePart>().Where(p => p.ContentId == "epc-qr@portal").ShouldHaveSingleItem();
+        image.ContentType.MimeType.ShouldBe("image/png");
+        using (var png = new MemoryStream())
+        {
+            await image.Content!.DecodeToAsync(png);
+            QrImages.Read(png.ToArray()).ShouldBe($"BCD\n002\n1\nSCT\nBNPAFRPPXXX\nCabinet Martin SAS\nFR7630006000011234567890189\nEUR480.00\n\n\n{invoiceNumber}");
+        }
         var card = (await app.Smtp.WaitForAsync(await app.BillingEmailAsync(cardClient))).ShouldHaveSingleItem();
         (card.TextBody ?? "").ShouldNotContain("bank transfer");
         (card.TextBody ?? "").ShouldNotContain("FR76");
+        (card.TextBody ?? "").ShouldContain("Pay now, online, whatever way you usually pay:");
+        card.BodyParts.OfType<MimePart>().ShouldNotContain(p => p.ContentId == "epc-qr@portal");
     }
 
     [Fact]

@@ -56,6 +56,26 @@ public sealed class EmailMessage : ITenantOwned
     /// <summary>The language the attached document is written in: the email's own (<c>fr-FR</c>, <c>en-GB</c>).</summary>
     public string? AttachmentCulture { get; private set; }
 
+    /// <summary>
+    /// An EPC QR code ("GiroCode") shown in the HTML body: its payload, drawn as a PNG when the email is sent and carried
+    /// as an inline part the HTML names by <see cref="QrCodeContentId"/>. Inline parts show in mail clients that block
+    /// data: images; the payload (at most <see cref="Documents.EpcPayload.MaxBytes"/> bytes) keeps the outbox small.
+    /// </summary>
+    public string? QrCodePayload { get; private set; }
+
+    public const string QrCodeContentId = "epc-qr@portal";
+
+    /// <summary>What a template writes as an image's source to show <see cref="QrCodePayload"/>.</summary>
+    public const string QrCodeSource = "cid:" + QrCodeContentId;
+
+    public EmailMessage WithQrCode(string? payload)
+    {
+        if (payload is { Length: > Documents.EpcPayload.MaxBytes })
+            throw new DomainException($"A QR code in an email carries at most {Documents.EpcPayload.MaxBytes} bytes.");
+        QrCodePayload = payload;
+        return this;
+    }
+
     /// <summary>Attaches a document by reference; it is rendered at send time in the recipient's language.</summary>
     public EmailMessage Attach(string documentKind, Guid documentId, string culture)
     {

@@ -1,5 +1,6 @@
 using Portal.Account;
 using Portal.Data;
+using Portal.Documents;
 using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
@@ -38,12 +39,15 @@ public sealed class ReminderEmail(Mailer mailer, EmailTemplates templates, TimeP
         var late = reminder.Step is ReminderStep.Overdue or ReminderStep.SecondNotice or ReminderStep.FinalNotice
             ? firm.Reminders.LateChargesOn(invoice.AmountDue, invoice.DueDate, today) : null;
         var linkId = await PayLinkMail.LinkOfAsync(db, payLinkUrl, cancellationToken);
+        // A EUR transfer also comes as an EPC QR code, which the client's banking app turns into the filled-in transfer.
+        var qrCode = payableOnline ? null
+            : EpcPayload.For(firm.LegalName ?? firm.Name, firm.Iban, firm.Bic, invoice.AmountDue, invoice.Number!);
         var model = new EmailModel().Firm(firm.Name).Client(client.Name)
             .Invoice(invoice.Number!, invoice.IssueDate, invoice.DueDate, invoice.Total, invoice.AmountDue)
             .PayLink(PayLinkMail.StoredUrl(payLinkUrl, linkId)).Late(late).Overdue(overdue)
             // Where the pay link cannot take the money, the reminder says how to pay by transfer instead.
-            .Transfer(payableOnline ? null : firm.Iban, firm.Bic, invoice.Number!);
+            .Transfer(payableOnline ? null : firm.Iban, firm.Bic, invoice.Number!, withQrCode: qrCode is not null);
         var stored = await templates.RenderAsync(db, firm.Id, kind, culture, model, cancellationToken);
-        return await mailer.QueueOnceAsync(db, new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}"), cancellationToken);
+        return await mailer.QueueOnceAsync(db, new EmailMessage(firm.Id, to, stored.Subject, stored.Text, stored.Html, clock.GetUtcNow(), $"reminder:{reminder.Id:N}").WithQrCode(qrCode), cancellationToken);
     }
 }

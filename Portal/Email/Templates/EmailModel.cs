@@ -79,9 +79,12 @@ public sealed class EmailModel
     /// when the firm has a bank account on file: <c>transfer.iban</c> (grouped by four), <c>transfer.bic</c> and
     /// <c>transfer.reference</c> (the invoice number, for the client's transfer). Absent otherwise, so
     /// <c>{% if transfer %}</c> tells the client how to pay only when the pay link cannot take the money.
+    /// <c>transfer.qr</c> is the source of the EPC QR code image for a EUR amount (empty otherwise), for
+    /// <c>&lt;img src="{{ transfer.qr }}"&gt;</c>: the email carries the image itself.
     /// </summary>
-    public EmailModel Transfer(string? iban, string? bic, string reference) => iban is null ? this : Group("transfer",
-        ("iban", Portal.Domain.Firms.BankIdentifiers.Grouped(iban)), ("bic", bic ?? ""), ("reference", reference));
+    public EmailModel Transfer(string? iban, string? bic, string reference, bool withQrCode = false) => iban is null ? this : Group("transfer",
+        ("iban", Portal.Domain.Firms.BankIdentifiers.Grouped(iban)), ("bic", bic ?? ""), ("reference", reference),
+        ("qr", withQrCode ? EmailMessage.QrCodeSource : ""));
 
     /// <summary>The one amount the email is about, at the top level: <c>amount</c>.</summary>
     public EmailModel Amount(Money amount) => Set("amount", amount);

@@ -1989,6 +1989,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("QrCodePayload")
+                        .HasMaxLength(331)
+                        .HasColumnType("character varying(331)");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 

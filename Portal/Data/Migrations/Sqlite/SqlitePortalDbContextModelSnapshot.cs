@@ -1941,6 +1941,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("QrCodePayload")
+                        .HasMaxLength(331)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
