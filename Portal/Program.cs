@@ -33,6 +33,7 @@ using Portal.Providers.Stripe;
 using Portal.Recurring;
 using Portal.Reminders;
 using Portal.Security;
+using Portal.Statements;
 using Portal.Webhooks;
 using MudBlazor.Services;
 
@@ -59,6 +60,7 @@ builder.Services.AddInvoiceDelivery();
 builder.Services.AddRecurring();
 builder.Services.AddPayLinks();
 builder.Services.AddReminders();
+builder.Services.AddStatementEmails();
 builder.Services.AddCollections();
 builder.Services.AddLedger();
 builder.Services.AddBooks();

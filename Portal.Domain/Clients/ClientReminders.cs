@@ -13,6 +13,11 @@ public sealed partial class ClientAccount
     public DateOnly? PromisedToPayBy { get; private set; }
     public string? PromiseNote { get; private set; }
 
+    /// <summary>The client gets its statement of account by email at the start of each month, for the month before.</summary>
+    public bool MonthlyStatements { get; private set; }
+
+    public void ChangeMonthlyStatements(bool monthly) => MonthlyStatements = monthly;
+
     public void ChangeReminders(bool paused, bool optedOut)
     {
         RemindersPaused = paused;

@@ -10,6 +10,23 @@ public sealed class AccountLinks(IConfiguration configuration, NavigationManager
 {
     public string To(string relativePath) => BaseUrl().TrimEnd('/') + "/" + relativePath.TrimStart('/');
 
+    /// <summary>
+    /// As <see cref="To"/>, also from a background job (a sweep, a generator) where no request or circuit gives an
+    /// address: the configured public one then, or the development address.
+    /// </summary>
+    public string ToFromAnywhere(string relativePath)
+    {
+        try
+        {
+            return To(relativePath);
+        }
+        catch (InvalidOperationException)
+        {
+            var baseUrl = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : "http://localhost:5080";
+            return $"{baseUrl}/{relativePath.TrimStart('/')}";
+        }
+    }
+
     private string BaseUrl()
     {
         if (configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured)

@@ -1,16 +1,21 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Portal.Ledger;
+using Portal.Localization;
+using Portal.Payments;
 using Portal.Tenancy;
 
 namespace Portal.Documents;
 
 /// <summary>Reads what a document needs through the scope's tenant and lays it out in the reader's language.</summary>
-public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, TimeProvider clock, InvoicePayUrl payUrl) : IDocumentPdfs
+public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, TimeProvider clock, InvoicePayUrl payUrl,
+    StatementOfAccount statements, IStringLocalizer<Text> T) : IDocumentPdfs
 {
     public async Task<RenderedPdf?> RenderAsync(DocumentKind kind, Guid documentId, CultureInfo culture, CancellationToken ct = default)
     {
@@ -22,6 +27,38 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
             DocumentKind.CreditNote => await CreditNoteAsync(db, documentId, text, ct),
             DocumentKind.Receipt => await ReceiptAsync(db, documentId, text, ct),
         };
+    }
+
+    public async Task<RenderedPdf?> RenderStatementAsync(StatementRequest request, CultureInfo culture, CancellationToken ct = default)
+    {
+        Statement statement;
+        try
+        {
+            statement = await statements.ForClientAsync(request.ClientAccountId, request.Currency, request.From, request.To, ct);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+        var text = new DocumentLanguage(culture);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == request.ClientAccountId, ct);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == client.FirmId, ct);
+        // The lines' words are the statement page's, in the document's language.
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = text.Language;
+        string[] descriptions;
+        try
+        {
+            descriptions = [.. statement.Entries.Select(e => PaymentText.StatementLine(T, e.Kind, e.Method, e.Reversal, e.Invoices))];
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+        var model = new StatementPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), statement, descriptions, Today);
+        var name = $"{text["StatementOfAccount"]} {client.Name} {request.To:yyyy-MM-dd}";
+        return new RenderedPdf(FileName(name), StatementPdf.Compose(model, text));
     }
 
     /// <summary>Lays out an invoice from its model alone, without the database: for the bench and previews.</summary>

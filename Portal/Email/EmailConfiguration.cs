@@ -16,6 +16,7 @@ internal sealed class EmailConfiguration : IEntityTypeConfiguration<EmailMessage
         email.Property(e => e.IdempotencyKey).HasMaxLength(EmailMessage.MaxIdempotencyKeyLength);
         email.Property(e => e.AttachmentKind).HasMaxLength(20);
         email.Property(e => e.AttachmentCulture).HasMaxLength(10);
+        email.Property(e => e.AttachmentPeriod).HasMaxLength(30);
         email.Property(e => e.QrCodePayload).HasMaxLength(Documents.EpcPayload.MaxBytes);
         email.HasIndex(e => new { e.Status, e.CreatedAt });
         email.HasIndex(e => new { e.FirmId, e.CreatedAt });

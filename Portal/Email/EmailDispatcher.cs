@@ -313,14 +313,21 @@ internal sealed partial class EmailDispatcher
     /// </summary>
     private async Task<RenderedPdf?> AttachmentAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        if (message.AttachmentDocumentId is not { } documentId || !Enum.TryParse<DocumentKind>(message.AttachmentKind, out var kind))
+        if (message.AttachmentDocumentId is not { } documentId)
+            return null;
+        var statement = message.AttachmentKind == EmailMessage.StatementAttachment ? StatementRequest.Parse(documentId, message.AttachmentPeriod) : null;
+        DocumentKind kind = default;
+        if (statement is null && !Enum.TryParse(message.AttachmentKind, out kind))
             return null;
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(message.FirmId);
         var culture = CultureInfo.GetCultureInfo(message.AttachmentCulture ?? "en-GB");
-        var pdf = await scope.ServiceProvider.GetRequiredService<IDocumentPdfs>().RenderAsync(kind, documentId, culture, cancellationToken);
+        var pdfs = scope.ServiceProvider.GetRequiredService<IDocumentPdfs>();
+        var pdf = statement is not null
+            ? await pdfs.RenderStatementAsync(statement, culture, cancellationToken)
+            : await pdfs.RenderAsync(kind, documentId, culture, cancellationToken);
         if (pdf is null)
-            logger.LogWarning("Email {EmailId} goes without its {DocumentKind}: the document cannot be rendered", message.Id, kind);
+            logger.LogWarning("Email {EmailId} goes without its {DocumentKind}: the document cannot be rendered", message.Id, message.AttachmentKind);
         return pdf;
     }
 }

@@ -71,8 +71,23 @@ public sealed class EmailMessage : ITenantOwned
     public EmailMessage WithQrCode(string? payload)
     {
         if (payload is { Length: > Documents.EpcPayload.MaxBytes })
-            throw new DomainException($"A QR code in an email carries at most {Documents.EpcPayload.MaxBytes} bytes.");
+            throw new ArgumentException($"A QR code in an email carries at most {Documents.EpcPayload.MaxBytes} bytes.", nameof(payload));
         QrCodePayload = payload;
+        return this;
+    }
+
+    /// <summary>For an attached statement: its currency and days (<see cref="Documents.StatementRequest.Period"/>); the document id is the client's.</summary>
+    public string? AttachmentPeriod { get; private set; }
+
+    public const string StatementAttachment = "Statement";
+
+    /// <summary>Attaches a client's statement of account by reference; it is drawn when the email is sent, from the ledger as it stands for those days.</summary>
+    public EmailMessage AttachStatement(Documents.StatementRequest statement, string culture)
+    {
+        AttachmentKind = StatementAttachment;
+        AttachmentDocumentId = statement.ClientAccountId;
+        AttachmentPeriod = statement.Period;
+        AttachmentCulture = culture;
         return this;
     }
 

@@ -65,7 +65,7 @@ public sealed class RecurringGeneration(IServiceScopeFactory scopes, TimeProvide
 /// <summary>Makes, issues and (when the schedule says so) emails one period's invoice, then hands it to direct debit.</summary>
 public sealed class PeriodInvoicer(
     IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, PayLinks.PayLinks payLinks, InvoiceEmail email, Mailer mailer,
-    AccountLinks links, IConfiguration configuration, IServiceProvider services, ILogger<PeriodInvoicer> logger)
+    AccountLinks links, IServiceProvider services, ILogger<PeriodInvoicer> logger)
 {
     /// <summary>The id of the invoice made for the schedule's next period, or null when that period is not due (or another generator made it).</summary>
     public async Task<Guid?> InvoiceNextPeriodAsync(Guid scheduleId, CancellationToken cancellationToken = default)
@@ -142,17 +142,5 @@ public sealed class PeriodInvoicer(
         }
     }
 
-    // Outside a request there is no address to build links from: the configured public one, as other background emails do.
-    private string PayUrl(string token)
-    {
-        try
-        {
-            return links.To($"pay/{token}");
-        }
-        catch (InvalidOperationException)
-        {
-            var baseUrl = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : "http://localhost:5080";
-            return $"{baseUrl}/pay/{token}";
-        }
-    }
+    private string PayUrl(string token) => links.ToFromAnywhere($"pay/{token}");
 }

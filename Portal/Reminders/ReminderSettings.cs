@@ -36,6 +36,15 @@ public sealed class ReminderSettings(IDbContextFactory<PortalDbContext> dbFactor
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Whether the client gets its statement of account by email each month (see <see cref="Statements.StatementEmails"/>).</summary>
+    public async Task SetMonthlyStatementsAsync(Guid clientAccountId, bool monthly, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var client = await db.ClientAccounts.SingleOrDefaultAsync(c => c.Id == clientAccountId, cancellationToken) ?? throw new NotFoundException("client");
+        client.ChangeMonthlyStatements(monthly);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task SetInvoiceAsync(Guid invoiceId, bool doNotRemind, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

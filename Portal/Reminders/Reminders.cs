@@ -266,21 +266,9 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
 
     private string PayUrl(string token) => Url($"pay/{token}");
 
-    // A sweep runs outside any request: the configured public address then, as the other background emails do.
-    private string Url(string path)
-    {
-        try
-        {
-            return links.To(path);
-        }
-        catch (InvalidOperationException)
-        {
-            var baseUrl = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : "http://localhost:5080";
-            return $"{baseUrl}/{path}";
-        }
-    }
+    private string Url(string path) => links.ToFromAnywhere(path);
 
-    private static async Task<string?> LanguageOfAsync(PortalDbContext db, Guid clientAccountId, string address, CancellationToken cancellationToken)
+    internal static async Task<string?> LanguageOfAsync(PortalDbContext db, Guid clientAccountId, string address, CancellationToken cancellationToken)
     {
         var normalized = address.ToUpperInvariant();
         return await db.Users.Where(u => u.ClientAccountId == clientAccountId && u.NormalizedEmail == normalized && u.Culture != null)

@@ -14,10 +14,12 @@ public static class RemindersSetup
 }
 
 /// <summary>
-/// Runs the reminder sweep on every instance, every <c>Reminders:SweepEvery</c> (default hourly; off when zero). Hourly
-/// is enough for steps counted in days, and lets each firm's local midnight be picked up within the hour.
+/// Runs the reminder sweep, then the monthly statements, on every instance, every <c>Reminders:SweepEvery</c> (default
+/// hourly; off when zero). Hourly is enough for steps counted in days, and lets each firm's local midnight be picked
+/// up within the hour.
 /// </summary>
-internal sealed class ReminderSweepService(Reminders reminders, IConfiguration configuration, TimeProvider clock, ILogger<ReminderSweepService> logger) : BackgroundService
+internal sealed class ReminderSweepService(Reminders reminders, Portal.Statements.MonthlyStatements statements, IConfiguration configuration, TimeProvider clock,
+    ILogger<ReminderSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,10 +32,11 @@ internal sealed class ReminderSweepService(Reminders reminders, IConfiguration c
             try
             {
                 await reminders.SweepAsync(stoppingToken);
+                await statements.SendAsync(stoppingToken);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(error, "The reminder sweep failed; it runs again at the next tick.");
+                logger.LogError(error, "The reminder and statement sweep failed; it runs again at the next tick.");
             }
         }
     }

@@ -86,6 +86,14 @@ public sealed class EmailModel
         ("iban", Portal.Domain.Firms.BankIdentifiers.Grouped(iban)), ("bic", bic ?? ""), ("reference", reference),
         ("qr", withQrCode ? EmailMessage.QrCodeSource : ""));
 
+    /// <summary>
+    /// A statement of account: <c>statement.from</c>, <c>statement.to</c>, <c>statement.balance</c> (what the client owes
+    /// at its end), and, one of them only: <c>statement.pay_link</c> (the pay page with every open invoice selected)
+    /// when something is owed and can be paid online, <c>statement.credit</c> when the client is in credit.
+    /// </summary>
+    public EmailModel Statement(DateOnly from, DateOnly to, Money balance, string? payLink) => Group("statement",
+        ("from", from), ("to", to), ("balance", balance), ("pay_link", balance.IsPositive ? payLink ?? "" : ""), ("credit", balance.IsNegative ? (object)(-balance) : ""));
+
     /// <summary>The one amount the email is about, at the top level: <c>amount</c>.</summary>
     public EmailModel Amount(Money amount) => Set("amount", amount);
 

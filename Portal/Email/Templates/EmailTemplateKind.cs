@@ -31,4 +31,6 @@ public enum EmailTemplateKind
     ReminderSecondNotice,
     /// <summary>To the client: the final notice, with its pay link (required).</summary>
     ReminderFinalNotice,
+    /// <summary>To the client: a statement of account (PDF attached), on demand or monthly, with a link that pays the balance.</summary>
+    Statement,
 }

@@ -736,6 +736,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
 
+                    b.Property<bool>("MonthlyStatements")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1960,6 +1963,10 @@ namespace Portal.Data.Migrations.Postgres
                     b.Property<string>("AttachmentKind")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("AttachmentPeriod")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");

@@ -724,6 +724,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(60)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MonthlyStatements")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1911,6 +1914,10 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<string>("AttachmentKind")
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttachmentPeriod")
+                        .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class StatementEmails : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "AttachmentPeriod",
+                table: "EmailMessage",
+                type: "TEXT",
+                maxLength: 30,
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MonthlyStatements",
+                table: "ClientAccounts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "AttachmentPeriod",
+                table: "EmailMessage");
+
+            migrationBuilder.DropColumn(
+                name: "MonthlyStatements",
+                table: "ClientAccounts");
+        }
+    }
+}
