@@ -20,7 +20,8 @@ namespace Portal.Tests.Browser;
 /// <summary>
 /// Every page of the app, found from its own <c>@page</c> routes, checked by axe-core against WCAG 2.2 AA as the person
 /// who uses it: English and French on a desktop, and once more on a 390×844 phone. Any serious or critical violation
-/// fails, and so does a page without a title or without exactly one h1.
+/// fails, and so does a page without a title or without exactly one h1, or a French page showing English the app has
+/// a French wording for.
 /// </summary>
 [Collection(AccessibilitySweepCollection.Name)]
 public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelper output) : IAsyncLifetime
@@ -45,8 +46,11 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
     public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
 
     [Fact]
-    public async Task Every_page_has_no_serious_wcag_violation_a_title_and_one_h1_in_english_and_french_on_desktop_and_phone()
+    public async Task Every_page_has_no_serious_wcag_violation_a_title_and_one_h1_in_english_and_french_on_desktop_and_phone_and_no_english_left_in_french()
     {
+        // The French check below has the app's English texts to look for (the resources load, their wording is known).
+        EnglishOnlyPhrases.Value.ShouldContain("Something went wrong");
+        EnglishOnlyPhrases.Value.Count.ShouldBeGreaterThan(300);
         var paths = await RealPathsAsync();
         var routes = AppRoutes().ToList();
         var unresolved = routes.Where(r => r.Template.Contains('{', StringComparison.Ordinal) && !paths.ContainsKey(r.Template) && !NotVisited.ContainsKey(r.Template)).ToList();
@@ -70,6 +74,9 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
                 {
                     var started = clock.Elapsed;
                     var found = (await CheckAsync(page, visit, $"{language} {width}x{height}")).ToList();
+                    // Once per page in French: no English text the app has a French wording for.
+                    if (language == "fr" && width > 1000)
+                        found.AddRange(await EnglishLeftoversAsync(page, visit));
                     problems.AddRange(found);
                     // Progress while it runs: a slow or failing page shows here at once, not only at the end.
                     Console.WriteLine($"axe {visit.Path} {language} {width}x{height}: {found.Count} problems, {(clock.Elapsed - started).TotalSeconds:0.0} s");
@@ -109,6 +116,41 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         if (headings != 1)
             problems.Add($"{where}: {headings} h1 headings, expected exactly one");
         return problems;
+    }
+
+    /// <summary>
+    /// Phrases of the app's English texts (its resources) that read differently in French: seen on a French page, they
+    /// are a string the page forgot to translate. Fragments between placeholders, of three words or more, so that a
+    /// word French shares with English ("Date", "Total") or a client's own data cannot match.
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<string>> EnglishOnlyPhrases = new(() =>
+    {
+        var french = System.Globalization.CultureInfo.GetCultureInfo("fr");
+        var phrases = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in new[] { "Portal.Localization.Text", "Portal.Localization.Errors" })
+        {
+            var resources = new System.Resources.ResourceManager(name, typeof(Program).Assembly);
+            var english = resources.GetResourceSet(System.Globalization.CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: false)!;
+            foreach (System.Collections.DictionaryEntry entry in english)
+            {
+                if (entry.Value is not string value || resources.GetString((string)entry.Key, french) is not { } translated || translated == value)
+                    continue;
+                foreach (var fragment in System.Text.RegularExpressions.Regex.Split(value, @"\{\d+[^}]*\}|\n"))
+                {
+                    var phrase = fragment.Trim(' ', '.', ',', ':', ';', '(', ')', '"', '—');
+                    if (phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 3 && !translated.Contains(phrase, StringComparison.Ordinal))
+                        phrases.Add(phrase);
+                }
+            }
+        }
+        return [.. phrases];
+    });
+
+    private static async Task<IEnumerable<string>> EnglishLeftoversAsync(IPage page, Visit visit)
+    {
+        var text = await page.Locator("body").InnerTextAsync();
+        return EnglishOnlyPhrases.Value.Where(p => text.Contains(p, StringComparison.Ordinal))
+            .Select(p => $"{visit.Path} as {visit.Visitor}, fr: English left on a French page: \"{p}\"");
     }
 
     private static string Shorten(string html) => html.Length <= 160 ? html : html[..160] + "…";
