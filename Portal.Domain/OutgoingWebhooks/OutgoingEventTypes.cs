@@ -15,13 +15,14 @@ public static class OutgoingEventTypes
     public const string PaymentFailed = "payment.failed";
     public const string PaymentRefunded = "payment.refunded";
     public const string CreditAdded = "credit.added";
+    public const string CreditApplied = "credit.applied";
     public const string MandateActive = "mandate.active";
     public const string MandateCancelled = "mandate.cancelled";
 
     public static readonly IReadOnlyList<string> All =
     [
         ClientCreated, InvoiceIssued, InvoicePartiallyPaid, InvoicePaid, InvoiceVoided,
-        PaymentSucceeded, PaymentFailed, PaymentRefunded, CreditAdded, MandateActive, MandateCancelled,
+        PaymentSucceeded, PaymentFailed, PaymentRefunded, CreditAdded, CreditApplied, MandateActive, MandateCancelled,
     ];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);

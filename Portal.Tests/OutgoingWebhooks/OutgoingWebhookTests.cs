@@ -104,6 +104,31 @@ public sealed class OutgoingWebhookTests(OutgoingWebhookApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task Credit_used_on_an_invoice_is_sent_with_the_invoice_and_the_amount_and_a_replayed_use_sends_nothing_more()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var (_, path) = await app.AnEndpointAsync(firm, OutgoingEventTypes.CreditApplied);
+        await app.GiveCreditAsync(client, 60_00);
+        var invoice = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 100_00).IssuedAsync();
+
+        var key = MoneyChecks.NewKey();
+        var used = await app.AsStaffOfAsync<Portal.Wallets.CreditSpender, Portal.Ledger.MoneyResult>(firm, s => s.ApplyAsync(new(invoice.Id, null, key)));
+        await app.AsStaffOfAsync<Portal.Wallets.CreditSpender, Portal.Ledger.MoneyResult>(firm, s => s.ApplyAsync(new(invoice.Id, null, key)));
+
+        var request = (await app.Receiver.WaitForAsync(path, 1)).Single();
+        request.EventType.ShouldBe("credit.applied");
+        var applied = Json(request).GetProperty("data");
+        applied.GetProperty("object").GetString().ShouldBe("credit_application");
+        (applied.GetProperty("client_id").GetGuid(), applied.GetProperty("payment_id").GetGuid(), applied.GetProperty("amount").GetProperty("amount_minor").GetInt64())
+            .ShouldBe((client.Id, used.Id!.Value, 60_00L));
+        var onInvoice = applied.GetProperty("invoices").EnumerateArray().ShouldHaveSingleItem();
+        (onInvoice.GetProperty("invoice_id").GetGuid(), onInvoice.GetProperty("amount").GetProperty("amount_minor").GetInt64()).ShouldBe((invoice.Id, 60_00L));
+        // The replay with the same key booked nothing, so it raised nothing.
+        await using var db = app.OpenDb(firm.Id);
+        (await db.OutgoingEvents.CountAsync(e => e.Type == OutgoingEventTypes.CreditApplied)).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_part_payment_a_payment_kept_as_credit_and_a_void_each_send_their_event()
     {
         var (firm, client) = await app.AFirmWithAClientAsync();

@@ -75,6 +75,9 @@ internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, Tim
                 break;
             case Payment { Status: PaymentStatus.Succeeded } payment:
                 add(payment.FirmId, OutgoingEventTypes.PaymentSucceeded, payment.Id, ApiPayment.From(payment));
+                // Credit used on invoices is a payment made with credit: it is booked at once, so it is new and succeeded.
+                if (payment.Method == PaymentMethod.Credit)
+                    add(payment.FirmId, OutgoingEventTypes.CreditApplied, payment.Id, CreditApplied.Of(payment));
                 break;
             case Wallet { BalanceMinor: > 0 } wallet:
                 add(wallet.FirmId, OutgoingEventTypes.CreditAdded, wallet.Id, CreditAdded.Of(wallet, wallet.BalanceMinor));
@@ -148,6 +151,18 @@ public sealed record CreditAdded(Guid ClientId, ApiMoney Amount, ApiMoney Balanc
     public static CreditAdded Of(Wallet wallet, long addedMinor) =>
         new(wallet.ClientAccountId, new ApiMoney(addedMinor, wallet.Currency.Code), new ApiMoney(wallet.BalanceMinor, wallet.Currency.Code));
 }
+
+/// <summary>The payload of <c>credit.applied</c>: credit a client used, on which invoices and how much on each (the payment made with it).</summary>
+public sealed record CreditApplied(Guid ClientId, Guid PaymentId, ApiMoney Amount, IReadOnlyList<CreditOnInvoice> Invoices)
+{
+    public string Object => "credit_application";
+
+    public static CreditApplied Of(Payment payment) =>
+        new(payment.ClientAccountId, payment.Id, new ApiMoney(payment.AmountMinor, payment.Currency.Code),
+            [.. payment.ToInvoices.Select(i => new CreditOnInvoice(i.InvoiceId, new ApiMoney(i.Amount.Minor, i.Amount.Currency.Code)))]);
+}
+
+public sealed record CreditOnInvoice(Guid InvoiceId, ApiMoney Amount);
 
 /// <summary>
 /// The payload of <c>mandate.active</c> and <c>mandate.cancelled</c>: a client's direct-debit mandate as Portal keeps
