@@ -139,4 +139,51 @@ internal static class DocumentLayout
         canvas.Text(amount, font, x + width * 0.62, width * 0.38, align: XStringAlignment.Far);
         canvas.Y += height;
     }
+
+    private static readonly XFont TableHeaderFont = PdfCanvas.Font(8.5, bold: true);
+
+    /// <summary>
+    /// Starts a table of lines: its header in the firm's colour, drawn again at the top of each new page, until
+    /// <see cref="EndTable"/>. The first <paramref name="textColumns"/> columns read left to right; the others are
+    /// amounts, aligned right.
+    /// </summary>
+    public static void BeginTable(PdfCanvas canvas, DocumentSeller seller, string[] headers, double[] widths, int textColumns)
+    {
+        var brand = Brand(seller);
+        void HeaderRow()
+        {
+            var height = headers.Select((h, i) => canvas.TextHeight(h, TableHeaderFont, widths[i] - 8)).Max() + 8;
+            canvas.Graphics.DrawRectangle(new XSolidBrush(brand), canvas.Left, canvas.Y, canvas.Width, height);
+            var x = canvas.Left;
+            for (var i = 0; i < headers.Length; i++)
+            {
+                canvas.Text(headers[i], TableHeaderFont, x + 4, widths[i] - 8, XBrushes.White, i < textColumns ? XStringAlignment.Near : XStringAlignment.Far, canvas.Y + 4);
+                x += widths[i];
+            }
+            canvas.Y += height;
+        }
+
+        canvas.EnsureSpace(60);
+        HeaderRow();
+        canvas.OnNewPage = HeaderRow;
+    }
+
+    /// <summary>One line of the table: as tall as its wrapped column <paramref name="wrapping"/>, ruled below.</summary>
+    public static void TableRow(PdfCanvas canvas, string[] cells, double[] widths, int textColumns, int wrapping)
+    {
+        var height = canvas.TextHeight(cells[wrapping], Body, widths[wrapping] - 8) + 8;
+        canvas.EnsureSpace(height);
+        var x = canvas.Left;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            canvas.Text(cells[i], Body, x + 4, widths[i] - 8, align: i < textColumns ? XStringAlignment.Near : XStringAlignment.Far, y: canvas.Y + 4);
+            x += widths[i];
+        }
+        canvas.Y += height;
+        canvas.Graphics.DrawLine(TableRule, canvas.Left, canvas.Y, canvas.Right, canvas.Y);
+    }
+
+    public static void EndTable(PdfCanvas canvas) => canvas.OnNewPage = null;
+
+    private static readonly XPen TableRule = new(XColors.LightGray, 0.5);
 }

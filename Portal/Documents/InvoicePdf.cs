@@ -41,7 +41,6 @@ public sealed record InvoicePdfModel(
 /// <summary>Lays out an invoice: header, lines with page breaks, VAT per rate, totals, what is due, how to pay, the French mentions.</summary>
 internal static class InvoicePdf
 {
-    private static readonly XFont TableHeader = PdfCanvas.Font(8.5, bold: true);
     private static readonly XFont Link = PdfCanvas.Font(11, bold: true);
 
     public static byte[] Compose(InvoicePdfModel invoice, DocumentLanguage text)
@@ -86,49 +85,19 @@ internal static class InvoicePdf
 
     internal static void Lines(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)
     {
-        var brand = DocumentLayout.Brand(invoice.Parties.Seller);
         // Description, quantity, unit price, VAT rate, net amount.
         double[] widths = [canvas.Width * 0.46, canvas.Width * 0.09, canvas.Width * 0.17, canvas.Width * 0.10, canvas.Width * 0.18];
-        string[] headers = [text["Description"], text["Quantity"], text["UnitPrice"], text["TaxRate"], text["LineNet"]];
-        void HeaderRow()
-        {
-            var height = headers.Select((h, i) => canvas.TextHeight(h, TableHeader, widths[i] - 8)).Max() + 8;
-            canvas.Graphics.DrawRectangle(new XSolidBrush(brand), canvas.Left, canvas.Y, canvas.Width, height);
-            var x = canvas.Left;
-            for (var i = 0; i < headers.Length; i++)
-            {
-                canvas.Text(headers[i], TableHeader, x + 4, widths[i] - 8, XBrushes.White, i == 0 ? XStringAlignment.Near : XStringAlignment.Far, canvas.Y + 4);
-                x += widths[i];
-            }
-            canvas.Y += height;
-        }
-
-        canvas.EnsureSpace(60);
-        HeaderRow();
-        canvas.OnNewPage = HeaderRow;
-        var rule = new XPen(XColors.LightGray, 0.5);
+        DocumentLayout.BeginTable(canvas, invoice.Parties.Seller, [text["Description"], text["Quantity"], text["UnitPrice"], text["TaxRate"], text["LineNet"]], widths, textColumns: 1);
         foreach (var line in invoice.Lines)
-        {
-            var cells = new[]
-            {
+            DocumentLayout.TableRow(canvas,
+            [
                 line.Description,
                 text.Quantity(line.Quantity),
                 text.Money(new Money(line.UnitPriceMinor, invoice.Currency)),
                 text.Rate(line.TaxRateBasisPoints),
                 text.Money(new Money(line.NetMinor, invoice.Currency)),
-            };
-            var height = canvas.TextHeight(cells[0], DocumentLayout.Body, widths[0] - 8) + 8;
-            canvas.EnsureSpace(height);
-            var x = canvas.Left;
-            for (var i = 0; i < cells.Length; i++)
-            {
-                canvas.Text(cells[i], DocumentLayout.Body, x + 4, widths[i] - 8, align: i == 0 ? XStringAlignment.Near : XStringAlignment.Far, y: canvas.Y + 4);
-                x += widths[i];
-            }
-            canvas.Y += height;
-            canvas.Graphics.DrawLine(rule, canvas.Left, canvas.Y, canvas.Right, canvas.Y);
-        }
-        canvas.OnNewPage = null;
+            ], widths, textColumns: 1, wrapping: 0);
+        DocumentLayout.EndTable(canvas);
     }
 
     internal static void TaxSummaryAndTotals(PdfCanvas canvas, InvoicePdfModel invoice, DocumentLanguage text)

@@ -13,8 +13,6 @@ public sealed record StatementPdfModel(DocumentParties Parties, Statement Statem
 
 internal static class StatementPdf
 {
-    private static readonly XFont TableHeader = PdfCanvas.Font(8.5, bold: true);
-
     public static byte[] Compose(StatementPdfModel model, DocumentLanguage text)
     {
         var statement = model.Statement;
@@ -48,52 +46,25 @@ internal static class StatementPdf
             canvas.Y += canvas.Text(text["StatementNoMovements"], DocumentLayout.Body, canvas.Left, canvas.Width) + 6;
             return;
         }
-        var brand = DocumentLayout.Brand(model.Parties.Seller);
         // Date, description, charged, paid or credited, balance after.
         double[] widths = [canvas.Width * 0.14, canvas.Width * 0.41, canvas.Width * 0.15, canvas.Width * 0.15, canvas.Width * 0.15];
-        string[] headers = [text["StatementDate"], text["Description"], text["StatementCharged"], text["StatementPaid"], text["StatementBalance"]];
-        void HeaderRow()
-        {
-            var height = headers.Select((h, i) => canvas.TextHeight(h, TableHeader, widths[i] - 8)).Max() + 8;
-            canvas.Graphics.DrawRectangle(new XSolidBrush(brand), canvas.Left, canvas.Y, canvas.Width, height);
-            var x = canvas.Left;
-            for (var i = 0; i < headers.Length; i++)
-            {
-                canvas.Text(headers[i], TableHeader, x + 4, widths[i] - 8, XBrushes.White, i < 2 ? XStringAlignment.Near : XStringAlignment.Far, canvas.Y + 4);
-                x += widths[i];
-            }
-            canvas.Y += height;
-        }
-
-        canvas.EnsureSpace(60);
-        HeaderRow();
-        canvas.OnNewPage = HeaderRow;
-        var rule = new XPen(XColors.LightGray, 0.5);
+        DocumentLayout.BeginTable(canvas, model.Parties.Seller,
+            [text["StatementDate"], text["Description"], text["StatementCharged"], text["StatementPaid"], text["StatementBalance"]], widths, textColumns: 2);
         for (var e = 0; e < statement.Entries.Count; e++)
         {
             var entry = statement.Entries[e];
             // What the entry did to what the client owes, as the statement page shows it: using credit on an invoice
             // moves nothing, it pays with money the statement had already counted.
             var movement = entry.Charged - entry.Credit;
-            string[] cells =
+            DocumentLayout.TableRow(canvas,
             [
                 text.Date(entry.At),
                 model.Descriptions[e],
                 movement.IsPositive ? text.Money(movement) : "",
                 movement.IsNegative ? text.Money(-movement) : "",
                 text.Money(entry.Balance),
-            ];
-            var height = canvas.TextHeight(cells[1], DocumentLayout.Body, widths[1] - 8) + 8;
-            canvas.EnsureSpace(height);
-            var x = canvas.Left;
-            for (var i = 0; i < cells.Length; i++)
-            {
-                canvas.Text(cells[i], DocumentLayout.Body, x + 4, widths[i] - 8, align: i < 2 ? XStringAlignment.Near : XStringAlignment.Far, y: canvas.Y + 4);
-                x += widths[i];
-            }
-            canvas.Y += height;
-            canvas.Graphics.DrawLine(rule, canvas.Left, canvas.Y, canvas.Right, canvas.Y);
+            ], widths, textColumns: 2, wrapping: 1);
         }
-        canvas.OnNewPage = null;
+        DocumentLayout.EndTable(canvas);
     }
 }
