@@ -6,4 +6,5 @@ namespace Portal.Data;
 public abstract partial class PortalDbContext
 {
     public DbSet<PlatformConnection> PlatformConnections => Set<PlatformConnection>();
+    public DbSet<Portal.Domain.EInvoicing.EInvoicingSubmission> EInvoicingSubmissions => Set<Portal.Domain.EInvoicing.EInvoicingSubmission>();
 }

@@ -15,6 +15,9 @@ public static class EInvoicingSetup
         services.AddSingleton<PlatformTokens>();
         services.AddSingleton<PlatformClients>();
         services.AddScoped<PlatformConnections>();
+        services.AddSingleton<EInvoicingSignal>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, EInvoicingSubmissionInterceptor>();
+        services.AddHostedService<EInvoicingDispatcher>();
         // Retries live in PlatformClient, which knows which failures are worth another attempt.
         services.AddHttpClient(PlatformClients.HttpClientName)
             .ConfigureHttpClient((provider, http) => http.Timeout = provider.GetRequiredService<IOptions<PlatformOptions>>().Value.Timeout);

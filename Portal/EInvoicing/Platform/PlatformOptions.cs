@@ -15,6 +15,18 @@ public sealed class PlatformOptions
 
     // A token this close to its expiry is renewed before use, so a call never starts with one about to lapse.
     public TimeSpan TokenRenewalMargin { get; set; } = TimeSpan.FromSeconds(60);
+
+    // How often the dispatcher looks for due submissions when nothing wakes it (real time).
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    // A claimed submission is another instance's to take once this has passed without an outcome.
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    // First wait before asking again about a Pending acknowledgement or after a failure; doubled each time, up to an hour.
+    public TimeSpan FollowUpBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    // The fallback poll of lifecycle statuses by flows/search, for a platform whose webhooks do not reach us.
+    public TimeSpan LifecyclePollInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 // One firm's access to its platform: the Flow Service base URL and its OAuth2 client. ToString never shows the secret.
