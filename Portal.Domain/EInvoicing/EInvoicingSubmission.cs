@@ -31,7 +31,7 @@ public sealed class EInvoicingStatus
         Id = Guid.CreateVersion7();
         SubmissionId = submissionId;
         Code = code;
-        At = ToMicroseconds(at);
+        At = ToMilliseconds(at);
         Reason = reason is { Length: > 1000 } ? reason[..1000] : reason;
     }
 
@@ -41,8 +41,11 @@ public sealed class EInvoicingStatus
     public DateTimeOffset At { get; private set; }
     public string? Reason { get; private set; }
 
-    /// <summary>Databases keep microseconds (PostgreSQL), platforms send ticks: a status read back must compare equal to itself sent again.</summary>
-    internal static DateTimeOffset ToMicroseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMicrosecond));
+    /// <summary>
+    /// Databases keep less than a tick (PostgreSQL microseconds, the SQLite converter 100 µs) and platforms send ticks:
+    /// kept to the millisecond, a status read back compares equal to itself sent again.
+    /// </summary>
+    internal static DateTimeOffset ToMilliseconds(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
 
     /// <summary>Rejected by a platform (213) or refused by the buyer (210): the invoice counts as not issued.</summary>
     public bool IsRefusal => Code is 210 or 213;
@@ -133,7 +136,7 @@ public sealed class EInvoicingSubmission : ITenantOwned
     {
         if (State is not (SubmissionState.Accepted or SubmissionState.Closed))
             throw new DomainException($"A lifecycle status arrives only for an accepted flow; this one is {State}.");
-        if (_statuses.Any(s => s.Code == code && s.At == EInvoicingStatus.ToMicroseconds(at)))
+        if (_statuses.Any(s => s.Code == code && s.At == EInvoicingStatus.ToMilliseconds(at)))
             return false;
         _statuses.Add(new EInvoicingStatus(Id, code, at, reason));
         if (EndStatuses.Contains(code))
