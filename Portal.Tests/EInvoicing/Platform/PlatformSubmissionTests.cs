@@ -107,6 +107,25 @@ public sealed class PlatformSubmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_credit_note_on_an_issued_invoice_is_submitted_as_its_own_flow_and_shown_on_the_invoice()
+    {
+        var (firm, client, _) = await AConnectedFirmWithABusinessClientAsync();
+        var invoice = await _app.AnInvoice(client).WithLine("Audit", 1, 1200_00, 2000).IssuedAsync();
+        await _app.AsStaffOfAsync<Portal.CreditNotes.WriteOffs, Portal.Ledger.MoneyResult>(firm, s => s.WriteOffAsync(invoice.Id, client.Amount(200_00), "Client in liquidation", MoneyChecks.NewKey()));
+        await Dispatch(_app);
+
+        var submissions = await WaitForAsync(firm, s => s.Count == 2 && s.All(x => x.State == SubmissionState.Accepted));
+        var note = submissions.Single(s => s.Kind == SubmittedDocumentKind.CreditNote);
+        note.InvoiceId.ShouldBe(invoice.Id);
+        note.DocumentId.ShouldNotBe(invoice.Id);
+        (await FlowsAtThePlatformAsync(note.DocumentId)).Count.ShouldBe(1);
+        using var staff = await _app.SignInAsync(firm.Staff);
+        var page = WebUtility.HtmlDecode((await staff.GetPageAsync($"/staff/invoices/{invoice.Id}")).Item2);
+        page.ShouldContain($"Approved platform, {note.DocumentNumber}");
+        page.ShouldContain($"Approved platform, {invoice.Number}");
+    }
+
+    [Fact]
     public async Task A_buyer_the_directory_does_not_list_is_recorded_as_unreachable_and_nothing_is_sent()
     {
         var (firm, client, _) = await AConnectedFirmWithABusinessClientAsync(siren: "443061841");
