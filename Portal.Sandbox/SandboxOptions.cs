@@ -6,6 +6,8 @@ public sealed class SandboxOptions
 
     public GoCardlessSandboxOptions GoCardless { get; } = new();
 
+    public PlatformSandboxOptions Platform { get; } = new();
+
     // Far shorter than the providers' real schedules (Stripe: up to 3 days), so retries are observable in tests.
     public TimeSpan[] WebhookRetrySchedule { get; set; } =
     [
@@ -39,3 +41,20 @@ public sealed class GoCardlessSandboxOptions
 public sealed record GoCardlessRateLimit(int Requests, TimeSpan Window);
 
 public sealed record GoCardlessSandboxAccount(string AccessToken, string? WebhookUrl, string? WebhookSecret);
+
+public sealed class PlatformSandboxOptions
+{
+    // OAuth2 clients known to the platform; a client id starting "sandbox_" also opens an account on first use,
+    // bound to the secret it first came with.
+    public List<PlatformSandboxClient> Clients { get; } = [];
+
+    // SIRENs the directory says cannot receive e-invoices; every other well-formed SIREN is reachable.
+    public HashSet<string> UnreachableSirens { get; } = [];
+
+    // How long a submitted flow stays Pending before its acknowledgement (sandbox clock); zero answers at once.
+    public TimeSpan AcknowledgementDelay { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+public sealed record PlatformSandboxClient(string ClientId, string ClientSecret);

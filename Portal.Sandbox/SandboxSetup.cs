@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Sandbox.Common;
 using Portal.Sandbox.GoCardless;
+using Portal.Sandbox.Platform;
 using Portal.Sandbox.Stripe;
 
 namespace Portal.Sandbox;
@@ -31,6 +32,8 @@ public static class SandboxSetup
         services.AddSingleton<GoCardlessSandbox>();
         services.AddSingleton<ISandboxClockListener>(sp => sp.GetRequiredService<GoCardlessSandbox>());
         services.AddSingleton<GoCardlessApi>();
+
+        services.AddSingleton<PlatformSandbox>();
         return services;
     }
 
@@ -39,6 +42,7 @@ public static class SandboxSetup
         // The app may require sign-in and antiforgery everywhere; providers' APIs and hosted pages have neither.
         app.MapGroup("/sandbox/stripe").AllowAnonymous().DisableAntiforgery().MapStripeSandbox();
         app.MapGroup("/sandbox/gocardless").AllowAnonymous().DisableAntiforgery().MapGoCardlessSandbox();
+        app.MapGroup("/sandbox/platform").AllowAnonymous().DisableAntiforgery().MapPlatformSandbox();
         return app;
     }
 }

@@ -4,6 +4,7 @@ public enum SandboxProvider
 {
     Stripe,
     GoCardless,
+    Platform,
 }
 
 public static class SandboxProviderNames
@@ -12,5 +13,6 @@ public static class SandboxProviderNames
     {
         SandboxProvider.Stripe => "stripe",
         SandboxProvider.GoCardless => "gocardless",
+        SandboxProvider.Platform => "platform",
     };
 }

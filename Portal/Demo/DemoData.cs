@@ -36,6 +36,11 @@ public static class DemoData
     /// <summary>The demo firm's access token for the in-app GoCardless sandbox.</summary>
     public const string SandboxGoCardlessToken = "sandbox_portal_demo_creditor_0001";
 
+    /// <summary>The demo firm's OAuth2 client at the in-app approved e-invoicing platform.</summary>
+    public const string SandboxPlatformClientId = "sandbox_portal_demo_firm";
+
+    public const string SandboxPlatformClientSecret = "sandbox_platform_demo_secret_0001";
+
     public static readonly (string Email, string Name, string Role)[] StaffLogins =
     [
         ("owner@demo.portal", "Olivia Owner", Roles.Owner),
@@ -72,6 +77,8 @@ public static class DemoData
         {
             await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
             await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
+            // The platform connection names the emulator's address, known only once the app listens.
+            app.Lifetime.ApplicationStarted.Register(() => _ = ConnectSandboxPlatformAsync(app, firmId));
         }
         app.Lifetime.ApplicationStarted.Register(() => PrintLogins(app));
     }
@@ -188,6 +195,26 @@ public static class DemoData
         connection.SetCredentials(ProviderMode.Sandbox, null, secrets.Protect(PaymentProvider.GoCardless, SandboxGoCardlessToken), secrets.Protect(PaymentProvider.GoCardless, webhookSecret), clock.GetUtcNow());
         db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
+    }
+
+    private static async Task ConnectSandboxPlatformAsync(WebApplication app, Guid firmId)
+    {
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<PortalDbContext>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            var secret = services.GetRequiredService<Portal.EInvoicing.PlatformConnections>().Protect(SandboxPlatformClientSecret);
+            var connection = new Portal.EInvoicing.PlatformConnection(firmId, clock.GetUtcNow());
+            connection.SetCredentials(services.GetRequiredService<InAppSandbox>().PlatformApiBase.ToString(), SandboxPlatformClientId, secret, clock.GetUtcNow());
+            db.PlatformConnections.Add(connection);
+            await db.SaveChangesAsync();
+        }
+        catch (Exception error)
+        {
+            app.Logger.LogError(error, "Could not connect the demo firm to the in-app e-invoicing platform.");
+        }
     }
 
     private static async Task CreateUserAsync(UserManager<PortalUser> users, PortalUser user, string role)

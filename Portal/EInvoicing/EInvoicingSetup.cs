@@ -1,10 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Portal.Account;
+using Portal.EInvoicing.Platform;
 
 namespace Portal.EInvoicing;
 
 public static class EInvoicingSetup
 {
-    public static IServiceCollection AddEInvoicing(this IServiceCollection services) => services.AddScoped<FacturXDocuments>();
+    public static IServiceCollection AddEInvoicing(this IServiceCollection services)
+    {
+        services.AddScoped<FacturXDocuments>();
+        services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PlatformTokens>();
+        services.AddSingleton<PlatformClients>();
+        services.AddScoped<PlatformConnections>();
+        services.AddSingleton<EInvoicingSignal>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, EInvoicingSubmissionInterceptor>();
+        services.AddHostedService<EInvoicingDispatcher>();
+        // Retries live in PlatformClient, which knows which failures are worth another attempt.
+        services.AddHttpClient(PlatformClients.HttpClientName)
+            .ConfigureHttpClient((provider, http) => http.Timeout = provider.GetRequiredService<IOptions<PlatformOptions>>().Value.Timeout);
+        return services;
+    }
 
     /// <summary>
     /// The Factur-X XML alone, for staff. Read through the signed-in firm's tenant, so another firm's id is a 404

@@ -39,6 +39,9 @@ public sealed class InAppSandbox(bool enabled, IConfiguration configuration, ISe
 
     public Uri GoCardlessApiBase => new(SelfBaseUrl, "sandbox/gocardless/");
 
+    /// <summary>The approved e-invoicing platform's Flow Service, as a firm's platform connection names it.</summary>
+    public Uri PlatformApiBase => new(SelfBaseUrl, "sandbox/platform/flow-service/");
+
     public Uri StripeWebhookUrl(string firmKey) => new(SelfBaseUrl, $"webhooks/stripe/{firmKey}");
 }
 
