@@ -267,7 +267,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         var firm = new TestFirm(firmId, DemoData.FirmKey, null!, new TestLogin(await StaffIdAsync(), "staff@demo.portal", DemoData.Password));
         var sent = await _app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(firm, d => d.SendAsync(invoiceId));
         await page.GotoAsync(await _app.LinkDeliveredToAsync(sent.Recipient!, "/pay/"));
-        await page.WaitForURLAsync(url => url.EndsWith("/pay/guest", StringComparison.Ordinal));
+        await page.WaitForPageAsync("/pay/guest$");
     }
 
     private async Task<string> StaffIdAsync()

@@ -33,10 +33,10 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.ScreenshotAsync("client-pay-by-card");
         await client.GetByTestId("pay-by-card").ClickAsync();
 
-        await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await client.WaitForPageAsync("/sandbox/stripe/pay/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
 
-        await client.WaitForURLAsync(new Regex("/portal/payments/"));
+        await client.WaitForPageAsync("/portal/payments/");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await client.ScreenshotAsync("client-card-paid");
         await using var db = _app.OpenDb();
@@ -52,9 +52,9 @@ public sealed class CardPaymentJourneyTests(Fixture.Browser browser) : IAsyncLif
         await client.GoToAsync($"/portal/invoices/{await _app.InvoiceIdAsync(number)}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
 
-        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.WaitForPageAsync("/sandbox/gocardless/flow/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit (mandate active at once)" }).ClickAsync();
-        await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
+        await client.WaitForPageAsync("/portal/direct-debit/return");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("direct-debit-return-status")).ToContainTextAsync("scheduled"));
 
         await client.GoToAsync($"/portal/invoices/{await _app.InvoiceIdAsync(number)}");

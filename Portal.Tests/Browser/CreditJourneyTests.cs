@@ -54,7 +54,7 @@ public sealed class CreditJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await staff.SignInAsync(firm.Staff.Email, firm.Staff.Password);
         await staff.GoToAsync($"/staff/clients/{client.Id}");
         await staff.GetByTestId("record-payment-link").ClickAsync();
-        await staff.WaitForURLAsync(new Regex("/payments/new$"));
+        await staff.WaitForPageAsync("/payments/new$");
         await staff.WaitForInteractiveAsync();
         await staff.Field("payment-amount").FillAsync("120");
         await staff.Field("payment-reference").FillAsync("Transfer QF-88");
@@ -65,7 +65,7 @@ public sealed class CreditJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await Assertions.Expect(staff.Field($"allocate-{newer.Number}")).ToHaveValueAsync("20");
         await staff.GetByTestId("record-payment").ClickAsync();
 
-        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await staff.WaitForPageAsync($"/staff/clients/{client.Id}$");
         await Assertions.Expect(staff.GetByTestId("client-payment")).ToHaveCountAsync(1);
         await Assertions.Expect(staff.GetByTestId("client-payments")).ToContainTextAsync("Transfer QF-88");
         await Assertions.Expect(staff.GetByTestId("statement-closing")).ToHaveTextAsync("€30.00");

@@ -32,11 +32,11 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         var invoiceId = await _app.InvoiceIdAsync(number);
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.WaitForPageAsync("/sandbox/gocardless/flow/");
 
         await client.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
 
-        await client.WaitForURLAsync(new Regex($"/portal/invoices/{invoiceId}"));
+        await client.WaitForPageAsync($"/portal/invoices/{invoiceId}");
         await client.WaitForInteractiveAsync();
         await Assertions.Expect(client.GetByTestId("direct-debit-not-set-up")).ToHaveTextAsync("Direct debit not set up — nothing was taken.");
         await Assertions.Expect(client.GetByTestId("pay-by-direct-debit-button")).ToBeVisibleAsync();
@@ -48,13 +48,13 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         (await DirectDebitsOnAsync(invoiceId)).ShouldHaveSingleItem().ShouldBe(PaymentStatus.Cancelled);
 
         await client.GetByTestId("pay-invoice-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/portal/pay"));
+        await client.WaitForPageAsync("/portal/pay");
         await Assertions.Expect(client.GetByLabel(number)).ToBeCheckedAsync();
         await client.GetByTestId("pay-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await client.WaitForPageAsync("/sandbox/stripe/pay/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
 
-        await client.WaitForURLAsync(new Regex("/portal/payments/"));
+        await client.WaitForPageAsync("/portal/payments/");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await Assertions.Expect(client.GetByTestId("invoice-payment").Filter(new() { HasText = "Card" })).ToHaveCountAsync(1);
@@ -80,18 +80,18 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         var invoiceId = await _app.InvoiceIdAsync(number);
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.WaitForPageAsync("/sandbox/gocardless/flow/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
-        await client.WaitForURLAsync(new Regex($"/portal/invoices/{invoiceId}"));
+        await client.WaitForPageAsync($"/portal/invoices/{invoiceId}");
         await client.WaitForInteractiveAsync();
         await Assertions.Expect(client.GetByTestId("direct-debit-not-set-up")).ToBeVisibleAsync();
 
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.WaitForPageAsync("/sandbox/gocardless/flow/");
         // The payer is the client's contact, not a made-up name.
         await Assertions.Expect(client.GetByLabel("Account holder")).ToHaveValueAsync("Chloé Dupont");
         await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit (mandate active at once)" }).ClickAsync();
-        await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
+        await client.WaitForPageAsync("/portal/direct-debit/return");
         var status = client.GetByTestId("direct-debit-return-status");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToHaveAttributeAsync("data-stage", "Scheduled"));
         await Assertions.Expect(status).ToContainTextAsync("scheduled");
@@ -125,10 +125,10 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.GoToAsync($"/portal/pay?invoice={invoiceId}");
         await Assertions.Expect(client.GetByLabel(number)).ToBeCheckedAsync();
         await client.GetByTestId("pay-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await client.WaitForPageAsync("/sandbox/stripe/pay/");
         await client.GoBackAsync();
 
-        await client.WaitForURLAsync(new Regex("/portal/pay"));
+        await client.WaitForPageAsync("/portal/pay");
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await Assertions.Expect(client.GetByTestId("pay-invoice-by-card")).ToBeVisibleAsync();
         await Assertions.Expect(client.GetByTestId("pay-by-direct-debit-button")).ToBeVisibleAsync();
@@ -143,17 +143,17 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
 
         // Paying again closes the page left open; Cancel on the new one ends that attempt too.
         await client.GetByTestId("pay-invoice-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/portal/pay"));
+        await client.WaitForPageAsync("/portal/pay");
         await Assertions.Expect(client.GetByLabel(number)).ToBeCheckedAsync();
         await client.GetByTestId("pay-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await client.WaitForPageAsync("/sandbox/stripe/pay/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Cancel and go back" }).ClickAsync();
 
-        await client.WaitForURLAsync(new Regex("/portal/payments/.*cancelled=true"));
+        await client.WaitForPageAsync("/portal/payments/.*cancelled=true");
         await Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Card payment not made — nothing was taken.");
         await client.ScreenshotAsync("client-card-payment-not-made");
         await client.GetByTestId("back-to-invoice").ClickAsync();
-        await client.WaitForURLAsync(new Regex($"/portal/invoices/{invoiceId}"));
+        await client.WaitForPageAsync($"/portal/invoices/{invoiceId}");
         await Assertions.Expect(client.GetByTestId("pay-invoice-by-card")).ToBeVisibleAsync();
         await Assertions.Expect(client.GetByTestId("pay-by-direct-debit-button")).ToBeVisibleAsync();
         await WaitForAsync(async () => (await CardPaymentsOnAsync(invoiceId)).All(p => p.Status == PaymentStatus.Cancelled), "both card attempts end");
@@ -177,9 +177,9 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         var invoiceId = await _app.InvoiceIdAsync(await _app.OldestOpenInvoiceAsync("Maison Dupont"));
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/gocardless/flow/"));
+        await client.WaitForPageAsync("/sandbox/gocardless/flow/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Set up Direct Debit", Exact = true }).ClickAsync();
-        await client.WaitForURLAsync(new Regex("/portal/direct-debit/return"));
+        await client.WaitForPageAsync("/portal/direct-debit/return");
 
         // The staff page was open all along: the mandate and its collection arrive live.
         var mandate = staff.GetByTestId("staff-mandate");

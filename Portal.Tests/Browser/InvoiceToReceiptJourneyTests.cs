@@ -62,12 +62,12 @@ public sealed class InvoiceToReceiptJourneyTests(Fixture.Browser browser) : IAsy
         // The client opens it with no account, pays by card on the sandbox's hosted page and sees the invoice paid.
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.GotoAsync(link);
-        await client.WaitForURLAsync(new Regex("/pay/guest$"));
+        await client.WaitForPageAsync("/pay/guest$");
         await Assertions.Expect(client.GetByTestId("invoice-number")).ToHaveTextAsync(number);
         await client.GetByTestId("guest-pay-by-card").ClickAsync();
-        await client.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await client.WaitForPageAsync("/sandbox/stripe/pay/");
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
-        await client.WaitForURLAsync(new Regex("/pay/guest/payments/"));
+        await client.WaitForPageAsync("/pay/guest/payments/");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(client.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await Assertions.Expect(client.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         // Staff see it paid on the invoice they sent, without reloading.

@@ -46,14 +46,14 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         var link = await _app.LinkDeliveredToAsync("accounts@maison-dupont.example", "/pay/");
         var guest = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await guest.GotoAsync(link);
-        await guest.WaitForURLAsync(new Regex("/pay/guest$"));
+        await guest.WaitForPageAsync("/pay/guest$");
         await Assertions.Expect(guest.GetByTestId("invoice-number")).ToHaveTextAsync(number);
         await guest.ScreenshotAsync("guest-pay-link-invoice");
         await guest.GetByTestId("guest-pay-by-card").ClickAsync();
 
-        await guest.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await guest.WaitForPageAsync("/sandbox/stripe/pay/");
         await guest.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
-        await guest.WaitForURLAsync(new Regex("/pay/guest/payments/"));
+        await guest.WaitForPageAsync("/pay/guest/payments/");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(guest.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await Assertions.Expect(guest.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
         await guest.ScreenshotAsync("guest-pay-link-paid");
@@ -90,7 +90,7 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         var fresh = await _app.LinkDeliveredToAsync("accounts@blueriver.example", "/pay/");
         fresh.ShouldNotBe(expiring);
         await dead.GotoAsync(fresh);
-        await dead.WaitForURLAsync(new Regex("/pay/guest$"));
+        await dead.WaitForPageAsync("/pay/guest$");
     }
 
     private async Task<TestFirm> DemoFirmAsync()

@@ -42,9 +42,9 @@ public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsy
         var page = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await page.SignInAsync(client.Contact.Email, client.Contact.Password);
         await page.GotoAsync(payNow);
-        await page.WaitForURLAsync(new Regex($"/portal/invoices/{invoice.Id}$"));
+        await page.WaitForPageAsync($"/portal/invoices/{invoice.Id}$");
         await page.GetByTestId("pay-invoice-by-card").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal/pay\\?invoice="));
+        await page.WaitForPageAsync("/portal/pay\\?invoice=");
         await page.WaitForInteractiveAsync();
         var amount = page.GetByLabel("Amount to pay");
         await Assertions.Expect(amount).ToHaveValueAsync("300");
@@ -52,9 +52,9 @@ public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsy
         await amount.BlurAsync();
         await Assertions.Expect(page.GetByText("Total to pay: €100.00")).ToBeVisibleAsync();
         await page.GetByTestId("pay-by-card").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sandbox/stripe/pay/"));
+        await page.WaitForPageAsync("/sandbox/stripe/pay/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/portal/payments/"));
+        await page.WaitForPageAsync("/portal/payments/");
         await _app.ExplainingFailureAsync(() => Assertions.Expect(page.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
         await page.GetByTestId("back-to-invoice").ClickAsync();
         await Assertions.Expect(page.GetByTestId("amount-due")).ToHaveTextAsync("€200.00");

@@ -74,7 +74,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await staff.SignInAsync(firm.Staff.Email, firm.Staff.Password);
         await staff.GoToAsync($"/staff/clients/{client.Id}");
         await staff.GetByTestId("refund-link").ClickAsync();
-        await staff.WaitForURLAsync(new Regex($"/staff/payments/{card.PaymentId}/refund$"));
+        await staff.WaitForPageAsync($"/staff/payments/{card.PaymentId}/refund$");
         await Assertions.Expect(staff.GetByTestId("refund-subject")).ToHaveTextAsync($"Northwind Traders · {invoice.Number}");
         await Assertions.Expect(staff.Field("refund-amount")).ToHaveValueAsync("");
 
@@ -105,7 +105,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         ledger.Balance(LedgerAccount.Revenue, client.Currency).ShouldBe(client.Amount(-540_00));
 
         await staff.GetByTestId("refund-back").ClickAsync();
-        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await staff.WaitForPageAsync($"/staff/clients/{client.Id}$");
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(staff.GetByTestId("correction-confirmation")).ToContainTextAsync($"Mark Cheque CHQ 77 of €150.00 from Harbour Bakery as bounced? What it paid will be due again ({invoice.Number}) and €30.00 of credit");
         await staff.GetByTestId("correction-confirm").ClickAsync();
 
-        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await staff.WaitForPageAsync($"/staff/clients/{client.Id}$");
         await Assertions.Expect(staff.GetByTestId("client-payments").GetByTestId("payment-status")).ToContainTextAsync(["Bounced"]);
         await Assertions.Expect(staff.GetByTestId("correct-link")).ToHaveCountAsync(0);
         await Assertions.Expect(staff.GetByTestId("statement-line").Last).ToHaveTextAsync($"Cheque returned unpaid — {invoice.Number}");
@@ -145,7 +145,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(staff.GetByTestId("correction-confirmation")).ToContainTextAsync("Void Bank transfer");
         await staff.GetByTestId("correction-confirm").ClickAsync();
 
-        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await staff.WaitForPageAsync($"/staff/clients/{client.Id}$");
         await Assertions.Expect(staff.GetByTestId("correct-link")).ToHaveCountAsync(0);
         // Newest first: the voided transfer, then the bounced cheque, each saying which.
         await Assertions.Expect(staff.GetByTestId("client-payments").GetByTestId("payment-status")).ToContainTextAsync(["Voided", "Bounced"]);
@@ -179,7 +179,7 @@ public sealed class StaffMoneyJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(staff.GetByTestId("allocation-summary")).ToHaveTextAsync("€300.00 of €300.00 put on invoices; €0.00 left for credit.");
         await staff.GetByTestId("record-payment").ClickAsync();
 
-        await staff.WaitForURLAsync(new Regex($"/staff/clients/{client.Id}$"));
+        await staff.WaitForPageAsync($"/staff/clients/{client.Id}$");
         await Assertions.Expect(staff.GetByTestId("client-payment")).ToHaveCountAsync(1);
         (await _app.InvoiceAsync(firm, oldest.Id)).AmountDue.ShouldBe(client.Amount(2_000_00));
         (await _app.InvoiceAsync(firm, chosen.Id)).AmountDue.ShouldBe(client.Amount(2_990_00));

@@ -235,8 +235,9 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         return log is not null;
     }
 
-    internal static Xunit.Sdk.XunitException Explained(Exception failure, AppLog log) =>
-        new($"{failure.Message}{Environment.NewLine}--- the app's recent log (failed at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}) ---{Environment.NewLine}{log.Text}", failure);
+    internal static Xunit.Sdk.XunitException Explained(Exception failure, AppLog log, string? pageShows = null) =>
+        new($"{failure.Message}{Environment.NewLine}--- the app's recent log (failed at {TimeProvider.System.GetUtcNow():HH:mm:ss.fff}) ---{Environment.NewLine}{log.Text}"
+            + (pageShows is null ? "" : $"{Environment.NewLine}--- what the page showed ---{Environment.NewLine}{pageShows}"), failure);
 }
 
 public sealed record TestLogin(string UserId, string Email, string Password);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Portal.Tests.Fixture;
@@ -26,6 +27,20 @@ public static class PortalPages
     public static Task WaitForInteractiveAsync(this IPage page) =>
         page.Locator("#portal-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits until the page's address matches <paramref name="urlPattern"/> (a regular expression) and, on Portal's own
+    /// pages, until the page runs interactively. The address is watched, not Chromium's navigation events: most moves
+    /// inside the app are client-side and fire no "load", and on a loaded machine Chromium has held "load" back for a
+    /// new document long after its last request finished.
+    /// </summary>
+    public static Task WaitForPageAsync(this IPage page, string urlPattern) =>
+        page.ExplainingFailureAsync(async () =>
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex(urlPattern));
+            if (!page.Url.Contains("/sandbox/", StringComparison.Ordinal))
+                await page.WaitForInteractiveAsync();
+        });
+
     public static Task GoToAsync(this IPage page, string path) =>
         page.ExplainingFailureAsync(async () =>
         {
@@ -45,7 +60,21 @@ public static class PortalPages
         }
         catch (Exception failure) when (failure is not Xunit.Sdk.XunitException && PortalApp.TryFindLog(page.Url, out var log))
         {
-            throw PortalApp.Explained(failure, log);
+            throw PortalApp.Explained(failure, log, await WhatThePageShowsAsync(page));
+        }
+    }
+
+    /// <summary>What a person would read on the page when a step failed (a message in a snackbar says more than a timeout).</summary>
+    private static async Task<string> WhatThePageShowsAsync(IPage page)
+    {
+        try
+        {
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            return $"{page.Url}{Environment.NewLine}{(text.Length > 4_000 ? text[..4_000] + " …" : text)}";
+        }
+        catch (PlaywrightException unreadable)
+        {
+            return $"{page.Url} (its text could not be read: {unreadable.Message})";
         }
     }
 
