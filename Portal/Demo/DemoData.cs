@@ -20,8 +20,14 @@ namespace Portal.Demo;
 
 public sealed class DemoOptions
 {
-    /// <summary>Seed the demo firm when the database has no firm yet.</summary>
+    /// <summary>The setting that lets a Production deployment run as a public demo: the sandbox and the demo firm.</summary>
+    public const string PublicDemoSetting = "Demo:PublicDemo";
+
+    /// <summary>Seed the demo firm when the database has no firm yet (never in Production, unless <see cref="PublicDemo"/>).</summary>
     public bool Seed { get; set; } = true;
+
+    /// <summary>This deployment is a public demo: the only way the sandbox and the demo firm, whose logins are published, run in Production.</summary>
+    public bool PublicDemo { get; set; }
 }
 
 /// <summary>The demo firm a newcomer signs in to. Its logins are printed at start-up and listed in the README.</summary>
@@ -69,6 +75,12 @@ public static class DemoData
         var db = services.GetRequiredService<PortalDbContext>();
         if (!options.Seed || await db.Firms.IgnoreQueryFilters().AnyAsync())
             return;
+        if (app.Environment.IsProduction() && !options.PublicDemo)
+        {
+            // Its logins are printed and published: a real deployment must never be born with them.
+            app.Logger.LogInformation("Demo data is not seeded in Production unless {Setting} is true.", DemoOptions.PublicDemoSetting);
+            return;
+        }
 
         var firmId = await SeedAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
         await SeedPaymentsAsync(services, firmId);

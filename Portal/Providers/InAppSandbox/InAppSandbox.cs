@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Portal.Demo;
 using Portal.GoCardless;
 using Portal.Sandbox;
 
@@ -50,12 +51,22 @@ public static class InAppSandboxSetup
     /// <summary>
     /// <c>Providers:Mode</c> = <c>Sandbox</c> or <c>Live</c> when set; else <c>Sandbox:Enabled</c>; else on in
     /// Development (the `dotnet run` demo) and off elsewhere, so a production deployment never mounts the emulator
-    /// by accident.
+    /// by accident. Switched on in Production, it is refused unless the deployment says it is a public demo
+    /// (<see cref="DemoOptions.PublicDemoSetting"/>): the emulator takes no real money, and clients paying through
+    /// it would believe they had paid.
     /// </summary>
-    public static bool SandboxEnabled(this WebApplicationBuilder builder) =>
-        builder.Configuration["Providers:Mode"] is { Length: > 0 } mode
+    public static bool SandboxEnabled(this WebApplicationBuilder builder)
+    {
+        var enabled = builder.Configuration["Providers:Mode"] is { Length: > 0 } mode
             ? string.Equals(mode, "Sandbox", StringComparison.OrdinalIgnoreCase)
             : builder.Configuration.GetValue<bool?>("Sandbox:Enabled") ?? builder.Environment.IsDevelopment();
+        if (enabled && builder.Environment.IsProduction() && !builder.Configuration.GetValue<bool>(DemoOptions.PublicDemoSetting))
+            throw new InvalidOperationException(
+                "The provider sandbox is switched on (Providers:Mode=Sandbox or Sandbox:Enabled=true) in the Production environment. " +
+                "It takes no real payments, so real clients must never reach it: switch it off and connect Stripe and GoCardless, " +
+                $"or set {DemoOptions.PublicDemoSetting}=true if this deployment is a public demo.");
+        return enabled;
+    }
 
     public static WebApplicationBuilder AddInAppSandbox(this WebApplicationBuilder builder)
     {
