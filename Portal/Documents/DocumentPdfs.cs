@@ -45,17 +45,9 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == request.ClientAccountId, ct);
         var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == client.FirmId, ct);
         // The lines' words are the statement page's, in the document's language.
-        var previous = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = text.Language;
         string[] descriptions;
-        try
-        {
+        using (Portal.Account.UserCulture.Use(text.Language.Name))
             descriptions = [.. statement.Entries.Select(e => PaymentText.StatementLine(T, e.Kind, e.Method, e.Reversal, e.Invoices))];
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
         var model = new StatementPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), statement, descriptions, Today);
         var name = $"{text["StatementOfAccount"]} {client.Name} {request.To:yyyy-MM-dd}";
         return new RenderedPdf(FileName(name), StatementPdf.Compose(model, text));
