@@ -28,17 +28,15 @@ public static class PortalPages
         page.Locator("#portal-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     /// <summary>
-    /// Waits until the page's address matches <paramref name="urlPattern"/> (a regular expression) and, on Portal's own
-    /// pages, until the page runs interactively. The address is watched, not Chromium's navigation events: most moves
-    /// inside the app are client-side and fire no "load", and on a loaded machine Chromium has held "load" back for a
-    /// new document long after its last request finished.
+    /// Waits until the page's address matches <paramref name="urlPattern"/> (a regular expression) and its document is
+    /// parsed. The address is watched, not Chromium's navigation events: most moves inside the app are client-side, and
+    /// on a loaded machine Chromium has held a new document's "load" back long after its last request finished.
     /// </summary>
     public static Task WaitForPageAsync(this IPage page, string urlPattern) =>
         page.ExplainingFailureAsync(async () =>
         {
             await Assertions.Expect(page).ToHaveURLAsync(new Regex(urlPattern));
-            if (!page.Url.Contains("/sandbox/", StringComparison.Ordinal))
-                await page.WaitForInteractiveAsync();
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         });
 
     public static Task GoToAsync(this IPage page, string path) =>
