@@ -6,6 +6,7 @@ using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
+using Portal.Wallets;
 
 namespace Portal.Invoices;
 
@@ -14,7 +15,7 @@ public sealed record InvoiceDraft(
     PaymentMethods MethodsAllowed, IReadOnlyList<InvoiceLineInput> Lines);
 
 /// <summary>Staff actions on invoices: drafts, issuing with the next gapless number, voiding.</summary>
-public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AuditRecorder audit)
+public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AuditRecorder audit, CreditAutoApplication autoCredit)
 {
     public async Task<Guid> CreateDraftAsync(InvoiceDraft draft, CancellationToken cancellationToken = default)
     {
@@ -52,9 +53,17 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
     /// <summary>
     /// Issues a draft with the firm's next number and books it in the ledger (receivable +T · revenue −N ·
     /// tax −V) in the same SaveChanges. The firm's counter is a concurrency token, so two invoices issued at
-    /// the same moment cannot share a number; the loser simply takes the next one.
+    /// the same moment cannot share a number; the loser simply takes the next one. Then, where the firm uses credit
+    /// on issue, the client's credit pays what it can, before anything is sent about the invoice.
     /// </summary>
     public async Task<string> IssueAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        var (number, firmId) = await IssueDraftAsync(invoiceId, cancellationToken);
+        await autoCredit.ApplyOnIssueAsync(firmId, invoiceId, cancellationToken);
+        return number;
+    }
+
+    private async Task<(string Number, Guid FirmId)> IssueDraftAsync(Guid invoiceId, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -74,7 +83,7 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             {
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return invoice.Number!;
+                return (invoice.Number!, invoice.FirmId);
             }
             catch (DbUpdateConcurrencyException) when (attempt < 5)
             {

@@ -14,11 +14,11 @@ public static class RemindersSetup
 }
 
 /// <summary>
-/// Runs the reminder sweep, then the monthly statements, on every instance, every <c>Reminders:SweepEvery</c> (default
+/// Uses credit where the firm has it used by itself, then runs the reminder sweep and the monthly statements, on every instance, every <c>Reminders:SweepEvery</c> (default
 /// hourly; off when zero). Hourly is enough for steps counted in days, and lets each firm's local midnight be picked
 /// up within the hour.
 /// </summary>
-internal sealed class ReminderSweepService(Reminders reminders, Portal.Statements.MonthlyStatements statements, IConfiguration configuration, TimeProvider clock,
+internal sealed class ReminderSweepService(Reminders reminders, Portal.Statements.MonthlyStatements statements, Portal.Wallets.CreditAutoApplication autoCredit, IConfiguration configuration, TimeProvider clock,
     ILogger<ReminderSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,12 +31,14 @@ internal sealed class ReminderSweepService(Reminders reminders, Portal.Statement
         {
             try
             {
+                // Credit first: an invoice it pays is not reminded.
+                await autoCredit.ApplyDueAsync(stoppingToken);
                 await reminders.SweepAsync(stoppingToken);
                 await statements.SendAsync(stoppingToken);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(error, "The reminder and statement sweep failed; it runs again at the next tick.");
+                logger.LogError(error, "The credit, reminder and statement sweep failed; it runs again at the next tick.");
             }
         }
     }

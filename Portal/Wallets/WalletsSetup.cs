@@ -4,5 +4,6 @@ public static class WalletsSetup
 {
     public static IServiceCollection AddWallets(this IServiceCollection services) => services
         .AddScoped<CreditSpender>()
-        .AddScoped<WalletBalances>();
+        .AddScoped<WalletBalances>()
+        .AddSingleton<CreditAutoApplication>();
 }
