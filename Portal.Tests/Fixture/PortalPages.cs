@@ -28,15 +28,19 @@ public static class PortalPages
         page.Locator("#portal-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
     /// <summary>
-    /// Waits until the page's address matches <paramref name="urlPattern"/> (a regular expression) and its document is
-    /// parsed. The address is watched, not Chromium's navigation events: most moves inside the app are client-side, and
-    /// on a loaded machine Chromium has held a new document's "load" back long after its last request finished.
+    /// Waits until the page's address matches <paramref name="urlPattern"/> (a regular expression), its document is
+    /// parsed and, if it is a page that runs interactively, until it does: a link clicked before the circuit starts
+    /// changed the address once but left the old page on screen. The address is watched, not Chromium's navigation
+    /// events: most moves inside the app are client-side, and on a loaded machine Chromium has held a new document's
+    /// "load" back long after its last request finished.
     /// </summary>
     public static Task WaitForPageAsync(this IPage page, string urlPattern) =>
         page.ExplainingFailureAsync(async () =>
         {
             await Assertions.Expect(page).ToHaveURLAsync(new Regex(urlPattern));
             await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+            if (await page.Locator("body[data-render='interactive']").CountAsync() > 0)
+                await page.WaitForInteractiveAsync();
         });
 
     public static Task GoToAsync(this IPage page, string path) =>
