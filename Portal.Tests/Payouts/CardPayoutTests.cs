@@ -85,6 +85,17 @@ public sealed class CardPayoutTests(StripePortalApp app) : IClassFixture<StripeP
         (paid.Amount, paid.PaymentId, paid.Unmatched).ShouldBe((client.Amount(480_00), (Guid?)paymentId, false));
         paid.Invoices.ShouldHaveSingleItem().Id.ShouldBe(invoiceId);
         detail.Items.Single(i => i.Kind == PayoutItemKind.Fee).Amount.ShouldBe(-fee);
+
+        using var owner = await app.SignInAsync(client.Firm.Owner);
+        var (listStatus, list) = await owner.GetPageAsync("/books/payouts");
+        listStatus.ShouldBe(System.Net.HttpStatusCode.OK);
+        list.ShouldContain(payout.Id);
+        list.ShouldContain("Reconciled");
+        var (pageStatus, page) = await owner.GetPageAsync($"/books/payouts/{summary.Id}");
+        pageStatus.ShouldBe(System.Net.HttpStatusCode.OK);
+        page.ShouldContain("The clearing account nets to zero for these items.");
+        page.ShouldContain((await app.InvoiceAsync(client.Firm, invoiceId)).Number!);
+        page.ShouldNotContain("payout-unmatched");
     }
 
     [Fact]
@@ -193,6 +204,12 @@ public sealed class CardPayoutTests(StripePortalApp app) : IClassFixture<StripeP
         detail.ClearingNetsToZero.ShouldBeFalse();
         detail.Reconciled.ShouldBeFalse();
         (await app.LedgerShouldBeConsistentAsync(client.Firm)).Balance(LedgerAccount.Bank, client.Currency).ShouldBe(client.Amount(payout.Amount));
+        using var owner = await app.SignInAsync(client.Firm.Owner);
+        var (_, list) = await owner.GetPageAsync("/books/payouts");
+        list.ShouldContain("1 unmatched");
+        var (_, page) = await owner.GetPageAsync($"/books/payouts/{summary.Id}");
+        page.ShouldContain("payout-unmatched");
+        page.ShouldContain(foreignCharge);
     }
 
     [Fact]

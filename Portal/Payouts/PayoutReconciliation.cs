@@ -10,9 +10,9 @@ namespace Portal.Payouts;
 public sealed record PayoutSummary(Guid Id, PaymentProvider Provider, string ProviderPayoutId, DateOnly? ArrivalDate, DateTimeOffset RecordedAt,
     Money Net, Money Fees, Money? FeeTax, PayoutStatus Status, int Unmatched);
 
-/// <summary>One item of a payout with what it is matched to: our payment and the invoices that payment went to.</summary>
+/// <summary>One item of a payout with what it is matched to: our payment, the ledger transaction that booked it, and the invoices it paid.</summary>
 public sealed record PayoutItemLine(PayoutItemKind Kind, string ProviderObjectId, Money Amount, Money? FeeTax, Guid? PaymentId, string? PaymentReference,
-    IReadOnlyList<(Guid Id, string Number)> Invoices, bool Unmatched);
+    Guid? PaymentTransactionId, IReadOnlyList<(Guid Id, string Number)> Invoices, bool Unmatched);
 
 /// <summary>
 /// A payout checked against the books. Its items must add up to its net amount, and the clearing account must net to
@@ -46,6 +46,9 @@ public sealed class PayoutReconciliation(IDbContextFactory<PortalDbContext> dbFa
         var payments = await db.Payments.AsNoTracking().Where(p => paymentIds.Contains(p.Id))
             .Select(p => new { p.Id, p.Reference, Invoices = p.Allocations.Where(a => a.InvoiceId != null).Select(a => a.InvoiceId!.Value).ToList() })
             .ToListAsync(cancellationToken);
+        var bookedBy = await db.LedgerTransactions.AsNoTracking()
+            .Where(t => t.PaymentId != null && paymentIds.Contains(t.PaymentId.Value) && t.Kind == LedgerTransactionKind.PaymentSucceeded)
+            .OrderBy(t => t.OccurredAt).Select(t => new { PaymentId = t.PaymentId!.Value, t.Id }).ToListAsync(cancellationToken);
         var invoiceIds = payments.SelectMany(p => p.Invoices).Distinct().ToArray();
         var numbers = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).Select(i => new { i.Id, i.Number })
             .ToDictionaryAsync(i => i.Id, i => i.Number ?? "", cancellationToken);
@@ -64,7 +67,8 @@ public sealed class PayoutReconciliation(IDbContextFactory<PortalDbContext> dbFa
             var payment = payments.SingleOrDefault(p => p.Id == item.PaymentId);
             var invoices = payment?.Invoices.Distinct().Select(id => (id, numbers.GetValueOrDefault(id, ""))).ToList() ?? [];
             var tax = item.FeeTaxMinor is { } minor ? new Money(minor, item.Currency) : (Money?)null;
-            return new PayoutItemLine(item.Kind, item.ProviderObjectId, item.Amount, tax, item.PaymentId, payment?.Reference, invoices, item.IsUnmatched);
+            return new PayoutItemLine(item.Kind, item.ProviderObjectId, item.Amount, tax, item.PaymentId, payment?.Reference,
+                bookedBy.FirstOrDefault(b => b.PaymentId == item.PaymentId)?.Id, invoices, item.IsUnmatched);
         }).ToList();
         return new PayoutDetail(Summarise(payout), items, payout.Items.Select(i => i.Amount).Sum(payout.Currency), new Money(remainder, payout.Currency));
     }
