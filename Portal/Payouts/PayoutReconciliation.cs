@@ -29,6 +29,7 @@ public sealed record PayoutDetail(PayoutSummary Summary, IReadOnlyList<PayoutIte
 /// <summary>The payout reconciliation views of the books: the firm's payouts, and one payout item by item.</summary>
 public sealed class PayoutReconciliation(IDbContextFactory<PortalDbContext> dbFactory)
 {
+    /// <summary>The newest 500 payouts, newest first: about two years of daily payouts per provider; older ones stay readable by id.</summary>
     public async Task<IReadOnlyList<PayoutSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
