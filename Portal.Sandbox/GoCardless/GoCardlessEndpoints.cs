@@ -39,6 +39,7 @@ internal static class GoCardlessEndpoints
 
         gc.MapGet("/payouts", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessPayouts.List));
         gc.MapGet("/payouts/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessPayouts.Get(call, id)));
+        gc.MapGet("/payout_items", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessPayouts.Items));
 
         gc.MapGet("/events", (HttpContext c, GoCardlessApi api) => api.RunAsync(c, GoCardlessReads.Events));
         gc.MapGet("/events/{id}", (HttpContext c, GoCardlessApi api, string id) => api.RunAsync(c, call => GoCardlessReads.Event(call, id)));

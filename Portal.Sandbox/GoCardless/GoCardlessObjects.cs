@@ -167,6 +167,22 @@ internal sealed class GcPayout : IGoCardlessResource
     public string PayoutType => "merchant";
     public required string Reference { get; init; }
     public required Dictionary<string, string> Links { get; init; }
+
+    [JsonIgnore]
+    public List<GcPayoutItem> Items { get; } = [];
+}
+
+// A line of a payout. GoCardless gives items no id; the sandbox keeps one only to page through them.
+internal sealed class GcPayoutItem : IGoCardlessResource
+{
+    [JsonIgnore]
+    public required string Id { get; init; }
+    public required string Type { get; init; }
+
+    // Minor units as text to one decimal place, as GoCardless writes payout item amounts.
+    public required string Amount { get; init; }
+    public required Dictionary<string, string> Links { get; init; }
+    public List<Dictionary<string, string>> Taxes { get; init; } = [];
 }
 
 internal sealed class GcRefund : IGoCardlessResource

@@ -24,10 +24,37 @@ internal static class GoCardlessPayouts
             Reference = "SANDBOX-" + SandboxIds.GoCardless("")[2..10],
             Links = new() { ["creditor"] = action.Account.CreditorId },
         });
+        var links = new Dictionary<string, string> { ["payment"] = payment.Id };
+        if (payment.Links.TryGetValue("mandate", out var mandate))
+        {
+            links["mandate"] = mandate;
+        }
+
+        payout.Items.Add(Item(payout, "payment_paid_out", payment.Amount, links));
+        payout.Items.Add(Item(payout, "gocardless_fee", -fee, links));
         action.Emit("payouts", "paid", new() { ["payout"] = payout.Id },
             new GcEventDetails("gocardless", "payout_paid", "GoCardless has transferred the payout to the creditor's bank account."));
         return payout;
     }
+
+    // GET /payout_items?payout=PO…: the credits and debits that add up to the payout's amount, in the order they were added.
+    public static GcResult Items(GcCall call)
+    {
+        if (call.Query["payout"].FirstOrDefault() is not { Length: > 0 } payoutId)
+        {
+            throw GoCardlessApiError.Validation("payout_items", "payout", "is required");
+        }
+
+        return call.Page("payout_items", call.Account.Get<GcPayout>(payoutId).Items);
+    }
+
+    private static GcPayoutItem Item(GcPayout payout, string type, long amount, Dictionary<string, string> links) => new()
+    {
+        Id = $"{payout.Id}-{payout.Items.Count + 1}",
+        Type = type,
+        Amount = amount.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".0",
+        Links = new(links),
+    };
 
     public static GcResult Get(GcCall call, string id) => call.Show("payouts", call.Account.Get<GcPayout>(id));
 

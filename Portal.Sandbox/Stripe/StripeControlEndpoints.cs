@@ -11,6 +11,7 @@ internal static class StripeControlEndpoints
     public static void MapStripeControl(this RouteGroupBuilder control)
     {
         control.MapSharedControl(SandboxProvider.Stripe);
+        MapPayouts(control);
 
         control.MapPost("/checkout_sessions/{id}/settle", (StripeSandbox sandbox, string id) =>
             OnOwner(sandbox, id, action =>
@@ -49,6 +50,28 @@ internal static class StripeControlEndpoints
                 return Results.Text(StripeJson.Serialize(dispute), "application/json");
             });
         });
+    }
+
+    // Stripe's automatic payout, on demand: everything in the account's balance of that currency goes to the bank.
+    // The account is the one that owns the named object (a charge, a payment intent, a customer…).
+    private static void MapPayouts(RouteGroupBuilder control)
+    {
+        control.MapPost("/payouts", async (HttpContext context, StripeSandbox sandbox) =>
+        {
+            var body = await SandboxControlEndpoints.ReadJsonAsync(context);
+            var owner = body["account_of"]?.GetValue<string>();
+            var currency = body["currency"]?.GetValue<string>();
+            if (owner is null || currency is null)
+            {
+                return Results.BadRequest(new { error = "account_of (an object id of the account) and currency are required" });
+            }
+
+            return OnOwner(sandbox, owner, action => Results.Text(StripeJson.Serialize(StripePayouts.PayOutAvailable(action, currency)), "application/json"));
+        });
+
+        control.MapPost("/payouts/{id}/fail", (StripeSandbox sandbox, string id) =>
+            OnOwner(sandbox, id, action =>
+                Results.Text(StripeJson.Serialize(StripePayouts.Fail(action, action.Account.Get<StripePayout>(id, "payout"))), "application/json")));
     }
 
     private static IResult OnOwner(StripeSandbox sandbox, string id, Func<StripeAction, IResult> apply)

@@ -29,6 +29,9 @@ internal static class StripeEndpoints
         v1.MapGet("/payment_methods", (HttpContext c, StripeApi api) => api.RunAsync(c, StripeReads.PaymentMethods));
         v1.MapGet("/payment_methods/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.PaymentMethod(call, id)));
         v1.MapGet("/charges/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.Charge(call, id)));
+        v1.MapGet("/balance_transactions", (HttpContext c, StripeApi api) => api.RunAsync(c, StripePayouts.BalanceTransactions));
+        v1.MapGet("/payouts", (HttpContext c, StripeApi api) => api.RunAsync(c, StripePayouts.List));
+        v1.MapGet("/payouts/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripePayouts.Get(call, id)));
         v1.MapGet("/balance_transactions/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.BalanceTransaction(call, id)));
         v1.MapGet("/disputes/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.Dispute(call, id)));
 

@@ -180,6 +180,34 @@ internal sealed class StripeBalanceTransaction : IStripeObject
     public required long AvailableOn { get; init; }
     public decimal? ExchangeRate => null;
     public string? Description { get; init; }
+
+    // The automatic payout that swept this transaction out of the balance, if any.
+    [JsonIgnore]
+    public string? PayoutId { get; set; }
+}
+
+internal sealed class StripePayout : IStripeObject
+{
+    public required string Id { get; init; }
+    public string Object => "payout";
+    public required long Created { get; init; }
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public required long ArrivalDate { get; init; }
+    public bool Automatic => true;
+    public required string BalanceTransaction { get; init; }
+    public string Destination => "ba_sandbox_bank_account";
+    public string Method => "standard";
+    public string SourceType => "card";
+    public string Type => "bank_account";
+    public string ReconciliationStatus => Status == "paid" ? "completed" : "in_progress";
+    public string Status { get; set; } = "in_transit";
+    public string? FailureCode { get; set; }
+    public string? FailureMessage { get; set; }
+    public string? FailureBalanceTransaction { get; set; }
+    public string? StatementDescriptor => null;
+    public Dictionary<string, string> Metadata { get; init; } = [];
+    public bool Livemode => false;
 }
 
 internal sealed class StripeRefund : IStripeObject

@@ -187,6 +187,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         var transaction = await db.LedgerTransactions.IgnoreQueryFilters().Select(t => t.Id).FirstAsync();
         var schedule = await db.RecurringSchedules.IgnoreQueryFilters().Where(r => r.ClientAccountId == northwind).Select(r => r.Id).FirstAsync();
         var webhookEndpoint = await AWebhookEndpointWithADeliveryAsync(db);
+        var payout = await APayoutWithAnUnmatchedItemAsync(db, transfer);
         return new()
         {
             ["/portal/invoices/{Id:guid}"] = $"/portal/invoices/{open}",
@@ -201,6 +202,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
             ["/staff/payments/{Id:guid}/correct"] = $"/staff/payments/{transfer}/correct",
             ["/books/accounts/{Account}"] = "/books/accounts/411",
             ["/books/transactions/{Id:guid}"] = $"/books/transactions/{transaction}",
+            ["/books/payouts/{Id:guid}"] = $"/books/payouts/{payout}",
             ["/staff/recurring/{Id:guid}"] = $"/staff/recurring/{schedule}",
             ["/staff/settings/webhook-endpoints/{Id:guid}"] = $"/staff/settings/webhook-endpoints/{webhookEndpoint}",
             // Tokens that are not (or no longer) valid: these pages then show their "this link does not work" state,
@@ -226,6 +228,32 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         db.WebhookDeliveries.Add(new Portal.Domain.OutgoingWebhooks.WebhookDelivery(issued, endpoint, _app.Clock.GetUtcNow()));
         await db.SaveChangesAsync();
         return endpoint.Id;
+    }
+
+    /// <summary>
+    /// A Stripe payout of the demo firm with a matched payment, its fee and a charge Portal does not know: the payout
+    /// page then shows every kind of row and the unmatched flag.
+    /// </summary>
+    private async Task<Guid> APayoutWithAnUnmatchedItemAsync(Portal.Data.PortalDbContext db, Guid paymentId)
+    {
+        var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
+        var payment = await db.Payments.IgnoreQueryFilters().AsNoTracking().SingleAsync(p => p.Id == paymentId);
+        var currency = payment.Currency;
+        var now = _app.Clock.GetUtcNow();
+        var lines = new[]
+        {
+            new Portal.Domain.Payouts.PayoutLine(Portal.Domain.Payouts.PayoutItemKind.Payment, "ch_accessibility_ours", payment.Amount, payment.Id),
+            new Portal.Domain.Payouts.PayoutLine(Portal.Domain.Payouts.PayoutItemKind.Fee, "txn_accessibility_fee", new Portal.Domain.Money(-1_25, currency), payment.Id),
+            new Portal.Domain.Payouts.PayoutLine(Portal.Domain.Payouts.PayoutItemKind.Payment, "ch_accessibility_elsewhere", new Portal.Domain.Money(40_00, currency), null),
+        };
+        var net = payment.Amount + new Portal.Domain.Money(40_00 - 1_25, currency);
+        var booking = Portal.Domain.Payments.Settlement.RecordPayout(demo.Id, Portal.Domain.Payments.PaymentProvider.Stripe, net, "po_accessibility", "accessibility:payout", now);
+        var payout = Portal.Domain.Payouts.ProviderPayout.Paid(demo.Id, Portal.Domain.Payments.PaymentProvider.Stripe, "po_accessibility", net,
+            DateOnly.FromDateTime(now.UtcDateTime), lines, booking, now);
+        db.LedgerTransactions.Add(booking);
+        db.ProviderPayouts.Add(payout);
+        await db.SaveChangesAsync();
+        return payout.Id;
     }
 
     private async Task<IPage> PageForAsync(Visitor visitor)

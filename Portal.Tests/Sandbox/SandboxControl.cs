@@ -23,6 +23,9 @@ public sealed class SandboxControl(RunningSandbox sandbox, string provider) : ID
         return JsonNode.Parse(text)!;
     }
 
+    // For calls expected to be refused: the answer as it is.
+    public Task<HttpResponseMessage> PostRawAsync(string path, object? body = null) => _http.PostAsJsonAsync(path, body ?? new { });
+
     public Task SetDeliveryModeAsync(string mode) => PostAsync("webhooks/mode", new { mode });
 
     public Task InjectFaultAsync(string kind, int count = 1, string? method = null, string? pathContains = null, int? delayMs = null) =>

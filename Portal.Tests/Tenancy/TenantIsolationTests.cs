@@ -22,7 +22,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, Guid ScheduleId, Guid WebhookEndpointId, string Secret);
+    private sealed record OtherTenant(Guid ClientId, Guid InvoiceId, Guid DraftId, Guid PaymentId, Guid ScheduleId, Guid WebhookEndpointId, Guid PayoutId, string Secret);
 
     private static IEnumerable<string> RoutesWithIds() =>
         typeof(Program).Assembly.GetTypes()
@@ -45,6 +45,7 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             _ when template.StartsWith("/staff/settings/webhook-endpoints/", StringComparison.Ordinal) => other.WebhookEndpointId,
             // Not a transaction of this tenant either way; BooksAccessTests reads another firm's real transaction.
             _ when template.StartsWith("/books/transactions/", StringComparison.Ordinal) => other.InvoiceId,
+            _ when template.StartsWith("/books/payouts/", StringComparison.Ordinal) => other.PayoutId,
             _ => throw new InvalidOperationException($"The tenant sweep does not know how to fill {template}: add it."),
         };
         return template.Replace("{Id:guid}", id.ToString(), StringComparison.Ordinal);
@@ -71,7 +72,9 @@ public sealed class TenantIsolationTests(PortalApp app) : IClassFixture<PortalAp
             db.WebhookEndpoints.Add(endpoint);
             await db.SaveChangesAsync();
         }
-        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, schedule, endpoint.Id, secret);
+        var payout = await app.AsProviderForAsync<Portal.Payouts.ProviderPayouts, MoneyResult>(other, p => p.RecordAsync(new Portal.Payouts.PayoutReport(
+            PaymentProvider.Stripe, "po_" + secret.Replace(" ", "", StringComparison.Ordinal), Portal.Domain.Payouts.PayoutStatus.Paid, new Money(999_00, client.Currency), null, [])));
+        return new OtherTenant(client.Id, invoice.Id, draft.Id, payment.Id!.Value, schedule, endpoint.Id, payout.Id!.Value, secret);
     }
 
     [Fact]

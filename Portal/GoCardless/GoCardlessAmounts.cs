@@ -30,6 +30,15 @@ public static class GoCardlessAmounts
         Supports(currency) ? currency.Code : throw new ArgumentException($"GoCardless has no direct debit scheme for {currency}.", nameof(currency));
 
     internal static Money FromWire(long amount, string? currency) => new(amount, Currency.FromCode(currency));
+
+    // Payout items give minor units as text with one decimal place ("1000.0"); a fraction of a minor unit cannot
+    // reach a bank, so anything but ".0" is a format this code does not understand and is refused, not rounded.
+    internal static long FromFractionalText(string text)
+    {
+        var value = decimal.Parse(text, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint,
+            System.Globalization.CultureInfo.InvariantCulture);
+        return decimal.Truncate(value) == value ? (long)value : throw new FormatException($"'{text}' is not a whole number of minor units.");
+    }
 }
 
 // A resource with an amount: GoCardless sends it as "amount" in minor units next to "currency"; callers see Money.

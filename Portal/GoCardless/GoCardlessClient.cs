@@ -167,6 +167,10 @@ public sealed class GoCardlessClient
     public IAsyncEnumerable<GoCardlessPayout> ListPayoutsAsync(GoCardlessPayoutFilter? filter = null, GoCardlessPaging? paging = null, CancellationToken cancellationToken = default) =>
         _transport.ListAsync<GoCardlessPayout>("payouts", "payouts", (filter ?? new()).ToQuery(), paging ?? GoCardlessPaging.Default, cancellationToken);
 
+    // What a payout is made of: the payments, refunds and fees GoCardless added up to its amount.
+    public IAsyncEnumerable<GoCardlessPayoutItem> ListPayoutItemsAsync(string payoutId, GoCardlessPaging? paging = null, CancellationToken cancellationToken = default) =>
+        _transport.ListAsync<GoCardlessPayoutItem>("payout_items", "payout_items", [new("payout", payoutId)], paging ?? GoCardlessPaging.Default, cancellationToken);
+
     // Sandbox only (GoCardless's and Portal's): makes the banks and the payer act now, e.g. "payment_confirmed".
     public async Task RunScenarioAsync(string scenario, string resourceId, CancellationToken cancellationToken = default) =>
         await _transport.ActAsync<ScenarioSimulator>(Path("scenario_simulators", scenario) + "/actions/run", "scenario_simulators", new

@@ -44,3 +44,40 @@ public sealed record GoCardlessPayoutFilter(GoCardlessPayoutStatus? Status = nul
         new("created_at[gt]", GoCardlessQuery.Time(CreatedAfter)),
     ];
 }
+
+/// <summary>
+/// One credit or debit that makes up a payout (payment_paid_out, gocardless_fee, refund…). GoCardless gives the
+/// amount as a string of minor units to one decimal place ("1000.0", "-30.0"), in the payout's currency; fee
+/// items carry the tax GoCardless charged on the fee, where it charges any.
+/// </summary>
+public sealed record GoCardlessPayoutItem
+{
+    public string Type { get; init; } = "";
+    public GoCardlessPayoutItemLinks Links { get; init; } = new();
+    public IReadOnlyList<GoCardlessPayoutItemTax> Taxes { get; init; } = [];
+
+    [JsonInclude]
+    [JsonPropertyName("amount")]
+    internal string WireAmount { get; init; } = "0";
+
+    public Money AmountIn(Currency currency) => new(GoCardlessAmounts.FromFractionalText(WireAmount), currency);
+}
+
+public sealed record GoCardlessPayoutItemLinks
+{
+    public string? Payment { get; init; }
+    public string? Mandate { get; init; }
+    public string? Refund { get; init; }
+}
+
+public sealed record GoCardlessPayoutItemTax
+{
+    public string? Currency { get; init; }
+    public string? TaxRateId { get; init; }
+
+    [JsonInclude]
+    [JsonPropertyName("amount")]
+    internal string WireAmount { get; init; } = "0";
+
+    public Money AmountIn(Currency currency) => new(GoCardlessAmounts.FromFractionalText(WireAmount), currency);
+}

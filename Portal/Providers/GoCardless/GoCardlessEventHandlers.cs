@@ -6,6 +6,8 @@ using Portal.Domain;
 using Portal.Domain.Payments;
 using Portal.GoCardless;
 using Portal.Payments;
+using Portal.Payouts;
+using Portal.Domain.Payouts;
 using Portal.Webhooks;
 
 namespace Portal.Providers.GoCardless;
@@ -132,10 +134,12 @@ public sealed class GoCardlessBillingRequestFulfilled(DirectDebitPayments direct
 }
 
 /// <summary>
-/// payouts.paid: bank +N · clearing −N, and GoCardless's deducted fees booked on the portal payments in the payout
-/// (fees +F · clearing −F), shared by amount since GoCardless reports them per payout.
+/// payouts.paid: the payout is re-read with its items (payout_items) and recorded: bank +N · clearing −N, once per
+/// payout. GoCardless takes its fees out of the payout, one fee item per payment, so each of our payments' fees is
+/// booked here (fees +F · clearing −F) as the total the items give it. Items about payments Portal does not know
+/// stay in the record, unmatched.
 /// </summary>
-public sealed class GoCardlessPayoutPaid(ProviderPayments payments, GoCardlessConnector connector) : GoCardlessEventHandler("payouts", "paid")
+public sealed class GoCardlessPayoutPaid(ProviderPayments payments, ProviderPayouts payouts, GoCardlessConnector connector) : GoCardlessEventHandler("payouts", "paid")
 {
     protected override async Task<WebhookOutcome> ApplyAsync(GoCardlessEvent gcEvent, CancellationToken cancellationToken)
     {
@@ -143,26 +147,35 @@ public sealed class GoCardlessPayoutPaid(ProviderPayments payments, GoCardlessCo
             return WebhookOutcome.Ignored;
         var client = await connector.ClientAsync(cancellationToken);
         var payout = await client.GetPayoutAsync(payoutId, cancellationToken);
-        var ours = new List<(Guid PaymentId, Money Amount)>();
-        await foreach (var paid in client.ListPaymentsAsync(new GoCardlessPaymentFilter(Statuses: [GoCardlessPaymentStatus.PaidOut]), cancellationToken: cancellationToken))
+        var currency = payout.Amount.Currency;
+        var lines = new List<PayoutLine>();
+        var fees = new Dictionary<Guid, Money>();
+        await foreach (var item in client.ListPayoutItemsAsync(payoutId, cancellationToken: cancellationToken))
         {
-            if (paid.Links.Payout == payoutId && await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, paid.Id, cancellationToken) is { } paymentId)
-                ours.Add((paymentId, paid.Amount));
+            var kind = KindOf(item.Type);
+            var paymentId = item.Links.Payment is { } providerPaymentId
+                ? await payments.FindByProviderIdAsync(PaymentProvider.GoCardless, providerPaymentId, cancellationToken)
+                : null;
+            var amount = item.AmountIn(currency);
+            var tax = item.Taxes.Count == 0 ? (Money?)null : item.Taxes.Select(t => t.AmountIn(currency)).Sum(currency);
+            lines.Add(new PayoutLine(kind, item.Links.Refund ?? item.Links.Payment ?? "", amount, paymentId, tax));
+            if (kind == PayoutItemKind.Fee && paymentId is { } id)
+                fees[id] = fees.GetValueOrDefault(id, Money.Zero(currency)) - amount;
         }
-        if (ours.Count > 0 && payout.DeductedFees.IsPositive)
-        {
-            var total = ours.Aggregate(0L, (sum, p) => sum + p.Amount.Minor);
-            var left = payout.DeductedFees.Minor;
-            for (var i = 0; i < ours.Count; i++)
-            {
-                var share = i == ours.Count - 1 ? left : payout.DeductedFees.Minor * ours[i].Amount.Minor / total;
-                left -= share;
-                await payments.RecordFeeAsync(ours[i].PaymentId, new Money(share, payout.DeductedFees.Currency), Key(gcEvent, $"fee:{ours[i].PaymentId:N}"), cancellationToken);
-            }
-        }
-        await payments.RecordPayoutAsync(PaymentProvider.GoCardless, payoutId, payout.Amount, Key(gcEvent), cancellationToken);
+        foreach (var (paymentId, fee) in fees)
+            await payments.RecordFeeAsync(paymentId, fee, ProviderPayouts.Key(PaymentProvider.GoCardless, payoutId, PayoutStatus.Paid) + $":fee:{paymentId:N}", cancellationToken);
+        var status = payout.Status == GoCardlessPayoutStatus.Bounced ? PayoutStatus.Failed : PayoutStatus.Paid;
+        await payouts.RecordAsync(new PayoutReport(PaymentProvider.GoCardless, payoutId, status, payout.Amount, payout.ArrivalDate, lines), cancellationToken);
         return WebhookOutcome.Applied;
     }
+
+    private static PayoutItemKind KindOf(string type) => type switch
+    {
+        "payment_paid_out" => PayoutItemKind.Payment,
+        "refund" or "payment_refunded" => PayoutItemKind.Refund,
+        "gocardless_fee" or "app_fee" or "surcharge_fee" => PayoutItemKind.Fee,
+        _ => PayoutItemKind.Other,
+    };
 }
 
 /// <summary>

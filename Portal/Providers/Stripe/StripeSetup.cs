@@ -22,6 +22,8 @@ public static class StripeSetup
         services.AddScoped<IWebhookHandler, ChargeRefunded>();
         services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
         services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
+        foreach (var type in StripePayoutEvent.Types)
+            services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<StripePayoutEvent>(sp, type));
         services.AddHostedService<EventReconciliationService<StripeEventReconciliation>>();
         return services;
     }
