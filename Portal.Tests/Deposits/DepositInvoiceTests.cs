@@ -3,9 +3,11 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Components.Shared;
+using Portal.Books;
 using Portal.Deposits;
 using Portal.Documents;
 using Portal.Domain;
+using Portal.Domain.Books;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
@@ -254,5 +256,43 @@ public sealed class DepositInvoiceTests(StripePortalApp app) : IClassFixture<Str
         (await otherStaff.DownloadAsync($"/staff/deposit-invoices/{deposit.Id}/pdf")).Status.ShouldBe(HttpStatusCode.NotFound);
         (await contact.DownloadAsync($"/staff/deposit-invoices/{deposit.Id}/pdf")).Status.ShouldNotBe(HttpStatusCode.OK);
         (await staff.DownloadAsync($"/staff/deposit-invoices/{Guid.NewGuid()}/pdf")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+    [Fact]
+    public async Task The_books_collect_the_deposits_vat_on_receipt_and_take_it_back_when_the_deposit_is_used()
+    {
+        var (stripe, client) = await AFrenchFirmTakingCardsAsync();
+        await stripe.PaidAsync(client, [], client.Amount(100_00));
+        var invoice = await app.AnInvoice(client).WithLine("Annual accounts", 1, 150_00, 2000).IssuedAsync();
+        await UseCreditAsync(client, invoice.Id, 30_00);
+        var deposit = (await DepositsAsync(client.Firm)).ShouldHaveSingleItem();
+        var used = (await DeductionsAsync(client.Firm, invoice.Id)).ShouldHaveSingleItem();
+        var month = AccountingPeriod.Of(app.Today);
+
+        var entries = new List<JournalEntry>();
+        await app.AsStaffOfAsync<JournalEntries>(client.Firm, async journal =>
+        {
+            await foreach (var entry in journal.ReadAsync(month, month))
+                entries.Add(entry);
+        });
+
+        entries.ShouldAllBe(e => e.Balances);
+        // Received: the card's clearing account takes the 100.00, the client's prepayments account the net, VAT collected the VAT.
+        var received = entries.Single(e => e.TransactionId == deposit.LedgerTransactionId);
+        received.Reference.ShouldBe("AC-00001");
+        received.Lines.Where(l => l.Account is "4191" or "44571").Select(l => (l.Account, l.DebitMinor, l.CreditMinor)).OrderBy(l => l.Account)
+            .ShouldBe([("4191", 0L, 83_33L), ("44571", 0L, 16_67L)]);
+        // Used on the invoice: 30.00 leaves the client's credit as 25.00 net and 5.00 of VAT taken back; the client account is credited 30.00.
+        var applied = entries.Single(e => e.TransactionId == used.LedgerTransactionId);
+        applied.Lines.Select(l => (l.Account, l.DebitMinor, l.CreditMinor)).OrderBy(l => l.Account)
+            .ShouldBe([("411", 0L, 30_00L), ("4191", 25_00L, 0L), ("44571", 5_00L, 0L)]);
+
+        // The trial balance agrees with the entries: VAT collected = the invoice's 30.00 + the 11.67 of deposit VAT not yet
+        // used; the prepayments account holds the 58.33 net of the 70.00 still in credit.
+        var balance = await app.AsStaffOfAsync<BooksReports, IReadOnlyList<TrialBalanceRow>>(client.Firm, r => r.TrialBalanceAsync(month, month));
+        balance.Single(r => r.Account == "44571").ClosingMinor.ShouldBe(-41_67);
+        balance.Single(r => r.Account == "4191").ClosingMinor.ShouldBe(-58_33);
+        balance.Sum(r => r.DebitMinor).ShouldBe(balance.Sum(r => r.CreditMinor));
+        foreach (var account in new[] { "4191", "44571" })
+            balance.Single(r => r.Account == account).CreditMinor.ShouldBe(entries.SelectMany(e => e.Lines).Where(l => l.Account == account).Sum(l => l.CreditMinor));
     }
 }
