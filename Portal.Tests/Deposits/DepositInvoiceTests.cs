@@ -165,6 +165,15 @@ public sealed class DepositInvoiceTests(StripePortalApp app) : IClassFixture<Str
         refused.Message.ShouldBe("The VAT rate on deposits must be between 0 % and 100 %.");
         var kept = await app.AsStaffOfAsync<DepositInvoicing, DepositInvoiceSettings>(client.Firm, s => s.SettingsAsync());
         (kept.Mode, kept.VatRateBasisPoints).ShouldBe((DepositInvoiceMode.AllAdvances, 550));
+
+        // The owners' page shows the setting; staff do not reach it.
+        using var owner = await app.SignInAsync(client.Firm.Owner);
+        var (status, html) = await owner.GetPageAsync("/books/settings");
+        status.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("data-testid=\"deposit-invoice-settings\"");
+        html.ShouldContain("For all advances");
+        using var staff = await app.SignInAsync(client.Firm.Staff);
+        (await staff.GetPageAsync("/books/settings")).Html.ShouldNotContain("deposit-invoice-settings");
     }
 
     [Fact]
