@@ -14,6 +14,7 @@ using Portal.Domain.Payments;
 using Portal.Integrations;
 using Portal.Ledger;
 using Portal.Payments;
+using Portal.Providers.Stripe;
 using Portal.Tests.Documents;
 using Portal.Tests.Fixture;
 using Portal.Tests.Stripe;
@@ -303,5 +304,23 @@ public sealed class DepositInvoiceTests(StripePortalApp app) : IClassFixture<Str
         balance.Sum(r => r.DebitMinor).ShouldBe(balance.Sum(r => r.CreditMinor));
         foreach (var account in new[] { "4191", "44571" })
             balance.Single(r => r.Account == account).CreditMinor.ShouldBe(entries.SelectMany(e => e.Lines).Where(l => l.Account == account).Sum(l => l.CreditMinor));
+    }
+    [Fact]
+    public async Task Unused_deposit_credit_refunded_to_the_card_is_no_longer_deducted_from_later_invoices()
+    {
+        var (stripe, client) = await AFrenchFirmTakingCardsAsync();
+        var checkout = await stripe.PaidAsync(client, [], client.Amount(100_00));
+
+        await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(40_00), "refund-1"));
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeRefunded);
+
+        (await app.CreditOfAsync(client)).ShouldBe(client.Amount(60_00));
+        (await DepositsAsync(client.Firm)).ShouldHaveSingleItem().Remaining.ShouldBe(client.Amount(60_00));
+        var invoice = await app.AnInvoice(client).WithLine("Annual accounts", 1, 150_00, 2000).IssuedAsync();
+        await UseCreditAsync(client, invoice.Id, 60_00);
+        // The refund took 40.00 with 6.67 of the VAT (16.67 × 40 %, rounded); the use takes what is left: 60.00 = 50.00 + 10.00.
+        var used = (await DeductionsAsync(client.Firm, invoice.Id)).ShouldHaveSingleItem();
+        (used.Total, used.Net, used.Tax).ShouldBe((client.Amount(60_00), client.Amount(50_00), client.Amount(10_00)));
+        (await DepositsAsync(client.Firm)).ShouldHaveSingleItem().Remaining.ShouldBe(client.Amount(0));
     }
 }
