@@ -49,8 +49,18 @@ public sealed class BooksReports(IDbContextFactory<PortalDbContext> dbFactory, J
                 Debit = account.Sum(p => !p.Before && p.AmountMinor > 0 ? p.AmountMinor : 0),
                 Credit = account.Sum(p => !p.Before && p.AmountMinor < 0 ? -p.AmountMinor : 0),
             }).ToListAsync(cancellationToken);
-        return sums
-            .GroupBy(s => (Account: chart.AccountFor(LedgerAccount.Parse(s.AccountCode)), s.Currency))
+        var balances = sums.Select(s => (Account: chart.AccountFor(LedgerAccount.Parse(s.AccountCode)), s.Currency, s.Opening, s.Debit, s.Credit)).ToList();
+        // Deposit VAT as the journal entries show it (decision 0027): the same amount moves from the client's credit
+        // account to VAT collected, on the side the credit posting was on (credit on receipt, debit on use).
+        foreach (var vat in (await JournalEntries.DepositVatAsync(db, null, end, cancellationToken)).Values)
+        {
+            var before = vat.At < start;
+            var (debit, credit) = vat.TaxMinor > 0 ? (vat.TaxMinor, 0L) : (0L, -vat.TaxMinor);
+            balances.Add((chart.PrepaymentsAccount, vat.Currency, before ? -vat.TaxMinor : 0, before ? 0 : -debit, before ? 0 : -credit));
+            balances.Add((chart.VatCollectedAccount, vat.Currency, before ? vat.TaxMinor : 0, before ? 0 : debit, before ? 0 : credit));
+        }
+        return balances
+            .GroupBy(s => (s.Account, s.Currency))
             .Select(g => new TrialBalanceRow(g.Key.Account, chart.NameOfAccount(g.Key.Account), g.Key.Currency,
                 g.Sum(s => s.Opening), g.Sum(s => s.Debit), g.Sum(s => s.Credit)))
             .OrderBy(r => r.Account, StringComparer.Ordinal).ThenBy(r => r.Currency.Code, StringComparer.Ordinal).ToList();

@@ -52,6 +52,8 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
             select new { InvoiceId = invoice.Key!.Value, On = invoice.Max(p => p.OccurredAt) })
             .ToDictionaryAsync(i => i.InvoiceId, i => DateOnly.FromDateTime(i.On.UtcDateTime), cancellationToken);
 
+        var depositVat = await DepositVatAsync(db, start, end, cancellationToken);
+
         var rows =
             from posting in db.Postings
             join transaction in db.LedgerTransactions on posting.TransactionId equals transaction.Id
@@ -77,7 +79,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         {
             if (current.Count > 0 && current[0].TransactionId != row.TransactionId)
             {
-                var entry = Entry(chart, current, counters, settled, closedOn);
+                var entry = Entry(chart, current, counters, settled, closedOn, depositVat);
                 current.Clear();
                 if (only is null || entry.Journal == only)
                     yield return entry;
@@ -86,11 +88,34 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         }
         if (current.Count > 0)
         {
-            var entry = Entry(chart, current, counters, settled, closedOn);
+            var entry = Entry(chart, current, counters, settled, closedOn, depositVat);
             if (only is null || entry.Journal == only)
                 yield return entry;
         }
     }
+
+    /// <summary>
+    /// The VAT deposits carry (decision 0027), by the ledger transaction it belongs to: collected when the deposit is
+    /// received (negative: a credit to VAT collected), taken back when its credit is used on an invoice (positive). The
+    /// ledger books the whole deposit to the client's credit; the books show that credit net of the VAT. Kept in memory
+    /// for the months read: one small row per deposit and per use of one.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, DepositVat>> DepositVatAsync(PortalDbContext db, DateTimeOffset? start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var vat = new Dictionary<Guid, DepositVat>();
+        foreach (var deposit in await db.DepositInvoices.AsNoTracking().Where(d => (start == null || d.IssuedAt >= start) && d.IssuedAt < end && d.TaxMinor != 0)
+                     .Select(d => new { d.LedgerTransactionId, d.TaxMinor, d.Number, d.IssuedAt, d.Currency }).ToListAsync(cancellationToken))
+            vat[deposit.LedgerTransactionId] = new DepositVat(-deposit.TaxMinor, deposit.Currency, deposit.IssuedAt, deposit.Number);
+        foreach (var used in await db.DepositDeductions.AsNoTracking().Where(d => (start == null || d.At >= start) && d.At < end && d.TaxMinor != 0)
+                     .Select(d => new { d.LedgerTransactionId, d.TaxMinor, d.At, d.Currency }).ToListAsync(cancellationToken))
+            vat[used.LedgerTransactionId] = vat.TryGetValue(used.LedgerTransactionId, out var earlier)
+                ? earlier with { TaxMinor = earlier.TaxMinor + used.TaxMinor }
+                : new DepositVat(used.TaxMinor, used.Currency, used.At, null);
+        return vat;
+    }
+
+    /// <summary>Deposit VAT moved by one ledger transaction: signed as a posting to VAT collected; the deposit's number on receipt.</summary>
+    internal sealed record DepositVat(long TaxMinor, Currency Currency, DateTimeOffset At, string? DepositNumber);
 
     internal sealed record PostingRow(Guid TransactionId, LedgerTransactionKind Kind, DateTimeOffset OccurredAt, Guid? PaymentId,
         string AccountCode, long AmountMinor, Currency Currency, Guid? InvoiceId, Guid? ClientAccountId,
@@ -98,7 +123,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         Portal.Domain.Payments.PaymentMethod? PaymentMethod, string? ClientName, string? CreditNoteNumber);
 
     private static JournalEntry Entry(ChartOfAccounts chart, List<PostingRow> rows, Dictionary<(Journal, AccountingPeriod), int> counters,
-        Dictionary<Guid, DateOnly> settled, Dictionary<AccountingPeriod, DateOnly> closedOn)
+        Dictionary<Guid, DateOnly> settled, Dictionary<AccountingPeriod, DateOnly> closedOn, Dictionary<Guid, DepositVat> depositVat)
     {
         var first = rows[0];
         var accounts = rows.Select(r => LedgerAccount.Parse(r.AccountCode)).ToList();
@@ -108,7 +133,9 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         var date = DateOnly.FromDateTime(first.OccurredAt.UtcDateTime);
         var invoiceNumbers = rows.Where(r => r.InvoiceNumber != null).Select(r => r.InvoiceNumber!).Distinct().Order(StringComparer.Ordinal).ToList();
         // A credit note is its entry's voucher: the entry refers to the credit note's own number.
+        var deposit = depositVat.GetValueOrDefault(first.TransactionId);
         var reference = first.CreditNoteNumber is { } creditNote ? creditNote
+            : deposit?.DepositNumber is { } depositNumber ? depositNumber
             : first.Kind is LedgerTransactionKind.InvoiceIssued or LedgerTransactionKind.InvoiceVoided && invoiceNumbers.Count > 0
             ? invoiceNumbers[0]
             : first.PaymentReference ?? first.ProviderPaymentId ?? (invoiceNumbers.Count > 0 ? invoiceNumbers[0] : first.TransactionId.ToString("N")[..12].ToUpperInvariant());
@@ -125,6 +152,14 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
                 Math.Max(r.AmountMinor, 0), Math.Max(-r.AmountMinor, 0), r.Currency,
                 lettered is null ? null : r.InvoiceNumber, lettered, r.InvoiceId, r.ClientAccountId);
         }).ToList();
+        if (deposit is not null && accounts.FindIndex(a => a.Kind == LedgerAccountKind.Wallet) is >= 0 and var wallet)
+        {
+            // The client's credit line shows the deposit net of its VAT, and VAT collected takes the rest: still balanced.
+            var net = rows[wallet].AmountMinor - deposit.TaxMinor;
+            lines[wallet] = lines[wallet] with { DebitMinor = Math.Max(net, 0), CreditMinor = Math.Max(-net, 0) };
+            lines.Add(new JournalLine(chart.VatCollectedAccount, chart.NameOfAccount(chart.VatCollectedAccount), null, null,
+                Math.Max(deposit.TaxMinor, 0), Math.Max(-deposit.TaxMinor, 0), deposit.Currency, null, null, null, null));
+        }
         return new JournalEntry(journal, chart.CodeOf(journal), chart.NameOf(journal), JournalEntry.NumberOf(chart.CodeOf(journal), period, sequence),
             date, reference, referenceDate, BooksText.Label(chart.Language, first.Kind, first.PaymentMethod, invoiceNumbers, clientName),
             closedOn.GetValueOrDefault(period, date), first.TransactionId, first.PaymentId, lines);

@@ -26,6 +26,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
             DocumentKind.Invoice => await InvoiceAsync(db, documentId, text, ct),
             DocumentKind.CreditNote => await CreditNoteAsync(db, documentId, text, ct),
             DocumentKind.Receipt => await ReceiptAsync(db, documentId, text, ct),
+            DocumentKind.DepositInvoice => await DepositInvoiceAsync(db, documentId, text, ct),
         };
     }
 
@@ -67,7 +68,11 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         if (invoice is null || (invoice.Status == InvoiceStatus.Draft && ForClient))
             return null;
         var parties = await PartiesAsync(db, invoice, ct);
-        var model = InvoicePdfModel.Of(invoice, parties, Today, await payUrl.ForAsync(invoice, ct));
+        var model = InvoicePdfModel.Of(invoice, parties, Today, await payUrl.ForAsync(invoice, ct)) with
+        {
+            Deposits = await db.DepositDeductions.AsNoTracking().Where(d => d.InvoiceId == invoice.Id)
+                .OrderBy(d => d.At).ThenBy(d => d.DepositNumber).ToListAsync(ct),
+        };
         var name = invoice.Number is null ? $"{text["DraftInvoice"]}" : $"{text["Invoice"]} {invoice.Number}";
         var pdf = InvoicePdf.Compose(model, text);
         // An issued invoice is a Factur-X: its CII as of today rides inside the PDF. A draft is no invoice yet.
@@ -142,6 +147,22 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         var cii = Portal.Domain.EInvoicing.CiiInvoice.Build(await Portal.EInvoicing.FacturXDocuments.CreditNoteDocumentAsync(db, note, invoice, ct));
         var pdf = Portal.EInvoicing.FacturXPdf.Embed(CreditNotePdf.Compose(model, text), cii, clock.GetUtcNow());
         return new RenderedPdf(FileName($"{text["CreditNote"]} {note.Number}"), pdf);
+    }
+
+    /// <summary>
+    /// A deposit invoice, by its own id. Read through the tenant: another firm's, or for a contact another client's, is not
+    /// found. Drawn with the firm's and client's identity of today, as receipts are: its amounts never change.
+    /// </summary>
+    private static async Task<RenderedPdf?> DepositInvoiceAsync(PortalDbContext db, Guid id, DocumentLanguage text, CancellationToken ct)
+    {
+        var deposit = await db.DepositInvoices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (deposit is null)
+            return null;
+        var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == deposit.FirmId, ct);
+        var client = await db.ClientAccounts.AsNoTracking().SingleAsync(c => c.Id == deposit.ClientAccountId, ct);
+        var model = new DepositInvoicePdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), deposit.Number, deposit.Date,
+            deposit.Method, deposit.TaxRateBasisPoints, deposit.Net, deposit.Tax, deposit.Total);
+        return new RenderedPdf(FileName($"{text["DepositInvoice"]} {deposit.Number}"), DepositInvoicePdf.Compose(model, text));
     }
 
     /// <summary>A receipt for a payment the firm received (not one in flight, failed or taken back). Drawn with the firm's identity of today.</summary>

@@ -27,6 +27,7 @@ public static class DocumentsSetup
         staff.MapGet("/invoices/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.Invoice, id, pdfs, http));
         staff.MapGet("/credit-notes/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.CreditNote, id, pdfs, http));
         staff.MapGet("/payments/{id:guid}/receipt", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.Receipt, id, pdfs, http));
+        staff.MapGet("/deposit-invoices/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.DepositInvoice, id, pdfs, http));
         staff.MapGet("/clients/{id:guid}/statement.pdf", (Guid id, string? currency, string? from, string? to, IDocumentPdfs pdfs, HttpContext http) =>
             StatementAsync(id, currency, from, to, pdfs, http));
 
@@ -34,6 +35,7 @@ public static class DocumentsSetup
         portal.MapGet("/invoices/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.Invoice, id, pdfs, http));
         portal.MapGet("/credit-notes/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.CreditNote, id, pdfs, http));
         portal.MapGet("/payments/{id:guid}/receipt", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.Receipt, id, pdfs, http));
+        portal.MapGet("/deposit-invoices/{id:guid}/pdf", (Guid id, IDocumentPdfs pdfs, HttpContext http) => DownloadAsync(DocumentKind.DepositInvoice, id, pdfs, http));
         // A contact's own account only: the id comes from who signed in, never from the request.
         portal.MapGet("/statement.pdf", (string? currency, string? from, string? to, TenantContext tenant, IDocumentPdfs pdfs, HttpContext http) =>
             tenant.ClientAccountId is { } clientId ? StatementAsync(clientId, currency, from, to, pdfs, http) : Task.FromResult(Results.NotFound()));

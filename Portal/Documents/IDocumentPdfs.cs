@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Portal.Documents;
 
-public enum DocumentKind { Invoice, CreditNote, Receipt }
+public enum DocumentKind { Invoice, CreditNote, Receipt, DepositInvoice }
 
 public sealed record RenderedPdf(string FileName, byte[] Content);
 
@@ -30,7 +30,7 @@ public sealed record StatementRequest(Guid ClientAccountId, Portal.Domain.Curren
 public interface IDocumentPdfs
 {
     /// <param name="documentId">
-    /// Invoice: the invoice's id. Receipt: the payment's id. Credit note: its own id; also, as older links
+    /// Invoice: the invoice's id. Receipt: the payment's id. Deposit invoice: its own id. Credit note: its own id; also, as older links
     /// have it, the id of a voided invoice (the credit note cancelling it) or of the ledger transaction a credit note posts.
     /// </param>
     Task<RenderedPdf?> RenderAsync(DocumentKind kind, Guid documentId, CultureInfo culture, CancellationToken ct = default);

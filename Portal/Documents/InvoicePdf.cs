@@ -25,6 +25,9 @@ public sealed record InvoicePdfModel(
     /// <summary>The period the invoice bills, both days included (a subscription's invoice); null for none.</summary>
     public (DateOnly Start, DateOnly End)? Period { get; init; }
 
+    /// <summary>Deposits whose credit paid part of the invoice, each with its number, net and VAT (decision 0027).</summary>
+    public IReadOnlyList<DepositDeduction> Deposits { get; init; } = [];
+
     public static InvoicePdfModel Of(Invoice invoice, DocumentParties parties, DateOnly asOf, Uri? payUrl) => new(
         parties, invoice.Number, invoice.Status, invoice.Currency, invoice.IssueDate, invoice.DueDate, invoice.Reference, invoice.Notes,
         invoice.Lines, invoice.Paid, invoice.Credited, invoice.AmountDue, asOf, payUrl)
@@ -108,7 +111,7 @@ internal static class InvoicePdf
         var summaryHeight = (rates.Count + 2) * PdfCanvas.LineHeight(DocumentLayout.Body) + 8;
         // The totals sit beside the summary, starting at the same height: both must fit on this page, or the cursor
         // would come back to a height measured on the page before.
-        var totalsHeight = 6 * (PdfCanvas.LineHeight(DocumentLayout.Strong) + 2);
+        var totalsHeight = (6 + (invoice.Deposits.Count > 0 ? 2 * invoice.Deposits.Count + 2 : 0)) * (PdfCanvas.LineHeight(DocumentLayout.Strong) + 2);
         canvas.EnsureSpace(Math.Max(summaryHeight, totalsHeight));
         var x = canvas.Left;
         var column = canvas.Width * 0.13;
@@ -139,8 +142,22 @@ internal static class InvoicePdf
             canvas.Y = Math.Max(canvas.Y, afterSummary) + 12;
             return;
         }
-        if (invoice.Paid.IsPositive)
-            DocumentLayout.TotalRow(canvas, text["AlreadyPaid"], text.Money(-invoice.Paid));
+        // Deposits deducted as French practice shows them: each deposit's net and VAT, then the net left to pay. The
+        // invoice's own totals above stay as issued; this is how part of it was paid.
+        var deducted = new Money(invoice.Deposits.Sum(d => d.TotalMinor), invoice.Currency);
+        if (invoice.Deposits.Count > 0)
+        {
+            DocumentLayout.TotalRow(canvas, text["DepositsDeducted"], "");
+            foreach (var deposit in invoice.Deposits)
+            {
+                DocumentLayout.TotalRow(canvas, text.Format("DepositDeductedNet", deposit.DepositNumber), text.Money(-deposit.Net));
+                DocumentLayout.TotalRow(canvas, text.Format("DepositDeductedTax", deposit.DepositNumber, text.Rate(deposit.TaxRateBasisPoints)), text.Money(-deposit.Tax));
+            }
+            DocumentLayout.TotalRow(canvas, text["NetAfterDeposits"], text.Money(subtotal + taxTotal - deducted), strong: true);
+        }
+        var paidOtherwise = invoice.Paid - deducted;
+        if (paidOtherwise.IsPositive)
+            DocumentLayout.TotalRow(canvas, text["AlreadyPaid"], text.Money(-paidOtherwise));
         if (invoice.Credited.IsPositive)
             DocumentLayout.TotalRow(canvas, text["Credited"], text.Money(-invoice.Credited));
         DocumentLayout.TotalRow(canvas, text.Format("AmountDueOn", text.Date(invoice.AsOf)), text.Money(invoice.AmountDue), strong: true);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Deposits;
 using Portal.Domain;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
@@ -41,6 +42,9 @@ public sealed class ManualPaymentRecorder(LedgerWriter writer, PaymentNotices no
             var booked = ManualPayments.Record(client, request.Method, plan, wallet, request.Reference, work.IdempotencyKey, request.ReceivedAt ?? work.Now);
             work.Insert(booked.Payment);
             work.Post(booked.Transaction);
+            // Money kept as credit is received before it is invoiced: its deposit invoice is issued with it (decision 0027).
+            // A payment recorded wholly as credit was meant as a prepayment; a surplus beside invoices is an overpayment.
+            await DepositInvoicing.IssueAsync(work, booked.Payment, plan.ToInvoices.Count == 0 ? plan.ToWallet : Money.Zero(request.Amount.Currency), booked.Transaction);
             // Money received by hand is confirmed money too: the client gets a receipt, staff their notice.
             await notices.ConfirmedAsync(work, booked.Payment, wallet);
             work.Audit(RecordedAction, "Payment", booked.Payment.Id, $"credit {creditBefore}",

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Deposits;
 using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
@@ -103,11 +104,17 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
     /// came with (a completed Checkout Session and its PaymentIntent) in the same transaction rather than in one each.
     /// </summary>
     public Task<MoneyResult> MarkSucceededAsync(Guid paymentId, Money? totalFee, string idempotencyKey, ProviderIds ids, CancellationToken cancellationToken = default) =>
-        OnPaymentAsync("payment-succeeded", paymentId, idempotencyKey, [totalFee], (work, loaded) =>
+        OnPaymentWorkAsync("payment-succeeded", paymentId, idempotencyKey, [totalFee], async (work, loaded) =>
         {
-            work.Post(Settlement.ApplySucceeded(loaded.Payment, loaded.Invoices, loaded.Wallet, work.IdempotencyKey, work.Now));
+            // What the client meant as a prepayment, read before success sends an invoice paid meanwhile to credit too.
+            var meantAsPrepayment = loaded.Payment.ToWallet;
+            var succeeded = Settlement.ApplySucceeded(loaded.Payment, loaded.Invoices, loaded.Wallet, work.IdempotencyKey, work.Now);
+            work.Post(succeeded);
             if (totalFee is { } fee)
                 work.Post(Settlement.RecordFee(loaded.Payment, fee, work.IdempotencyKey + ":fee", work.Now));
+            // The credit is granted now, so its deposit invoice is issued now, in the same transaction (decision 0027).
+            if (succeeded is not null)
+                await DepositInvoicing.IssueAsync(work, loaded.Payment, meantAsPrepayment, succeeded);
         }, cancellationToken, ids);
 
     /// <summary>
@@ -141,11 +148,15 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
     /// (Stripe's amount_refunded). Only the part not yet booked is refunded; the same total again is a no-op.
     /// </summary>
     public Task<MoneyResult> RecordRefundAsync(Guid paymentId, Money totalRefunded, string idempotencyKey, CancellationToken cancellationToken = default) =>
-        OnPaymentAsync("payment-refunded", paymentId, idempotencyKey, [totalRefunded], (work, loaded) =>
+        OnPaymentWorkAsync("payment-refunded", paymentId, idempotencyKey, [totalRefunded], async (work, loaded) =>
         {
             var change = totalRefunded - loaded.Payment.Refunded;
-            if (change.IsPositive)
-                work.Post(Refunds.ToPaymentMethod(loaded.Payment, loaded.Invoices, loaded.Wallet, change, work.IdempotencyKey, work.Now));
+            if (!change.IsPositive)
+                return;
+            var creditBefore = loaded.Wallet.Balance;
+            work.Post(Refunds.ToPaymentMethod(loaded.Payment, loaded.Invoices, loaded.Wallet, change, work.IdempotencyKey, work.Now));
+            // The unspent credit it gave back is no longer a deposit held for the client.
+            await DepositInvoicing.RefundedAsync(work, loaded.Payment, creditBefore - loaded.Wallet.Balance);
         }, cancellationToken);
 
     /// <summary>The client disputed the payment; nothing moves until the money is taken (<see cref="ReverseAsync"/>).</summary>
@@ -179,6 +190,14 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
 
     private Task<MoneyResult> OnPaymentAsync(
         string operation, Guid paymentId, string idempotencyKey, object?[] inputs, Action<MoneyWork, LoadedPayment> change, CancellationToken cancellationToken, ProviderIds? ids = null) =>
+        OnPaymentWorkAsync(operation, paymentId, idempotencyKey, inputs, (work, loaded) =>
+        {
+            change(work, loaded);
+            return Task.CompletedTask;
+        }, cancellationToken, ids);
+
+    private Task<MoneyResult> OnPaymentWorkAsync(
+        string operation, Guid paymentId, string idempotencyKey, object?[] inputs, Func<MoneyWork, LoadedPayment, Task> change, CancellationToken cancellationToken, ProviderIds? ids = null) =>
         // The ids are not part of the fingerprint: the key comes from the provider's event, which always names the same ones.
         writer.RunAsync(new MoneyOperation(operation, idempotencyKey, OperationFingerprint.Of(operation, [paymentId, .. inputs])), async work =>
         {
@@ -188,7 +207,7 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
             if (ids?.PaymentId is { } providerPaymentId)
                 loaded.Payment.LinkProviderPayment(providerPaymentId);
             var before = loaded.Payment.Status;
-            change(work, loaded);
+            await change(work, loaded);
             // The client and staff hear of the outcome in this same transaction: once, exactly when it commits.
             switch (PaymentOutcomes.Of(loaded.Payment, before))
             {

@@ -1,3 +1,4 @@
+using Portal.Deposits;
 using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Ledger;
@@ -32,6 +33,8 @@ public sealed class CreditSpender(LedgerWriter writer)
             var booked = CreditApplication.Apply(wallet, invoice, amount, work.IdempotencyKey, work.Now);
             work.Insert(booked.Payment);
             work.Post(booked.Transaction);
+            // Credit that came from deposits is deducted on the invoice as French practice shows it (decision 0027).
+            await DepositInvoicing.DeductAsync(work, invoice, amount, booked.Payment.Id, booked.Transaction);
             work.Audit("Credit applied", "Invoice", invoice.Id, before, $"{invoice.Number} {invoice.AmountDue} due; credit {wallet.Balance}");
             return booked.Payment.Id;
         }, cancellationToken);
