@@ -19,6 +19,9 @@ public sealed record ApiClient(Guid Id, string Name, string BillingEmail, string
 /// <summary>A new client; parameters with a default may be left out of the JSON (the OpenAPI document marks the others required).</summary>
 public sealed record ApiClientCreate(string? Name, string? BillingEmail, string? Currency, string? CompanyNumber = null);
 
+/// <summary>A change to a client: only the fields sent change; an empty <c>company_number</c> removes it.</summary>
+public sealed record ApiClientUpdate(string? Name = null, string? BillingEmail = null, string? Currency = null, string? CompanyNumber = null);
+
 /// <summary><c>/api/v1/clients</c>: the firm's client accounts, read through the tenant filters and created by <see cref="ClientDirectory"/>, as on the pages.</summary>
 public static class ClientsApi
 {
@@ -34,6 +37,10 @@ public static class ClientsApi
         clients.MapPost("", CreateAsync).WithName("CreateClient").WithSummary("Create a client account.")
             .WithDescription("Creates a client account with a name, a billing email and the currency its invoices are in (ISO 4217). Answers 201 with the client and its `Location`.")
             .Reads<ApiClientCreate>().Returns<ApiClient>(StatusCodes.Status201Created).Writes("Client");
+        // A POST to the client, as the other changes here are: it carries an Idempotency-Key and is audited like them.
+        clients.MapPost("/{id:guid}", UpdateAsync).WithName("UpdateClient").WithSummary("Change a client's name, billing email, currency or company number.")
+            .WithDescription("Changes only the fields sent; an empty `company_number` removes it. The currency of a client with invoices cannot change (422). Send `If-Match` with the ETag you read to change it only if nobody else did.")
+            .Reads<ApiClientUpdate>().Returns<ApiClient>().ReturnsETag().HonoursIfMatch().Fails(StatusCodes.Status404NotFound).Writes("Client");
     }
 
     private static async Task<IResult> ListAsync(string? limit, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "starting_after")] string? startingAfter, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
@@ -69,30 +76,65 @@ public static class ClientsApi
         return ApiJson.Created($"{ApiSetup.BasePath}/clients/{client.Id}", ApiClient.From(client));
     }
 
-    private static List<ApiFieldError> Validate(ApiClientCreate body)
+    private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, ClientDirectory directory, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<ApiClientUpdate>(request, cancellationToken);
+        if (body is null)
+            return problem!;
+        var errors = Validate(body.Name, body.BillingEmail, body.Currency, required: false);
+        if (errors.Count > 0)
+            return ApiProblems.Validation([.. errors]);
+        ClientAccount? client;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            client = await db.ClientAccounts.AsNoTracking().Include(c => c.Contacts).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (client is null)
+            return ApiProblems.NotFound("client");
+        // The check and the change are two steps; a change landing between them is last-writer-wins, as on the page.
+        if (ApiETags.Precondition(request, ApiClient.From(client)) is { } failed)
+            return failed;
+        var companyNumber = body.CompanyNumber is null ? client.CompanyNumber : body.CompanyNumber.Trim() is { Length: > 0 } number ? number : null;
+        await directory.UpdateAsync(id, new ClientInput(body.Name ?? client.Name, body.BillingEmail ?? client.BillingEmail,
+            body.Currency?.ToUpperInvariant() ?? client.Currency.Code, companyNumber), cancellationToken);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            return ApiETags.Ok(ApiClient.From(await db.ClientAccounts.AsNoTracking().Include(c => c.Contacts).SingleAsync(c => c.Id == id, cancellationToken)));
+    }
+
+    private static List<ApiFieldError> Validate(ApiClientCreate body) => Validate(body.Name, body.BillingEmail, body.Currency, required: true);
+
+    /// <summary>The fields' rules; on a change (<paramref name="required"/> false) a field left out is not checked.</summary>
+    private static List<ApiFieldError> Validate(string? name, string? billingEmail, string? currency, bool required)
     {
         var errors = new List<ApiFieldError>();
-        if (string.IsNullOrWhiteSpace(body.Name))
-            errors.Add(new("name", "required", "A client needs a name."));
-        else if (body.Name.Trim().Length > 200)
-            errors.Add(new("name", "too_long", "A client name has at most 200 characters."));
-        if (string.IsNullOrWhiteSpace(body.BillingEmail))
-            errors.Add(new("billing_email", "required", "A client needs a billing email."));
-        else
+        if (name is not null || required)
         {
-            try
+            if (string.IsNullOrWhiteSpace(name))
+                errors.Add(new("name", "required", "A client needs a name."));
+            else if (name.Trim().Length > 200)
+                errors.Add(new("name", "too_long", "A client name has at most 200 characters."));
+        }
+        if (billingEmail is not null || required)
+        {
+            if (string.IsNullOrWhiteSpace(billingEmail))
+                errors.Add(new("billing_email", "required", "A client needs a billing email."));
+            else
             {
-                EmailAddress.Normalize(body.BillingEmail);
-            }
-            catch (DomainException ex)
-            {
-                errors.Add(new("billing_email", "invalid_email", ex.Message));
+                try
+                {
+                    EmailAddress.Normalize(billingEmail);
+                }
+                catch (DomainException ex)
+                {
+                    errors.Add(new("billing_email", "invalid_email", ex.Message));
+                }
             }
         }
-        if (string.IsNullOrWhiteSpace(body.Currency))
-            errors.Add(new("currency", "required", "A client needs a currency (ISO 4217, e.g. EUR)."));
-        else if (!Currency.TryFromCode(body.Currency.ToUpperInvariant(), out _))
-            errors.Add(new("currency", "unsupported_currency", $"'{body.Currency}' is not a currency Portal supports."));
+        if (currency is not null || required)
+        {
+            if (string.IsNullOrWhiteSpace(currency))
+                errors.Add(new("currency", "required", "A client needs a currency (ISO 4217, e.g. EUR)."));
+            else if (!Currency.TryFromCode(currency.ToUpperInvariant(), out _))
+                errors.Add(new("currency", "unsupported_currency", $"'{currency}' is not a currency Portal supports."));
+        }
         return errors;
     }
 }
