@@ -61,6 +61,8 @@ public sealed partial class Invoice : IClientOwned
     public string? VoidReason { get; private set; }
     /// <summary>Changed on every write, so two staff saving the same invoice cannot overwrite each other.</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
+    /// <summary>When the firm's systems were told this invoice went overdue (the <c>invoice.overdue</c> event): once, ever.</summary>
+    public DateTimeOffset? OverdueAnnouncedAt { get; private set; }
     public IReadOnlyList<InvoiceLine> Lines => _lines;
 
     public Money Subtotal => new(SubtotalMinor, Currency);
@@ -79,6 +81,20 @@ public sealed partial class Invoice : IClientOwned
     public bool IsIssued => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
     public bool AcceptsPayment => Status is InvoiceStatus.Open or InvoiceStatus.PartiallyPaid;
     public bool IsOverdue(DateOnly today) => AcceptsPayment && DueDate < today;
+
+    /// <summary>
+    /// Notes that the invoice went overdue, once: true the first time it is overdue on <paramref name="today"/> (the
+    /// firm's local day), false if it is not overdue or was already announced. The version moves, so two instances
+    /// announcing the same invoice at once cannot both save.
+    /// </summary>
+    public bool AnnounceOverdue(DateOnly today, DateTimeOffset now)
+    {
+        if (OverdueAnnouncedAt is not null || !IsOverdue(today))
+            return false;
+        OverdueAnnouncedAt = now;
+        Touch();
+        return true;
+    }
 
     public void SetDates(DateOnly issueDate, DateOnly dueDate)
     {

@@ -1,8 +1,9 @@
 namespace Portal.Domain.OutgoingWebhooks;
 
 /// <summary>
-/// The events Portal sends to a firm's webhook endpoints: only those it raises from the change itself, in the same
-/// transaction, so an endpoint never hears of a change that rolled back nor misses one that committed.
+/// The events Portal sends to a firm's webhook endpoints: each raised from the change itself, in the same
+/// transaction, so an endpoint never hears of a change that rolled back nor misses one that committed (even
+/// <see cref="InvoiceOverdue"/>, whose change is the invoice noting it was announced).
 /// </summary>
 public static class OutgoingEventTypes
 {
@@ -11,6 +12,8 @@ public static class OutgoingEventTypes
     public const string InvoicePartiallyPaid = "invoice.partially_paid";
     public const string InvoicePaid = "invoice.paid";
     public const string InvoiceVoided = "invoice.voided";
+    /// <summary>Raised once when an open invoice's due date has passed in the firm's time zone (by the hourly sweep, not by a change).</summary>
+    public const string InvoiceOverdue = "invoice.overdue";
     public const string PaymentSucceeded = "payment.succeeded";
     public const string PaymentFailed = "payment.failed";
     public const string PaymentRefunded = "payment.refunded";
@@ -21,7 +24,7 @@ public static class OutgoingEventTypes
 
     public static readonly IReadOnlyList<string> All =
     [
-        ClientCreated, InvoiceIssued, InvoicePartiallyPaid, InvoicePaid, InvoiceVoided,
+        ClientCreated, InvoiceIssued, InvoicePartiallyPaid, InvoicePaid, InvoiceVoided, InvoiceOverdue,
         PaymentSucceeded, PaymentFailed, PaymentRefunded, CreditAdded, CreditApplied, MandateActive, MandateCancelled,
     ];
 

@@ -108,6 +108,8 @@ internal sealed class OutgoingEventInterceptor(OutgoingWebhookSignal signal, Tim
                     add(invoice.FirmId, OutgoingEventTypes.InvoicePaid, invoice.Id, ApiInvoice.From(invoice));
                 if (invoice.Status == InvoiceStatus.Void && invoiceWas != InvoiceStatus.Void)
                     add(invoice.FirmId, OutgoingEventTypes.InvoiceVoided, invoice.Id, ApiInvoice.From(invoice));
+                if (invoice.OverdueAnnouncedAt is not null && entry.Property(nameof(Invoice.OverdueAnnouncedAt)).OriginalValue is null)
+                    add(invoice.FirmId, OutgoingEventTypes.InvoiceOverdue, invoice.Id, ApiInvoice.From(invoice));
                 break;
             case Payment payment:
                 var paymentWas = entry.Property(nameof(Payment.Status)).OriginalValue is PaymentStatus before ? before : payment.Status;

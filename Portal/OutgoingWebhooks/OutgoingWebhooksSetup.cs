@@ -13,6 +13,7 @@ public static class OutgoingWebhooksSetup
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<IInterceptor, OutgoingEventInterceptor>();
         services.AddScoped<WebhookEndpoints>();
+        services.AddSingleton<OverdueInvoiceEvents>();
         services.AddHttpClient(OutgoingWebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {

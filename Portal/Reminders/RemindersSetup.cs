@@ -14,11 +14,11 @@ public static class RemindersSetup
 }
 
 /// <summary>
-/// Uses credit where the firm has it used by itself, then runs the reminder sweep and the monthly statements, on every instance, every <c>Reminders:SweepEvery</c> (default
+/// Uses credit where the firm has it used by itself, then runs the reminder sweep, the invoice.overdue events and the monthly statements, on every instance, every <c>Reminders:SweepEvery</c> (default
 /// hourly; off when zero). Hourly is enough for steps counted in days, and lets each firm's local midnight be picked
 /// up within the hour.
 /// </summary>
-internal sealed class ReminderSweepService(Reminders reminders, Portal.Statements.MonthlyStatements statements, Portal.Wallets.CreditAutoApplication autoCredit, IConfiguration configuration, TimeProvider clock,
+internal sealed class ReminderSweepService(Reminders reminders, Portal.Statements.MonthlyStatements statements, Portal.Wallets.CreditAutoApplication autoCredit, Portal.OutgoingWebhooks.OverdueInvoiceEvents overdueEvents, IConfiguration configuration, TimeProvider clock,
     ILogger<ReminderSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,11 +34,12 @@ internal sealed class ReminderSweepService(Reminders reminders, Portal.Statement
                 // Credit first: an invoice it pays is not reminded.
                 await autoCredit.ApplyDueAsync(stoppingToken);
                 await reminders.SweepAsync(stoppingToken);
+                await overdueEvents.AnnounceAsync(stoppingToken);
                 await statements.SendAsync(stoppingToken);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(error, "The credit, reminder and statement sweep failed; it runs again at the next tick.");
+                logger.LogError(error, "The credit, reminder, overdue-event and statement sweep failed; it runs again at the next tick.");
             }
         }
     }

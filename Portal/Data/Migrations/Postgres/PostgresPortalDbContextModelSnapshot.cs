@@ -1451,6 +1451,9 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
 
+                    b.Property<DateTimeOffset?>("OverdueAnnouncedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("PaidMinor")
                         .HasColumnType("bigint");
 

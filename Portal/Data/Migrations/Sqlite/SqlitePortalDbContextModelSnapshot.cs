@@ -1429,6 +1429,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OverdueAnnouncedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("PaidMinor")
                         .HasColumnType("INTEGER");
 
