@@ -18,6 +18,11 @@ public sealed class PaymentPolicy
     public PaymentMethods MethodsAllowed { get; set; } = PaymentMethods.All;
     public CreditAutoApply CreditAutoApply { get; set; } = CreditAutoApply.Off;
     public bool AutoCollectDirectDebitOnDueDate { get; set; }
+    /// <summary>Days after each failure of an automatic direct debit to try it again ("3, 7"); empty: no retries.</summary>
+    public string DirectDebitRetryDays { get; set; } = "";
+    public bool DirectDebitRetryWaitsForPayday { get; set; }
+
+    public Payments.DirectDebitRetryPolicy DirectDebitRetries() => Payments.DirectDebitRetryPolicy.Parse(DirectDebitRetryDays, DirectDebitRetryWaitsForPayday);
 
     /// <summary>The smallest amount a client may pay towards <paramref name="due"/> when not paying it all.</summary>
     public Money MinimumPartial(Money due) => PartialMinimumKind switch
@@ -49,5 +54,6 @@ public sealed class PaymentPolicy
             throw new DomainException("Minimum amounts cannot be negative.");
         if (PartialMinimumBasisPoints is < 0 or > 10_000)
             throw new DomainException("A minimum percentage must be between 0% and 100%.");
+        DirectDebitRetries();
     }
 }

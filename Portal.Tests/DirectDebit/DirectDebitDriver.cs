@@ -108,7 +108,7 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
     public static string Delivery(params JsonObject[] events) =>
         new JsonObject { ["events"] = new JsonArray(events), ["meta"] = new JsonObject { ["webhook_id"] = "WB" + Guid.NewGuid().ToString("N")[..10] } }.ToJsonString();
 
-    public static JsonObject PaymentEvent(string action, string paymentId, string? eventId = null, bool? willAttemptRetry = null) => new()
+    public static JsonObject PaymentEvent(string action, string paymentId, string? eventId = null, bool? willAttemptRetry = null, string? cause = null) => new()
     {
         ["id"] = eventId ?? "EV" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant(),
         ["created_at"] = new TestClock().GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
@@ -117,7 +117,7 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
         ["links"] = new JsonObject { ["payment"] = paymentId },
         ["details"] = new JsonObject
         {
-            ["origin"] = "bank", ["cause"] = action == "failed" ? "insufficient_funds" : "payment_" + action, ["description"] = "From the test.",
+            ["origin"] = "bank", ["cause"] = cause ?? (action == "failed" ? "insufficient_funds" : "payment_" + action), ["description"] = "From the test.",
             ["will_attempt_retry"] = willAttemptRetry,
         },
         ["metadata"] = new JsonObject(),
@@ -140,13 +140,15 @@ public sealed class DirectDebitDriver(StripePortalApp app, TestFirm firm, string
     /// <summary>A client with an active mandate, set up through the hosted flow without paying.</summary>
     public async Task<DirectDebitMandate> ActiveMandateAsync(TestClient client)
     {
+        // The firm's earlier clients' mandates sent theirs already: wait for one more.
+        var fulfilledBefore = (await app.InboxAsync()).Count(e => e.FirmId == firm.Id && e.Type == "billing_requests.fulfilled");
         await using (var scope = app.Services.CreateAsyncScope())
         {
             scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Id, client.Id);
             var url = await scope.ServiceProvider.GetRequiredService<DirectDebitPayments>().StartMandateSetupAsync(client.Id, client.Currency, app.BaseUrl);
             await ApproveAsync(url, "approve_active");
         }
-        await ApplyWebhooksAsync("billing_requests.fulfilled");
+        await ApplyWebhooksAsync([.. Enumerable.Repeat("billing_requests.fulfilled", fulfilledBefore + 1)]);
         return (await MandatesAsync(client)).ShouldHaveSingleItem();
     }
 

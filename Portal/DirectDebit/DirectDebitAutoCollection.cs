@@ -35,6 +35,27 @@ public sealed class DirectDebitAutoCollection(IServiceScopeFactory scopes, ILogg
         return scheduled;
     }
 
+    /// <summary>One pass over every firm with failed collections to retry; returns how many retries were sent.</summary>
+    public async Task<int> RetryDueAsync(CancellationToken cancellationToken = default)
+    {
+        List<Guid> firmIds;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            firmIds = await db.DirectDebitRetries.IgnoreQueryFilters()
+                .Where(r => r.Status == DirectDebitRetryStatus.Planned || (r.Status == DirectDebitRetryStatus.Requested && r.RetryPaymentId == null))
+                .Select(r => r.FirmId).Distinct().ToListAsync(cancellationToken);
+        }
+        var sent = 0;
+        foreach (var firmId in firmIds)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firmId);
+            sent += await scope.ServiceProvider.GetRequiredService<DirectDebitRetries>().MakeDueAsync(cancellationToken);
+        }
+        return sent;
+    }
+
     private async Task<int> ScheduleForFirmAsync(Guid firmId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -54,7 +75,7 @@ public sealed class DirectDebitAutoCollection(IServiceScopeFactory scopes, ILogg
         {
             try
             {
-                await directDebits.ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken);
+                await directDebits.ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken: cancellationToken);
                 scheduled++;
             }
             catch (DomainException refused)
@@ -66,7 +87,7 @@ public sealed class DirectDebitAutoCollection(IServiceScopeFactory scopes, ILogg
     }
 }
 
-/// <summary>Runs <see cref="DirectDebitAutoCollection"/> every few minutes (<c>DirectDebit:AutoCollectEvery</c>; off when zero).</summary>
+/// <summary>Runs <see cref="DirectDebitAutoCollection"/> (due dates, then retries) every few minutes (<c>DirectDebit:AutoCollectEvery</c>; off when zero).</summary>
 internal sealed class DirectDebitAutoCollectionService(DirectDebitAutoCollection collection, IConfiguration configuration, ILogger<DirectDebitAutoCollectionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,6 +101,7 @@ internal sealed class DirectDebitAutoCollectionService(DirectDebitAutoCollection
             try
             {
                 await collection.ScheduleDueAsync(stoppingToken);
+                await collection.RetryDueAsync(stoppingToken);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {

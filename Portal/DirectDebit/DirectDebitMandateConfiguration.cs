@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Domain.Clients;
+using Portal.Domain.Invoices;
 
 namespace Portal.DirectDebit;
 
@@ -30,5 +31,24 @@ internal sealed class ScheduledCollectionConfiguration : IEntityTypeConfiguratio
         collection.HasKey(c => c.PaymentId);
         collection.HasIndex(c => new { c.FirmId, c.InvoiceId });
         collection.Property(c => c.MandateId).HasMaxLength(DirectDebitMandate.MaxIdLength);
+    }
+}
+
+internal sealed class DirectDebitRetryConfiguration : IEntityTypeConfiguration<DirectDebitRetry>
+{
+    public void Configure(EntityTypeBuilder<DirectDebitRetry> retry)
+    {
+        retry.HasKey(r => r.Id);
+        retry.HasOne<ClientAccount>().WithMany().HasForeignKey(r => r.ClientAccountId).OnDelete(DeleteBehavior.Restrict);
+        retry.HasOne<Invoice>().WithMany().HasForeignKey(r => r.InvoiceId).OnDelete(DeleteBehavior.Restrict);
+        // One plan per failed collection and one retry per try of an invoice: a redelivered failure or a second
+        // instance plans nothing more.
+        retry.HasIndex(r => r.FailedPaymentId).IsUnique();
+        retry.HasIndex(r => new { r.InvoiceId, r.Attempt }).IsUnique();
+        // The sweep's question: what is due in this firm?
+        retry.HasIndex(r => new { r.FirmId, r.Status, r.PlannedFor });
+        retry.Property(r => r.FailureCause).HasMaxLength(100);
+        retry.Ignore(r => r.RequestKey);
+        retry.Property(r => r.Version).IsConcurrencyToken();
     }
 }

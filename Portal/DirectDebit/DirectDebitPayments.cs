@@ -60,17 +60,17 @@ public sealed class DirectDebitPayments(
 
     /// <summary>
     /// The firm collects automatically: the invoice's amount payable on the client's usable mandate, keyed by the
-    /// invoice so that any number of runners schedule it once.
+    /// invoice (and, for a retry, the try: <paramref name="requestKey"/>) so that any number of runners schedule it once.
     /// </summary>
-    public async Task<DateOnly> ScheduleAutomaticAsync(Guid clientAccountId, Guid invoiceId, Money amount, CancellationToken cancellationToken = default)
+    public async Task<(Guid PaymentId, DateOnly ChargeDate)> ScheduleAutomaticAsync(Guid clientAccountId, Guid invoiceId, Money amount, string? requestKey = null, CancellationToken cancellationToken = default)
     {
         var mandate = await mandates.UsableAsync(clientAccountId, amount.Currency, cancellationToken)
             ?? throw new DomainException("The client has no usable mandate in this currency.");
         var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
             clientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, [new InvoiceAmount(invoiceId, amount)], null,
-            "direct-debit:" + DirectDebitAutoCollection.RequestKey(invoiceId)), cancellationToken);
+            "direct-debit:" + (requestKey ?? DirectDebitAutoCollection.RequestKey(invoiceId))), cancellationToken);
         var paymentId = initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
-        return await CollectAsync(paymentId, mandate, automatic: true, cancellationToken);
+        return (paymentId, await CollectAsync(paymentId, mandate, automatic: true, cancellationToken));
     }
 
     /// <summary>"Set up direct debit" without paying anything now: the hosted flow's address.</summary>

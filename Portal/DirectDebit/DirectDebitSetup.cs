@@ -7,6 +7,7 @@ public static class DirectDebitSetup
         .AddScoped<DirectDebitPayments>()
         .AddScoped<MandateImport>()
         .AddScoped<DirectDebitSettings>()
+        .AddScoped<DirectDebitRetries>()
         .AddSingleton<DirectDebitAutoCollection>()
         .AddHostedService<DirectDebitAutoCollectionService>();
 }

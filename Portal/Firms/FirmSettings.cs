@@ -45,6 +45,8 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, A
             CreditAutoApply = input.CreditAutoApply,
             MethodsAllowed = current.MethodsAllowed,
             AutoCollectDirectDebitOnDueDate = current.AutoCollectDirectDebitOnDueDate,
+            DirectDebitRetryDays = current.DirectDebitRetryDays,
+            DirectDebitRetryWaitsForPayday = current.DirectDebitRetryWaitsForPayday,
         });
         audit.Record(db, "Payment policy changed", "Firm", firm.Id, before, Describe(firm.Policy));
         await db.SaveChangesAsync(cancellationToken);

@@ -134,7 +134,7 @@ public sealed class PeriodInvoicer(
             var mandates = services.GetRequiredService<DirectDebitMandates>();
             if (await mandates.UsableAsync(invoice.ClientAccountId, invoice.Currency, cancellationToken) is null)
                 return;
-            await services.GetRequiredService<DirectDebitPayments>().ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken);
+            await services.GetRequiredService<DirectDebitPayments>().ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken: cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

@@ -33,7 +33,7 @@ public abstract class GoCardlessEventHandler(string resourceType, string action)
 }
 
 /// <summary>payments.*: the change GoCardlessPaymentChanges reads from the event, applied through the money API.</summary>
-public sealed class GoCardlessPaymentEvent(string action, ProviderPayments payments, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class GoCardlessPaymentEvent(string action, ProviderPayments payments, DirectDebitRetries retries, IDbContextFactory<PortalDbContext> dbFactory)
     : GoCardlessEventHandler("payments", action)
 {
     public static readonly IReadOnlyList<string> Actions =
@@ -61,6 +61,8 @@ public sealed class GoCardlessPaymentEvent(string action, ProviderPayments payme
                 break;
             case PaymentChange.Fail:
                 await payments.MarkFailedAsync(paymentId, change.FailureReason ?? "The direct debit failed.", key, cancellationToken);
+                // An automatic collection that failed for want of funds may be tried again (the firm's retry policy).
+                await retries.PlanAfterFailureAsync(paymentId, gcEvent.Details.Cause, cancellationToken);
                 break;
             case PaymentChange.Reverse:
                 await payments.ReverseAsync(paymentId, change.Reversal ?? ReversalReason.Chargeback, key, cancellationToken);

@@ -459,6 +459,72 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("DirectDebitMandates");
                 });
 
+            modelBuilder.Entity("Portal.DirectDebit.DirectDebitRetry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CancelledBecause")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FailedPaymentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FailureCause")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("PlannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("PlannedFor")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("RetryPaymentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientAccountId");
+
+                    b.HasIndex("FailedPaymentId")
+                        .IsUnique();
+
+                    b.HasIndex("InvoiceId", "Attempt")
+                        .IsUnique();
+
+                    b.HasIndex("FirmId", "Status", "PlannedFor");
+
+                    b.ToTable("DirectDebitRetries");
+                });
+
             modelBuilder.Entity("Portal.DirectDebit.ScheduledCollection", b =>
                 {
                     b.Property<Guid>("PaymentId")
@@ -1025,6 +1091,13 @@ namespace Portal.Data.Migrations.Postgres
                                 .IsRequired()
                                 .HasMaxLength(60)
                                 .HasColumnType("character varying(60)");
+
+                            b1.Property<string>("DirectDebitRetryDays")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<bool>("DirectDebitRetryWaitsForPayday")
+                                .HasColumnType("boolean");
 
                             b1.Property<string>("MethodsAllowed")
                                 .IsRequired()
@@ -2982,6 +3055,21 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasOne("Portal.Domain.Clients.ClientAccount", null)
                         .WithMany()
                         .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.DirectDebit.DirectDebitRetry", b =>
+                {
+                    b.HasOne("Portal.Domain.Clients.ClientAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

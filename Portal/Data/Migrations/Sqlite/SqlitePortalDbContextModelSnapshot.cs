@@ -447,6 +447,72 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("DirectDebitMandates");
                 });
 
+            modelBuilder.Entity("Portal.DirectDebit.DirectDebitRetry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelledBecause")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FailedPaymentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureCause")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlannedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PlannedFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RetryPaymentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientAccountId");
+
+                    b.HasIndex("FailedPaymentId")
+                        .IsUnique();
+
+                    b.HasIndex("InvoiceId", "Attempt")
+                        .IsUnique();
+
+                    b.HasIndex("FirmId", "Status", "PlannedFor");
+
+                    b.ToTable("DirectDebitRetries");
+                });
+
             modelBuilder.Entity("Portal.DirectDebit.ScheduledCollection", b =>
                 {
                     b.Property<Guid>("PaymentId")
@@ -1003,6 +1069,13 @@ namespace Portal.Data.Migrations.Sqlite
                                 .IsRequired()
                                 .HasMaxLength(60)
                                 .HasColumnType("TEXT");
+
+                            b1.Property<string>("DirectDebitRetryDays")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("DirectDebitRetryWaitsForPayday")
+                                .HasColumnType("INTEGER");
 
                             b1.Property<string>("MethodsAllowed")
                                 .IsRequired()
@@ -2934,6 +3007,21 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Domain.Clients.ClientAccount", null)
                         .WithMany()
                         .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.DirectDebit.DirectDebitRetry", b =>
+                {
+                    b.HasOne("Portal.Domain.Clients.ClientAccount", null)
+                        .WithMany()
+                        .HasForeignKey("ClientAccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Invoices.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
