@@ -110,6 +110,27 @@ public sealed class DirectDebitRetryTests(StripePortalApp app) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_retry_claimed_by_an_instance_that_died_before_sending_it_is_sent_once_by_the_next_pass()
+    {
+        var (gc, client, _, _) = await AFailedAutomaticCollectionAsync();
+        var firm = gc.Firm;
+        await AdvanceToAsync(firm, (await RetriesAsync(firm)).Single().PlannedFor);
+        // What an instance killed between its claim and the collection leaves behind.
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.DirectDebitRetries.SingleAsync()).Claim(app.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+
+        (await Task.WhenAll(Sweep.RetryDueAsync(), Sweep.RetryDueAsync())).Sum().ShouldBeGreaterThanOrEqualTo(1);
+        await Sweep.RetryDueAsync();
+
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).Count.ShouldBe(2);
+        var retry = (await RetriesAsync(firm)).ShouldHaveSingleItem();
+        (await gc.PaymentAsync(retry.RetryPaymentId.ShouldNotBeNull())).Amount.ShouldBe(client.Amount(180_00));
+    }
+
+    [Fact]
     public async Task A_retry_that_fails_is_planned_again_from_its_own_failure_until_the_chosen_retries_are_used_up()
     {
         var (gc, _, invoice, _) = await AFailedAutomaticCollectionAsync(retryDays: "3");
