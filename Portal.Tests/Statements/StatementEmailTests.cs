@@ -73,6 +73,35 @@ public sealed class StatementEmailTests(MailPortalApp app) : IClassFixture<MailP
     }
 
     [Fact]
+    public async Task Where_the_balance_cannot_be_paid_online_the_statement_gives_the_bank_details_and_an_epc_qr_code_for_it()
+    {
+        // An IBAN and no card provider: the client can only pay by transfer.
+        var firm = await app.AFirmAsync();
+        await app.GiveIdentityAsync(firm, DocumentFixtures.FrenchIdentity);
+        var client = await app.AClientAsync(firm);
+        var billing = await app.BillingEmailAsync(client);
+        var invoice = await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).IssuedAsync();
+        await app.PayByTransferAsync(client, invoice.Id, 100_00);
+        var request = new StatementRequest(client.Id, Currency.EUR, app.Today.AddDays(-30), app.Today);
+
+        await app.AsStaffOfAsync<StatementEmails, bool>(firm, async s => { await s.SendNowAsync(request, "click-1"); return true; });
+        await app.DrainOutboxAsync(firm);
+
+        var mail = Statements(billing).ShouldHaveSingleItem();
+        var reference = $"{client.Name} {request.To:yyyy-MM-dd}";
+        (mail.TextBody ?? "").ShouldContain($"Your balance on {Shown(request.To)} is €380.00.");
+        (mail.TextBody ?? "").ShouldContain($"To pay by bank transfer: IBAN FR76 3000 6000 0112 3456 7890 189, BIC BNPAFRPPXXX, reference {reference}.", customMessage: mail.TextBody);
+        (mail.TextBody ?? "").ShouldNotContain("Pay it online");
+        (mail.HtmlBody ?? "").ShouldContain("<img src=\"cid:epc-qr@portal\"");
+        var image = mail.BodyParts.OfType<MimePart>().Where(p => p.ContentId == "epc-qr@portal").ShouldHaveSingleItem();
+        using var png = new MemoryStream();
+        await image.Content!.DecodeToAsync(png);
+        QrImages.Read(png.ToArray()).ShouldBe($"BCD\n002\n1\nSCT\nBNPAFRPPXXX\nCabinet Martin SAS\nFR7630006000011234567890189\nEUR380.00\n\n\n{reference}");
+        // The statement PDF is still attached beside the picture.
+        mail.Attachments.OfType<MimePart>().ShouldHaveSingleItem().ContentType.MimeType.ShouldBe("application/pdf");
+    }
+
+    [Fact]
     public async Task A_client_in_french_reads_the_email_and_the_pdf_in_french_and_one_in_credit_is_told_so_without_a_pay_link()
     {
         var firm = await app.AFirmAsync();

@@ -88,11 +88,17 @@ public sealed class StatementEmails(IDbContextFactory<PortalDbContext> dbFactory
         // The balance can be paid online only where card payments are offered and connected.
         var payable = firm.Policy.MethodsAllowed.HasFlag(PaymentMethods.Card)
             && await db.ProviderConnections.AnyAsync(c => c.Provider == PaymentProvider.Stripe, cancellationToken);
+        // Where the balance cannot be paid online, the email says how to pay it by transfer, with an EPC QR code for EUR
+        // that a banking app turns into the filled-in transfer.
+        var byTransfer = !payable && closing.IsPositive ? firm.Iban : null;
+        var reference = $"{client.Name} {request.To:yyyy-MM-dd}";
+        var qrCode = byTransfer is null ? null : EpcPayload.For(firm.LegalName ?? firm.Name, firm.Iban, firm.Bic, closing, reference);
         var model = new EmailModel().Firm(firm.Name).Client(client.Name)
-            .Statement(request.From, request.To, closing, payable ? Link("portal/pay?select=all") : null).PortalLink(Link("portal"));
+            .Statement(request.From, request.To, closing, payable ? Link("portal/pay?select=all") : null).PortalLink(Link("portal"))
+            .Transfer(byTransfer, firm.Bic, reference, withQrCode: qrCode is not null);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var email = await templates.RenderAsync(db, firm.Id, EmailTemplateKind.Statement, culture, model, cancellationToken);
-        var message = new EmailMessage(firm.Id, to, email.Subject, email.Text, email.Html, clock.GetUtcNow(), key).AttachStatement(request, culture.Name);
+        var message = new EmailMessage(firm.Id, to, email.Subject, email.Text, email.Html, clock.GetUtcNow(), key).AttachStatement(request, culture.Name).WithQrCode(qrCode);
         var queued = await mailer.QueueOnceAsync(db, message, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         mailer.Flush();
