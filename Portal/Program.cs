@@ -122,6 +122,7 @@ app.MapEInvoicing();
 app.MapHub<LiveHub>("/hubs/live");
 app.MapStripeWebhooks();
 app.MapGoCardlessWebhooks();
+app.MapPayPalWebhooks();
 app.MapInAppSandbox();
 app.MapPortalHealth();
 
