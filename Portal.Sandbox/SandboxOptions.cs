@@ -8,6 +8,8 @@ public sealed class SandboxOptions
 
     public PlatformSandboxOptions Platform { get; } = new();
 
+    public PayPalSandboxOptions PayPal { get; } = new();
+
     // Far shorter than the providers' real schedules (Stripe: up to 3 days), so retries are observable in tests.
     public TimeSpan[] WebhookRetrySchedule { get; set; } =
     [
@@ -58,3 +60,16 @@ public sealed class PlatformSandboxOptions
 }
 
 public sealed record PlatformSandboxClient(string ClientId, string ClientSecret);
+
+public sealed class PayPalSandboxOptions
+{
+    // REST apps known to the emulator; a client id starting "sandbox_" also opens an app on its first token request,
+    // bound to the secret it first came with.
+    public List<PayPalSandboxAccount> Accounts { get; } = [];
+
+    // PayPal's tokens last nine hours.
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(9);
+}
+
+// A REST app, and the webhook PayPal would deliver its events to (URL and the webhook id PayPal gave it).
+public sealed record PayPalSandboxAccount(string ClientId, string ClientSecret, string? WebhookUrl = null, string? WebhookId = null);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Sandbox.Common;
 using Portal.Sandbox.GoCardless;
+using Portal.Sandbox.PayPal;
 using Portal.Sandbox.Platform;
 using Portal.Sandbox.Stripe;
 
@@ -34,6 +35,11 @@ public static class SandboxSetup
         services.AddSingleton<GoCardlessApi>();
 
         services.AddSingleton<PlatformSandbox>();
+
+        services.AddSingleton<PayPalSandbox>();
+        services.AddSingleton<ISandboxClockListener>(sp => sp.GetRequiredService<PayPalSandbox>());
+        services.AddSingleton(sp => new PayPalSandboxSetup(sp.GetRequiredService<SandboxOptions>()));
+        services.AddSingleton<PayPalApi>();
         return services;
     }
 
@@ -43,6 +49,7 @@ public static class SandboxSetup
         app.MapGroup("/sandbox/stripe").AllowAnonymous().DisableAntiforgery().MapStripeSandbox();
         app.MapGroup("/sandbox/gocardless").AllowAnonymous().DisableAntiforgery().MapGoCardlessSandbox();
         app.MapGroup("/sandbox/platform").AllowAnonymous().DisableAntiforgery().MapPlatformSandbox();
+        app.MapGroup("/sandbox/paypal").AllowAnonymous().DisableAntiforgery().MapPayPalSandbox();
         return app;
     }
 }

@@ -100,6 +100,8 @@ public sealed class ChartOfAccounts : ITenantOwned
         PaymentProvider.Stripe => StripeClearingAccount,
         PaymentProvider.GoCardless => GoCardlessClearingAccount,
         PaymentProvider.None => BankAccount,
+        // No PayPal money reaches the ledger until PayPal checkout exists; its clearing account and journal come with it.
+        PaymentProvider.PayPal => throw new InvalidOperationException("PayPal has no clearing account in the chart yet: PayPal payments are not booked."),
     };
 
     /// <summary>
@@ -113,7 +115,12 @@ public sealed class ChartOfAccounts : ITenantOwned
             return Journal.Sales;
         var list = accounts.ToList();
         if (list.FirstOrDefault(a => a.Kind is LedgerAccountKind.Clearing or LedgerAccountKind.Fees) is { Qualifier: not null } providerAccount)
-            return ProviderOf(providerAccount) == PaymentProvider.Stripe ? Journal.Stripe : Journal.GoCardless;
+            return ProviderOf(providerAccount) switch
+            {
+                PaymentProvider.Stripe => Journal.Stripe,
+                PaymentProvider.GoCardless => Journal.GoCardless,
+                var other => throw new InvalidOperationException($"{other} money has no journal in the chart yet."),
+            };
         return list.Any(a => a.Kind == LedgerAccountKind.Bank) ? Journal.Bank : Journal.Miscellaneous;
     }
 

@@ -85,6 +85,7 @@ public readonly record struct LedgerAccount
     {
         PaymentProvider.Stripe => "stripe",
         PaymentProvider.GoCardless => "gocardless",
+        PaymentProvider.PayPal => "paypal",
         PaymentProvider.None => throw new ArgumentException("Money handled without a provider goes through the bank account.", nameof(provider)),
     };
 
@@ -92,6 +93,7 @@ public readonly record struct LedgerAccount
     {
         "stripe" => PaymentProvider.Stripe,
         "gocardless" => PaymentProvider.GoCardless,
+        "paypal" => PaymentProvider.PayPal,
         _ => throw new FormatException($"'{code}' is not a ledger account code."),
     };
 }

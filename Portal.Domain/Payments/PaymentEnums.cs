@@ -2,7 +2,7 @@ namespace Portal.Domain.Payments;
 
 public enum PaymentMethod { Card, DirectDebit, BankTransfer, Cheque, Cash, Credit }
 
-public enum PaymentProvider { None, Stripe, GoCardless }
+public enum PaymentProvider { None, Stripe, GoCardless, PayPal }
 
 public enum PaymentStatus
 {

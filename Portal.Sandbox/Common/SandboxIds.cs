@@ -14,6 +14,9 @@ public static class SandboxIds
     // GoCardless: "PM0012ABCDEFGH", "MD000ABC…".
     public static string GoCardless(string prefix) => prefix + "00" + RandomString(UpperAlphanumeric, 12);
 
+    // PayPal: "5O190127TN364715T" (orders, captures, refunds, webhooks), 17 upper-case letters and digits.
+    public static string PayPal() => RandomString(UpperAlphanumeric, 17);
+
     private static string RandomString(string alphabet, int length) =>
         string.Create(length, alphabet, static (span, chars) =>
         {

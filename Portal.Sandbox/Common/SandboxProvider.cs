@@ -5,6 +5,7 @@ public enum SandboxProvider
     Stripe,
     GoCardless,
     Platform,
+    PayPal,
 }
 
 public static class SandboxProviderNames
@@ -14,5 +15,6 @@ public static class SandboxProviderNames
         SandboxProvider.Stripe => "stripe",
         SandboxProvider.GoCardless => "gocardless",
         SandboxProvider.Platform => "platform",
+        SandboxProvider.PayPal => "paypal",
     };
 }

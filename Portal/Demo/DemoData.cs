@@ -42,6 +42,11 @@ public static class DemoData
     /// <summary>The demo firm's access token for the in-app GoCardless sandbox.</summary>
     public const string SandboxGoCardlessToken = "sandbox_portal_demo_creditor_0001";
 
+    /// <summary>The demo firm's REST app in the in-app PayPal sandbox, and the id of its webhook there.</summary>
+    public const string SandboxPayPalClientId = "sandbox_portal_demo_paypal_app";
+    public const string SandboxPayPalSecret = "sandbox_portal_demo_paypal_secret_0001";
+    public const string SandboxPayPalWebhookId = "WHPORTALDEMOPAYPAL01";
+
     /// <summary>The demo firm's OAuth2 client at the in-app approved e-invoicing platform.</summary>
     public const string SandboxPlatformClientId = "sandbox_portal_demo_firm";
 
@@ -89,6 +94,7 @@ public static class DemoData
         {
             await ConnectSandboxStripeAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
             await ConnectSandboxGoCardlessAsync(db, services.GetRequiredService<ProviderSecrets>(), app.Configuration, services.GetRequiredService<TimeProvider>());
+            await ConnectSandboxPayPalAsync(db, services.GetRequiredService<ProviderSecrets>(), services.GetRequiredService<TimeProvider>());
             // The platform connection names the emulator's address, known only once the app listens.
             app.Lifetime.ApplicationStarted.Register(() => _ = ConnectSandboxPlatformAsync(app, firmId));
         }
@@ -205,6 +211,18 @@ public static class DemoData
             ? configured
             : "gc_sandbox_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         connection.SetCredentials(ProviderMode.Sandbox, null, secrets.Protect(PaymentProvider.GoCardless, SandboxGoCardlessToken), secrets.Protect(PaymentProvider.GoCardless, webhookSecret), clock.GetUtcNow());
+        db.ProviderConnections.Add(connection);
+        await db.SaveChangesAsync();
+    }
+
+    // PayPal's webhook is registered in its dashboard, not through the API: the in-app emulator is told where to
+    // send the demo app's events once the app listens (SandboxWebhookRegistration).
+    private static async Task ConnectSandboxPayPalAsync(PortalDbContext db, ProviderSecrets secrets, TimeProvider clock)
+    {
+        var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == FirmKey);
+        var connection = new ProviderConnection(firm.Id, PaymentProvider.PayPal, clock.GetUtcNow());
+        connection.SetCredentials(ProviderMode.Sandbox, SandboxPayPalClientId, secrets.Protect(PaymentProvider.PayPal, SandboxPayPalSecret),
+            secrets.Protect(PaymentProvider.PayPal, SandboxPayPalWebhookId), clock.GetUtcNow());
         db.ProviderConnections.Add(connection);
         await db.SaveChangesAsync();
     }

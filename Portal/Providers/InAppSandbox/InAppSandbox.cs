@@ -40,6 +40,8 @@ public sealed class InAppSandbox(bool enabled, IConfiguration configuration, ISe
 
     public Uri GoCardlessApiBase => new(SelfBaseUrl, "sandbox/gocardless/");
 
+    public Uri PayPalApiBase => new(SelfBaseUrl, "sandbox/paypal/");
+
     /// <summary>The approved e-invoicing platform's Flow Service, as a firm's platform connection names it.</summary>
     public Uri PlatformApiBase => new(SelfBaseUrl, "sandbox/platform/flow-service/");
 
@@ -82,6 +84,8 @@ public static class InAppSandboxSetup
         // only once Kestrel listens, which is before the first GoCardless call reads the options.
         builder.Services.AddOptions<GoCardlessOptions>().PostConfigure<InAppSandbox>((options, sandbox) =>
             options.PortalSandboxUrl ??= sandbox.GoCardlessApiBase);
+        builder.Services.AddOptions<PayPal.Api.PayPalOptions>().PostConfigure<InAppSandbox>((options, sandbox) =>
+            options.PortalSandboxUrl ??= sandbox.PayPalApiBase);
         return builder;
     }
 

@@ -31,6 +31,11 @@ internal sealed class SandboxWebhookRegistration(IHostApplicationLifetime lifeti
                 .Where(c => c.Provider == PaymentProvider.GoCardless && c.Mode == ProviderMode.Sandbox).ToListAsync(stoppingToken);
             foreach (var connection in goCardlessConnections)
                 await goCardless.RegisterSandboxWebhookAsync(db, connection, stoppingToken);
+            var payPal = scope.ServiceProvider.GetRequiredService<PayPal.PayPalConnector>();
+            var payPalConnections = await db.ProviderConnections.IgnoreQueryFilters()
+                .Where(c => c.Provider == PaymentProvider.PayPal && c.Mode == ProviderMode.Sandbox).ToListAsync(stoppingToken);
+            foreach (var connection in payPalConnections)
+                payPal.RegisterSandboxWebhook(connection);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
