@@ -61,8 +61,8 @@ public sealed class InvoiceImportTests(PortalApp app) : IClassFixture<PortalApp>
             .ShouldBe((sept.Id, InvoiceStatus.PartiallyPaid, sept.Amount(1200_00), sept.Amount(200_00), sept.Amount(1000_00), new DateOnly(2026, 11, 15), new DateOnly(2026, 12, 15)));
         septInvoice.ImportedAt.ShouldNotBeNull();
         hugoInvoice.ClientAccountId.ShouldBe(hugo.Id);
-        hugoInvoice.Lines.Select(l => $"{l.Description}|{l.Quantity.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}|{l.NetMinor}|{l.TaxMinor}").ShouldBe(["Conseil|2.5|100000|20000", "Déplacement|1|5550|305"]);
-        (hugoInvoice.Status, hugoInvoice.AmountDue).ShouldBe((InvoiceStatus.Open, hugo.Amount(1255_55)));
+        hugoInvoice.Lines.OrderBy(l => l.Position).Select(l => $"{l.Description}|{l.Quantity.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}|{l.NetMinor}|{l.TaxMinor}").ShouldBe(["Conseil|2.5|100000|20000", "Déplacement|1|5550|305"]);
+        (hugoInvoice.Status, hugoInvoice.AmountDue).ShouldBe((InvoiceStatus.Open, hugo.Amount(1258_55)));
 
         var ledger = await app.LedgerShouldBeConsistentAsync(firm);
         ledger.Balance(LedgerAccount.Receivable(sept.Id), Currency.EUR).ShouldBe(sept.Amount(1000_00), "the client owes what is left");
