@@ -26,6 +26,10 @@ internal sealed class ClientAccountConfiguration : IEntityTypeConfiguration<Clie
         client.Property(c => c.Country).HasMaxLength(2);
         client.Property(c => c.Address).HasMaxLength(400);
         client.Property(c => c.DeliveryAddress).HasMaxLength(400);
+        // An import finds a client again by the reference it had in the firm's previous tool: one client per reference.
+        client.Property(c => c.ExternalReference).HasMaxLength(ClientAccount.MaxExternalReferenceLength);
+        client.HasIndex(c => new { c.FirmId, c.ExternalReference }).IsUnique();
+        client.Property(c => c.Language).HasMaxLength(5);
         client.HasMany(c => c.Contacts).WithOne().HasForeignKey(c => c.ClientAccountId).OnDelete(DeleteBehavior.Cascade);
         client.Navigation(c => c.Contacts).HasField("_contacts");
     }

@@ -791,6 +791,10 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<string>("ExternalReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
 
@@ -801,6 +805,10 @@ namespace Portal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
 
                     b.Property<bool>("MonthlyStatements")
                         .HasColumnType("boolean");
@@ -838,6 +846,9 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId", "BillingEmail");
+
+                    b.HasIndex("FirmId", "ExternalReference")
+                        .IsUnique();
 
                     b.HasIndex("FirmId", "Name");
 
@@ -1504,6 +1515,9 @@ namespace Portal.Data.Migrations.Postgres
 
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateOnly>("IssueDate")
                         .HasColumnType("date");
@@ -2581,6 +2595,36 @@ namespace Portal.Data.Migrations.Postgres
                     b.ToTable("EmailTemplates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Imports.ImportColumnMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirmId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("ImportColumnMappings");
+                });
+
             modelBuilder.Entity("Portal.Integrations.ProviderConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3366,6 +3410,15 @@ namespace Portal.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Portal.EInvoicing.PlatformConnection", b =>
+                {
+                    b.HasOne("Portal.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Imports.ImportColumnMapping", b =>
                 {
                     b.HasOne("Portal.Domain.Firms.Firm", null)
                         .WithMany()

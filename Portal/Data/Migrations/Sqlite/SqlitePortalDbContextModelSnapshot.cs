@@ -779,6 +779,10 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
 
@@ -788,6 +792,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(5)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MonthlyStatements")
@@ -826,6 +834,9 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId", "BillingEmail");
+
+                    b.HasIndex("FirmId", "ExternalReference")
+                        .IsUnique();
 
                     b.HasIndex("FirmId", "Name");
 
@@ -1482,6 +1493,9 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ImportedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("IssueDate")
                         .HasColumnType("TEXT");
@@ -2533,6 +2547,36 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("EmailTemplates", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Imports.ImportColumnMapping", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Columns")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirmId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("ImportColumnMappings");
+                });
+
             modelBuilder.Entity("Portal.Integrations.ProviderConnection", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3318,6 +3362,15 @@ namespace Portal.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Portal.EInvoicing.PlatformConnection", b =>
+                {
+                    b.HasOne("Portal.Domain.Firms.Firm", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Imports.ImportColumnMapping", b =>
                 {
                     b.HasOne("Portal.Domain.Firms.Firm", null)
                         .WithMany()
