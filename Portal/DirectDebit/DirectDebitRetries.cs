@@ -77,10 +77,12 @@ public sealed class DirectDebitRetries(
                 if (await MakeAsync(db, firm.Policy, retry, now, cancellationToken))
                     made++;
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateConcurrencyException conflict)
             {
-                // Another instance claimed or closed this retry first: it is theirs.
-                db.ChangeTracker.Clear();
+                // Another instance claimed or closed this retry first: it is theirs. Only this retry is let go; the
+                // pass's other retries stay tracked, so their claims are still saved.
+                foreach (var entry in conflict.Entries)
+                    entry.State = EntityState.Detached;
             }
         }
         return made;
