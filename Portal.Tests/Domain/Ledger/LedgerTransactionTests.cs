@@ -76,11 +76,14 @@ public class LedgerAccountTests
             "clearing:stripe", "fees:gocardless", "bank", "revenue", "tax"]);
         accounts.Select(a => LedgerAccount.Parse(a.Code)).ShouldBe(accounts);
         LedgerAccount.Wallet(client).ClientAccountId.ShouldBe(client);
+        // PayPal, the third provider, has its own clearing account.
+        LedgerAccount.Parse("clearing:paypal").ShouldBe(LedgerAccount.Clearing(PaymentProvider.PayPal));
     }
 
     [Theory]
     [InlineData("cash")]
-    [InlineData("clearing:paypal")]
+    [InlineData("clearing:adyen")]
+    [InlineData("clearing:none")]
     [InlineData("receivable:not-a-guid")]
     [InlineData("bank:extra")]
     public void Unknown_codes_are_refused(string code) => Should.Throw<FormatException>(() => LedgerAccount.Parse(code));
