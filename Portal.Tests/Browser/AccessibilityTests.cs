@@ -19,9 +19,9 @@ namespace Portal.Tests.Browser;
 
 /// <summary>
 /// Every page of the app, found from its own <c>@page</c> routes, checked by axe-core against WCAG 2.2 AA as the person
-/// who uses it: English and French on a desktop, and once more on a 390×844 phone. Any serious or critical violation
-/// fails, and so does a page without a title or without exactly one h1, or a French page showing English the app has
-/// a French wording for.
+/// who uses it: in English on a desktop and in French on a 390×844 phone. Any serious or critical violation fails, and
+/// so does a page without a title or without exactly one h1, or a French page showing English the app has a French
+/// wording for.
 /// </summary>
 [Collection(AccessibilitySweepCollection.Name)]
 public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelper output) : IAsyncLifetime
@@ -37,8 +37,13 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         ["/pay/guest/payments/{PaymentId:guid}"] = "the guest pay page itself (/pay/guest) is visited",
     };
 
-    /// <summary>Every page in both languages on a desktop, and in French (the longer words) on a 390×844 phone.</summary>
-    private static readonly (string Language, int Width, int Height)[] Settings = [("en", 1280, 900), ("fr", 1280, 900), ("fr", 390, 844)];
+    /// <summary>
+    /// Every page in English on a desktop and in French (the longer words) on a 390×844 phone. The screen size changes
+    /// the markup and the language changes only the words, so these two visits meet every rule axe applies: French on
+    /// a desktop too would check the desktop's markup a second time, and English on a phone the phone's, at a third of
+    /// the sweep's time.
+    /// </summary>
+    private static readonly (string Language, int Width, int Height)[] Settings = [("en", 1280, 900), ("fr", 390, 844)];
 
     private readonly DemoSandboxPortalApp _app = new();
 
@@ -75,7 +80,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
                     var started = clock.Elapsed;
                     var found = (await CheckAsync(page, visit, $"{language} {width}x{height}")).ToList();
                     // Once per page in French: no English text the app has a French wording for.
-                    if (language == "fr" && width > 1000)
+                    if (language == "fr")
                         found.AddRange(await EnglishLeftoversAsync(page, visit));
                     problems.AddRange(found);
                     // Progress while it runs: a slow or failing page shows here at once, not only at the end.
@@ -148,7 +153,13 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
 
     private static async Task<IEnumerable<string>> EnglishLeftoversAsync(IPage page, Visit visit)
     {
-        var text = await page.Locator("body").InnerTextAsync();
+        // All of the page's text, shown or not at this screen size (a menu folded away on a phone is still the page's),
+        // with its spacing as a reader sees it.
+        var text = await page.EvaluateAsync<string>(@"() => {
+            const body = document.body.cloneNode(true);
+            body.querySelectorAll('script, style, template, noscript').forEach(e => e.remove());
+            return body.textContent.replace(/\s+/g, ' ');
+        }");
         return EnglishOnlyPhrases.Value.Where(p => text.Contains(p, StringComparison.Ordinal))
             .Select(p => $"{visit.Path} as {visit.Visitor}, fr: English left on a French page: \"{p}\"");
     }

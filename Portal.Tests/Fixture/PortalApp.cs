@@ -53,7 +53,7 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
             ? first._connectionString
             : DatabaseUnderTest == DatabaseProvider.Postgres
             ? await TestPostgres.CreateDatabaseAsync(_databaseName)
-            : $"Data Source={Path.Combine(_dataFolder, "portal.db")};Pooling=false";
+            : await TestSqlite.CreateDatabaseAsync(Path.Combine(_dataFolder, "portal.db"));
         UseKestrel(0);
         StartServer();
         BaseUrl = ClientOptions.BaseAddress;

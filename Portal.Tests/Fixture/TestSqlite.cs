@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data;
+using Portal.Tenancy;
+
+namespace Portal.Tests.Fixture;
+
+/// <summary>
+/// The embedded databases the tests use: each app gets a copy of one file migrated once per test run, so that it
+/// starts on an up-to-date schema (its own start-up migration then finds nothing to do) instead of running every
+/// migration again.
+/// </summary>
+public static class TestSqlite
+{
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(BuildMigratedTemplateAsync);
+
+    /// <summary>Writes a database with Portal's schema at <paramref name="path"/> and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string path)
+    {
+        File.Copy(await MigratedTemplate.Value, path);
+        return $"Data Source={path};Pooling=false";
+    }
+
+    private static async Task<string> BuildMigratedTemplateAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("portal-sqlite-template-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(folder, recursive: true); } catch (IOException) { } };
+        var path = Path.Combine(folder, "portal.db");
+        // Without pooling the file is closed when the context is, so the copy is complete and nothing holds it.
+        var tenant = new TenantContext(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
+        await using (var db = new PortalDatabase(DatabaseProvider.Sqlite, $"Data Source={path};Pooling=false").Open(tenant))
+            await db.Database.MigrateAsync();
+        return path;
+    }
+}
