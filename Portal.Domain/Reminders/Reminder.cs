@@ -17,6 +17,11 @@ public sealed class Reminder : IClientOwned
     private Reminder() { }
 
     private Reminder(Invoice invoice, ReminderStep step, DateOnly day, string key, string? requestedBy, DateTimeOffset now)
+        : this(InvoiceStanding.Of(invoice), step, day, key, requestedBy, now)
+    {
+    }
+
+    private Reminder(InvoiceStanding invoice, ReminderStep step, DateOnly day, string key, string? requestedBy, DateTimeOffset now)
     {
         Id = Guid.CreateVersion7();
         FirmId = invoice.FirmId;
@@ -52,6 +57,9 @@ public sealed class Reminder : IClientOwned
 
     /// <summary>The schedule's reminder for <paramref name="step"/>, the one of its kind for this invoice.</summary>
     public static Reminder Scheduled(Invoice invoice, ReminderStep step, DateOnly day, DateTimeOffset now) =>
+        new(invoice, step, day, ScheduledKey(invoice.Id, step), null, now);
+
+    public static Reminder Scheduled(InvoiceStanding invoice, ReminderStep step, DateOnly day, DateTimeOffset now) =>
         new(invoice, step, day, ScheduledKey(invoice.Id, step), null, now);
 
     /// <summary>A reminder sent by hand: each is its own, and does not take the place of the schedule's next step.</summary>

@@ -33,7 +33,12 @@ public sealed record ReminderFacts(
     bool DirectDebitScheduled = false,
     bool ClientPaused = false,
     bool ClientOptedOut = false,
-    DateOnly? PromisedBy = null);
+    DateOnly? PromisedBy = null)
+{
+    /// <summary>The facts as they stand now (the invoice read as it is at the time of the call).</summary>
+    public ReminderStanding Standing() => new(InvoiceStanding.Of(Invoice), ClientEmail, Disputed, CreditAutoApplyWillUse, DirectDebitScheduled,
+        ClientPaused, ClientOptedOut, PromisedBy);
+}
 
 /// <summary>
 /// The never-remind rules: a reminder asks a client for money, so it goes only for an invoice still owed, with nothing
@@ -42,7 +47,10 @@ public sealed record ReminderFacts(
 public static class ReminderRules
 {
     /// <summary>The first reason the invoice may not be reminded on <paramref name="today"/>; null when it may.</summary>
-    public static CannotRemind? WhyNot(ReminderFacts facts, DateOnly today)
+    public static CannotRemind? WhyNot(ReminderFacts facts, DateOnly today) => WhyNot(facts.Standing(), today);
+
+    /// <summary>The same rules for an invoice read as its <see cref="InvoiceStanding"/> (a sweep, the collections view).</summary>
+    public static CannotRemind? WhyNot(ReminderStanding facts, DateOnly today)
     {
         var invoice = facts.Invoice;
         switch (invoice.Status)
@@ -81,7 +89,10 @@ public static class ReminderRules
     }
 
     /// <summary>Refuses, with the reason, a reminder that may not go (a "send reminder now" by hand).</summary>
-    public static void EnsureRemindable(ReminderFacts facts, DateOnly today)
+    public static void EnsureRemindable(ReminderFacts facts, DateOnly today) => EnsureRemindable(facts.Standing(), today);
+
+    /// <summary>Refuses, with the reason, a reminder that may not go (a "send reminder now" by hand).</summary>
+    public static void EnsureRemindable(ReminderStanding facts, DateOnly today)
     {
         if (WhyNot(facts, today) is { } reason)
             throw new DomainException(Refusal(reason));

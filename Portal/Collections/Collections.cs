@@ -27,8 +27,8 @@ public sealed class Collections(IDbContextFactory<PortalDbContext> dbFactory, Ti
 {
     public const int MaxPageSize = 200;
 
-    /// <summary>One page of the view, most overdue money first. The ageing is summed in the database, so a page costs the
-    /// same for a firm with 100,000 invoices as for one with ten; only the page's clients are read in full.</summary>
+    /// <summary>One page of the view, most overdue money first. The ageing is summed in the database: which clients are listed,
+    /// from the overdue invoices only, then the page's clients' buckets; only the page's clients' invoices are read.</summary>
     public async Task<(IReadOnlyList<CollectionsRow> Rows, int Total)> ReadAsync(int page = 1, int size = 50, CancellationToken cancellationToken = default)
     {
         size = Math.Clamp(size, 1, MaxPageSize);
@@ -45,9 +45,31 @@ public sealed class Collections(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
         var today = firm.LocalToday(clock.GetUtcNow());
         var (d30, d60, d90) = (today.AddDays(-30), today.AddDays(-60), today.AddDays(-90));
-        var aged =
-            from invoice in db.Invoices
-            where invoice.Status == InvoiceStatus.Open || invoice.Status == InvoiceStatus.PartiallyPaid
+        var open = db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+        // Only clients with something overdue are listed, most overdue money first: which ones, and in what order, is found
+        // from the invoices past their due date alone (the index on firm, status and due date reads just those), rather
+        // than by ageing every open invoice of the firm on every page.
+        var overdue =
+            from invoice in open
+            where invoice.DueDate < today
+            group invoice by new { invoice.ClientAccountId, invoice.Currency } into owed
+            select new { owed.Key.ClientAccountId, owed.Key.Currency, Overdue = owed.Sum(i => i.TotalMinor - i.CreditedMinor - i.PaidMinor) };
+        var listed =
+            from row in overdue
+            where row.Overdue > 0
+            join client in db.ClientAccounts on row.ClientAccountId equals client.Id
+            select new { row.ClientAccountId, row.Currency, row.Overdue, client.Name };
+        var total = await listed.CountAsync(cancellationToken);
+        var page = await listed.OrderByDescending(r => r.Overdue).ThenBy(r => r.Name).ThenBy(r => r.ClientAccountId)
+            .Skip(skip).Take(take).ToListAsync(cancellationToken);
+        if (page.Count == 0)
+            return ([], total);
+
+        // The page's clients' open invoices, aged in the database (their invoices not yet due show as "current").
+        var clientIds = page.Select(r => r.ClientAccountId).Distinct().ToList();
+        var aged = await (
+            from invoice in open
+            where clientIds.Contains(invoice.ClientAccountId)
             group invoice by new { invoice.ClientAccountId, invoice.Currency } into owed
             select new
             {
@@ -58,35 +80,25 @@ public sealed class Collections(IDbContextFactory<PortalDbContext> dbFactory, Ti
                 Days31To60 = owed.Sum(i => i.DueDate < d30 && i.DueDate >= d60 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
                 Days61To90 = owed.Sum(i => i.DueDate < d60 && i.DueDate >= d90 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
                 Over90 = owed.Sum(i => i.DueDate < d90 ? i.TotalMinor - i.CreditedMinor - i.PaidMinor : 0L),
-            };
-        // Only clients with something overdue are listed; their invoices not yet due show as "current".
-        var listed =
-            from row in aged
-            where row.Days1To30 + row.Days31To60 + row.Days61To90 + row.Over90 > 0
-            join client in db.ClientAccounts on row.ClientAccountId equals client.Id
-            select new { row, client.Name, Overdue = row.Days1To30 + row.Days31To60 + row.Days61To90 + row.Over90 };
-        var total = await listed.CountAsync(cancellationToken);
-        var page = await listed.OrderByDescending(r => r.Overdue).ThenBy(r => r.Name).ThenBy(r => r.row.ClientAccountId)
-            .Skip(skip).Take(take).ToListAsync(cancellationToken);
-        if (page.Count == 0)
-            return ([], total);
+            }).ToDictionaryAsync(r => (r.ClientAccountId, r.Currency), cancellationToken);
 
-        // Where reminders stand, for the page's clients only.
-        var clientIds = page.Select(r => r.row.ClientAccountId).Distinct().ToList();
-        var invoices = await db.Invoices.AsNoTracking()
-            .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && clientIds.Contains(i.ClientAccountId))
+        // Where reminders stand, for the page's clients only, from the few columns the rules read.
+        var invoices = await open.AsNoTracking().Where(i => clientIds.Contains(i.ClientAccountId))
+            .Select(i => new InvoiceStanding(i.Id, i.FirmId, i.ClientAccountId, i.Currency, i.Status, i.DueDate, i.TotalMinor, i.CreditedMinor, i.PaidMinor,
+                i.PendingMinor, i.DoNotRemind))
             .ToListAsync(cancellationToken);
-        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, cancellationToken);
+        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, wholeFirm: false, cancellationToken);
         var lastSent = await db.Reminders.Where(r => r.Status == ReminderStatus.Sent && clientIds.Contains(r.ClientAccountId))
             .GroupBy(r => r.ClientAccountId).Select(g => new { g.Key, At = g.Max(r => r.SentAt) }).ToDictionaryAsync(g => g.Key, g => g.At, cancellationToken);
         var byGroup = invoices.ToLookup(i => (i.ClientAccountId, i.Currency));
         return ([.. page.Select(r =>
         {
-            var group = byGroup[(r.row.ClientAccountId, r.row.Currency)].Where(i => i.AmountDue.IsPositive).ToList();
+            var group = byGroup[(r.ClientAccountId, r.Currency)].Where(i => i.AmountDue.IsPositive).ToList();
             var client = circumstances.Client(group[0]);
             var next = group.Where(i => ReminderRules.WhyNot(circumstances.For(i), today) is null)
                 .Select(i => firm.Reminders.NextAfter(i.DueDate, today)?.Day).Where(d => d is not null).Min();
-            return new CollectionsRow(client.Id, r.Name, r.row.Currency, r.row.Current, r.row.Days1To30, r.row.Days31To60, r.row.Days61To90, r.row.Over90,
+            var ages = aged[(r.ClientAccountId, r.Currency)];
+            return new CollectionsRow(client.Id, r.Name, r.Currency, ages.Current, ages.Days1To30, ages.Days31To60, ages.Days61To90, ages.Over90,
                 lastSent.GetValueOrDefault(client.Id), next, client.InvoiceEmailRecipient is null, client.PromisedToPayBy, client.PromiseNote);
         })], total);
     }

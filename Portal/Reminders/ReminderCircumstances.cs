@@ -34,38 +34,49 @@ internal sealed class ReminderCircumstances
 
     public ClientAccount Client(Invoice invoice) => _clients[invoice.ClientAccountId];
 
-    public ReminderFacts For(Invoice invoice)
+    public ClientAccount Client(InvoiceStanding invoice) => _clients[invoice.ClientAccountId];
+
+    public ReminderStanding For(Invoice invoice) => For(InvoiceStanding.Of(invoice));
+
+    public ReminderStanding For(InvoiceStanding invoice)
     {
         var client = _clients[invoice.ClientAccountId];
         Money? credit = _firm.Policy.CreditAutoApply == CreditAutoApply.Off ? null
             : new Money(_credit.GetValueOrDefault((invoice.ClientAccountId, invoice.Currency)), invoice.Currency);
-        return new ReminderFacts(invoice, client.InvoiceEmailRecipient, _disputed.Contains(invoice.Id), credit, _directDebits.Contains(invoice.Id),
+        return new ReminderStanding(invoice, client.InvoiceEmailRecipient, _disputed.Contains(invoice.Id), credit, _directDebits.Contains(invoice.Id),
             client.RemindersPaused, client.RemindersOptedOut, client.PromisedToPayBy);
     }
 
     /// <summary>Reads the circumstances of <paramref name="invoices"/>, all of <paramref name="firm"/>, through a context acting for that firm.</summary>
-    public static async Task<ReminderCircumstances> ReadAsync(PortalDbContext db, Firm firm, IReadOnlyCollection<Invoice> invoices, CancellationToken cancellationToken)
+    public static Task<ReminderCircumstances> ReadAsync(PortalDbContext db, Firm firm, IReadOnlyCollection<Invoice> invoices, CancellationToken cancellationToken) =>
+        ReadAsync(db, firm, [.. invoices.Select(InvoiceStanding.Of)], wholeFirm: false, cancellationToken);
+
+    /// <summary>
+    /// Reads the circumstances of <paramref name="invoices"/>, all of <paramref name="firm"/>, through a context acting for
+    /// that firm. A sweep (<paramref name="wholeFirm"/>) reads the firm's rows in one go; a page or a handful of invoices
+    /// reads those of its clients and invoices only.
+    /// </summary>
+    public static async Task<ReminderCircumstances> ReadAsync(PortalDbContext db, Firm firm, IReadOnlyCollection<InvoiceStanding> invoices, bool wholeFirm,
+        CancellationToken cancellationToken)
     {
         var clientIds = invoices.Select(i => i.ClientAccountId).Distinct().ToList();
-        // A whole firm's worth of invoices (a sweep) reads the firm's rows; a handful reads by id.
-        var many = invoices.Count > 200;
         var invoiceIds = invoices.Select(i => i.Id).ToList();
-        var clients = await (many ? db.ClientAccounts : db.ClientAccounts.Where(c => clientIds.Contains(c.Id)))
+        var clients = await (wholeFirm ? db.ClientAccounts : db.ClientAccounts.Where(c => clientIds.Contains(c.Id)))
             .AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
 
         var disputedPayments = db.Payments.Where(p => p.Disputed).Select(p => p.Id);
         var disputed = await db.PaymentAllocations
-            .Where(a => a.InvoiceId != null && disputedPayments.Contains(a.PaymentId) && (many || invoiceIds.Contains(a.InvoiceId!.Value)))
+            .Where(a => a.InvoiceId != null && disputedPayments.Contains(a.PaymentId) && (wholeFirm || invoiceIds.Contains(a.InvoiceId!.Value)))
             .Select(a => a.InvoiceId!.Value).Distinct().ToListAsync(cancellationToken);
 
         var inFlight = db.Payments.Where(p => p.Status == PaymentStatus.Initiated || p.Status == PaymentStatus.Pending).Select(p => p.Id);
         var directDebits = await db.ScheduledCollections
-            .Where(c => c.InvoiceId != null && inFlight.Contains(c.PaymentId) && (many || invoiceIds.Contains(c.InvoiceId!.Value)))
+            .Where(c => c.InvoiceId != null && inFlight.Contains(c.PaymentId) && (wholeFirm || invoiceIds.Contains(c.InvoiceId!.Value)))
             .Select(c => c.InvoiceId!.Value).Distinct().ToListAsync(cancellationToken);
 
         var credit = new Dictionary<(Guid, Currency), long>();
         if (firm.Policy.CreditAutoApply != CreditAutoApply.Off)
-            foreach (var wallet in await (many ? db.Wallets : db.Wallets.Where(w => clientIds.Contains(w.ClientAccountId))).AsNoTracking()
+            foreach (var wallet in await (wholeFirm ? db.Wallets : db.Wallets.Where(w => clientIds.Contains(w.ClientAccountId))).AsNoTracking()
                 .Where(w => w.BalanceMinor > 0).Select(w => new { w.ClientAccountId, w.Currency, w.BalanceMinor }).ToListAsync(cancellationToken))
                 credit[(wallet.ClientAccountId, wallet.Currency)] = wallet.BalanceMinor;
 

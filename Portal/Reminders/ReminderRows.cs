@@ -16,6 +16,7 @@ namespace Portal.Reminders;
 internal static class ReminderRows
 {
     private const int RowsPerStatement = 500;
+    private const int RowsPerArrayStatement = 5000;
     private static (string Prefix, (IProperty Property, RelationalTypeMapping Mapping)[] Columns)? _shape;
 
     public static async Task<int> InsertNewAsync(PortalDbContext db, IReadOnlyList<Reminder> reminders, CancellationToken cancellationToken)
@@ -28,6 +29,12 @@ internal static class ReminderRows
         try
         {
             var connection = db.Database.GetDbConnection();
+            if (db.Database.IsNpgsql())
+            {
+                foreach (var chunk in reminders.Chunk(RowsPerArrayStatement))
+                    inserted += await InsertAsArraysAsync(connection, prefix, columns, chunk, cancellationToken);
+                return inserted;
+            }
             foreach (var chunk in reminders.Chunk(RowsPerStatement))
             {
                 await using var command = connection.CreateCommand();
@@ -54,6 +61,37 @@ internal static class ReminderRows
             await db.Database.CloseConnectionAsync();
         }
         return inserted;
+    }
+
+    /// <summary>
+    /// PostgreSQL: one array per column and <c>unnest</c>, so a statement has as many parameters as the table has columns
+    /// whatever the number of rows (thousands of scalar parameters cost more to bind and plan than the insert itself).
+    /// </summary>
+    private static async Task<int> InsertAsArraysAsync(DbConnection connection, string prefix, (IProperty Property, RelationalTypeMapping Mapping)[] columns,
+        Reminder[] rows, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        var names = new string[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var (property, mapping) = columns[c];
+            var providerType = mapping.Converter?.ProviderClrType ?? property.ClrType;
+            var elementType = property.IsNullable && providerType.IsValueType && Nullable.GetUnderlyingType(providerType) is null
+                ? typeof(Nullable<>).MakeGenericType(providerType) : providerType;
+            var values = Array.CreateInstance(elementType, rows.Length);
+            var getter = property.GetGetter();
+            for (var row = 0; row < rows.Length; row++)
+            {
+                var value = getter.GetClrValueUsingContainingEntity(rows[row]);
+                values.SetValue(value is null || mapping.Converter is null ? value : mapping.Converter.ConvertToProvider(value), row);
+            }
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = names[c] = $"@a{c}";
+            parameter.Value = values;
+            command.Parameters.Add(parameter);
+        }
+        command.CommandText = prefix.Replace(" VALUES ", $" SELECT * FROM unnest({string.Join(", ", names)})", StringComparison.Ordinal) + " ON CONFLICT DO NOTHING";
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static (string, (IProperty, RelationalTypeMapping)[]) Shape(IModel model)

@@ -68,14 +68,18 @@ public sealed class Reminders(IServiceScopeFactory scopes, TimeProvider clock, I
         // Only invoices whose due date puts one of the steps within the last few days can be at a step today.
         var earliestDue = today.AddDays(-steps.Max(policy.Offset) - ReminderPolicy.CatchUpDays);
         var latestDue = today.AddDays(-steps.Min(policy.Offset));
+        // Only the columns the decision needs: whole invoices would bring their lines along, and cost far more to read.
         var invoices = await db.Invoices.AsNoTracking()
             .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate >= earliestDue && i.DueDate <= latestDue)
+            .Select(i => new InvoiceStanding(i.Id, i.FirmId, i.ClientAccountId, i.Currency, i.Status, i.DueDate, i.TotalMinor, i.CreditedMinor, i.PaidMinor,
+                i.PendingMinor, i.DoNotRemind))
             .ToListAsync(cancellationToken);
         if (invoices.Count == 0)
             return 0;
         var since = today.AddDays(-ReminderPolicy.CatchUpDays);
-        var done = (await db.Reminders.Where(r => r.RequestedBy == null && r.Day >= since).Select(r => r.Key).ToListAsync(cancellationToken)).ToHashSet();
-        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, cancellationToken);
+        var done = (await db.Reminders.AsNoTracking().Where(r => r.RequestedBy == null && r.Day >= since).Select(r => r.Key).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var circumstances = await ReminderCircumstances.ReadAsync(db, firm, invoices, wholeFirm: true, cancellationToken);
         var fresh = new List<Reminder>();
         foreach (var invoice in invoices)
         {

@@ -1605,7 +1605,12 @@ namespace Portal.Data.Migrations.Postgres
                     b.HasIndex(new[] { "FirmId", "ClientAccountId" }, "IX_Invoices_Open_ByClient")
                         .HasFilter("\"Status\" IN ('Open', 'PartiallyPaid')");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "FirmId", "ClientAccountId" }, "IX_Invoices_Open_ByClient"), new[] { "TotalMinor", "CreditedMinor", "PaidMinor" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "FirmId", "ClientAccountId" }, "IX_Invoices_Open_ByClient"), new[] { "TotalMinor", "CreditedMinor", "PaidMinor", "Currency", "DueDate" });
+
+                    b.HasIndex(new[] { "FirmId", "DueDate" }, "IX_Invoices_Open_ByDueDate")
+                        .HasFilter("\"Status\" IN ('Open', 'PartiallyPaid')");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "FirmId", "DueDate" }, "IX_Invoices_Open_ByDueDate"), new[] { "ClientAccountId", "Currency", "TotalMinor", "CreditedMinor", "PaidMinor" });
 
                     b.HasIndex(new[] { "Reference" }, "IX_Invoices_Reference_trgm");
 
