@@ -235,4 +235,33 @@ public sealed class PayPalPaymentTests(StripePortalApp app) : IClassFixture<Stri
         (await paypal.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Initiated);
         (await (await paypal.ClientAsync()).GetOrderAsync(checkout.OrderId)).PurchaseUnits.SelectMany(u => u.Payments?.Captures ?? []).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_forged_capture_completed_for_a_real_payment_is_refused_and_nothing_is_paid()
+    {
+        var (paypal, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 60_00).IssuedAsync();
+        var checkout = await paypal.StartAsync(client, [new(invoice.Id, client.Amount(60_00))]);
+        var connection = (await app.StoredConnectionAsync(client.Firm, PaymentProvider.PayPal))!;
+        var forged = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "WH-FORGED-" + Guid.NewGuid().ToString("N"),
+            ["event_type"] = "PAYMENT.CAPTURE.COMPLETED",
+            ["resource_type"] = "capture",
+            ["resource"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "FORGED", ["status"] = "COMPLETED", ["custom_id"] = checkout.PaymentId.ToString() },
+        }.ToJsonString();
+
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/paypal/{connection.Id}") { Content = new StringContent(forged, System.Text.Encoding.UTF8, "application/json") };
+        foreach (var (name, value) in new[] { ("PAYPAL-TRANSMISSION-ID", Guid.NewGuid().ToString()), ("PAYPAL-TRANSMISSION-TIME", "2026-12-06T12:00:00Z"),
+                     ("PAYPAL-TRANSMISSION-SIG", Convert.ToBase64String(new byte[64])), ("PAYPAL-CERT-URL", "https://api.paypal.com/cert.pem"), ("PAYPAL-AUTH-ALGO", "SHA256withRSA") })
+            request.Headers.TryAddWithoutValidation(name, value);
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await app.InboxAsync()).ShouldBeEmpty();
+        await app.ProcessWebhooksAsync();
+        (await paypal.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Initiated);
+        (await app.LedgerShouldBeConsistentAsync(client.Firm)).AmountDue(invoice.Id, client.Currency).ShouldBe(client.Amount(60_00));
+    }
 }
