@@ -4,12 +4,12 @@ using Portal.Domain.Payments;
 namespace Portal.Domain.Books;
 
 /// <summary>The journals entries go to: sales, bank, one per provider, miscellaneous.</summary>
-public enum Journal { Sales, Bank, Stripe, GoCardless, Miscellaneous }
+public enum Journal { Sales, Bank, Stripe, GoCardless, PayPal, Miscellaneous }
 
 /// <summary>
 /// A firm's chart of accounts and journal codes: where each internal ledger account (receivable, wallet, clearing,
 /// fees, bank, revenue, tax) lands in the firm's books. Starts on the French PCG defaults (411, 706, 44571, 4191,
-/// 5115/5116, 512, 627, 654; journals VT, BQ, STR, GC, OD), with English names for firms that keep books in English.
+/// 5115/5116/5117, 512, 627, 654; journals VT, BQ, STR, GC, PP, OD), with English names for firms that keep books in English.
 /// Account numbers are digits only and start with the PCG class their role needs, so an export never books sales
 /// on a bank account by a typo.
 /// </summary>
@@ -28,6 +28,7 @@ public sealed class ChartOfAccounts : ITenantOwned
     public string PrepaymentsAccount { get; private set; } = "4191";
     public string StripeClearingAccount { get; private set; } = "5115";
     public string GoCardlessClearingAccount { get; private set; } = "5116";
+    public string PayPalClearingAccount { get; private set; } = "5117";
     public string BankAccount { get; private set; } = "512";
     public string FeesAccount { get; private set; } = "627";
     public string WriteOffAccount { get; private set; } = "654";
@@ -35,6 +36,7 @@ public sealed class ChartOfAccounts : ITenantOwned
     public string BankJournal { get; private set; } = "BQ";
     public string StripeJournal { get; private set; } = "STR";
     public string GoCardlessJournal { get; private set; } = "GC";
+    public string PayPalJournal { get; private set; } = "PP";
     public string MiscellaneousJournal { get; private set; } = "OD";
     public Guid Version { get; private set; } = Guid.NewGuid();
 
@@ -47,11 +49,12 @@ public sealed class ChartOfAccounts : ITenantOwned
     public sealed record Numbers(
         string ClientsAccount, bool AuxiliaryPerClient, string SalesAccount, string VatCollectedAccount, string PrepaymentsAccount,
         string StripeClearingAccount, string GoCardlessClearingAccount, string BankAccount, string FeesAccount, string WriteOffAccount,
-        string SalesJournal, string BankJournal, string StripeJournal, string GoCardlessJournal, string MiscellaneousJournal, string Language);
+        string SalesJournal, string BankJournal, string StripeJournal, string GoCardlessJournal, string MiscellaneousJournal, string Language,
+        string PayPalClearingAccount, string PayPalJournal);
 
     public Numbers Current => new(ClientsAccount, AuxiliaryPerClient, SalesAccount, VatCollectedAccount, PrepaymentsAccount,
         StripeClearingAccount, GoCardlessClearingAccount, BankAccount, FeesAccount, WriteOffAccount,
-        SalesJournal, BankJournal, StripeJournal, GoCardlessJournal, MiscellaneousJournal, Language);
+        SalesJournal, BankJournal, StripeJournal, GoCardlessJournal, MiscellaneousJournal, Language, PayPalClearingAccount, PayPalJournal);
 
     /// <summary>Replaces every number and code at once; refuses the whole change if one of them is wrong.</summary>
     public void Change(Numbers numbers)
@@ -62,21 +65,22 @@ public sealed class ChartOfAccounts : ITenantOwned
         var prepayments = Account(numbers.PrepaymentsAccount, "4");
         var stripe = Account(numbers.StripeClearingAccount, "4", "5");
         var gocardless = Account(numbers.GoCardlessClearingAccount, "4", "5");
+        var paypal = Account(numbers.PayPalClearingAccount, "4", "5");
         var bank = Account(numbers.BankAccount, "5");
         var fees = Account(numbers.FeesAccount, "6");
         var writeOff = Account(numbers.WriteOffAccount, "6");
         if (clients == prepayments)
             throw new DomainException("Customer prepayments need an account of their own, not the clients account.");
-        if (stripe == bank || gocardless == bank)
+        if (stripe == bank || gocardless == bank || paypal == bank)
             throw new DomainException("Provider clearing accounts must differ from the bank account: payouts move money between them.");
-        var journals = new[] { numbers.SalesJournal, numbers.BankJournal, numbers.StripeJournal, numbers.GoCardlessJournal, numbers.MiscellaneousJournal }
+        var journals = new[] { numbers.SalesJournal, numbers.BankJournal, numbers.StripeJournal, numbers.GoCardlessJournal, numbers.MiscellaneousJournal, numbers.PayPalJournal }
             .Select(JournalCode).ToArray();
         if (journals.Distinct(StringComparer.Ordinal).Count() != journals.Length)
             throw new DomainException("Each journal needs a code of its own.");
 
         (ClientsAccount, SalesAccount, VatCollectedAccount, PrepaymentsAccount) = (clients, sales, vat, prepayments);
-        (StripeClearingAccount, GoCardlessClearingAccount, BankAccount, FeesAccount, WriteOffAccount) = (stripe, gocardless, bank, fees, writeOff);
-        (SalesJournal, BankJournal, StripeJournal, GoCardlessJournal, MiscellaneousJournal) = (journals[0], journals[1], journals[2], journals[3], journals[4]);
+        (StripeClearingAccount, GoCardlessClearingAccount, PayPalClearingAccount, BankAccount, FeesAccount, WriteOffAccount) = (stripe, gocardless, paypal, bank, fees, writeOff);
+        (SalesJournal, BankJournal, StripeJournal, GoCardlessJournal, MiscellaneousJournal, PayPalJournal) = (journals[0], journals[1], journals[2], journals[3], journals[4], journals[5]);
         AuxiliaryPerClient = numbers.AuxiliaryPerClient;
         Language = NormalizeLanguage(numbers.Language);
         Version = Guid.NewGuid();
@@ -99,9 +103,8 @@ public sealed class ChartOfAccounts : ITenantOwned
     {
         PaymentProvider.Stripe => StripeClearingAccount,
         PaymentProvider.GoCardless => GoCardlessClearingAccount,
+        PaymentProvider.PayPal => PayPalClearingAccount,
         PaymentProvider.None => BankAccount,
-        // No PayPal money reaches the ledger until PayPal checkout exists; its clearing account and journal come with it.
-        PaymentProvider.PayPal => throw new InvalidOperationException("PayPal has no clearing account in the chart yet: PayPal payments are not booked."),
     };
 
     /// <summary>
@@ -119,6 +122,7 @@ public sealed class ChartOfAccounts : ITenantOwned
             {
                 PaymentProvider.Stripe => Journal.Stripe,
                 PaymentProvider.GoCardless => Journal.GoCardless,
+                PaymentProvider.PayPal => Journal.PayPal,
                 var other => throw new InvalidOperationException($"{other} money has no journal in the chart yet."),
             };
         return list.Any(a => a.Kind == LedgerAccountKind.Bank) ? Journal.Bank : Journal.Miscellaneous;
@@ -130,6 +134,7 @@ public sealed class ChartOfAccounts : ITenantOwned
         Journal.Bank => BankJournal,
         Journal.Stripe => StripeJournal,
         Journal.GoCardless => GoCardlessJournal,
+        Journal.PayPal => PayPalJournal,
         Journal.Miscellaneous => MiscellaneousJournal,
     };
 
@@ -142,11 +147,13 @@ public sealed class ChartOfAccounts : ITenantOwned
         (Journal.Bank, "fr") => "Banque",
         (Journal.Stripe, "fr") => "Stripe",
         (Journal.GoCardless, "fr") => "GoCardless",
+        (Journal.PayPal, "fr") => "PayPal",
         (Journal.Miscellaneous, "fr") => "Opérations diverses",
         (Journal.Sales, _) => "Sales",
         (Journal.Bank, _) => "Bank",
         (Journal.Stripe, _) => "Stripe",
         (Journal.GoCardless, _) => "GoCardless",
+        (Journal.PayPal, _) => "PayPal",
         (Journal.Miscellaneous, _) => "Miscellaneous",
     };
 
@@ -160,6 +167,7 @@ public sealed class ChartOfAccounts : ITenantOwned
         if (number == PrepaymentsAccount) return french ? "Clients - avances et acomptes reçus" : "Customer prepayments";
         if (number == StripeClearingAccount) return french ? "Stripe - fonds en transit" : "Stripe clearing";
         if (number == GoCardlessClearingAccount) return french ? "GoCardless - fonds en transit" : "GoCardless clearing";
+        if (number == PayPalClearingAccount) return french ? "PayPal - fonds en transit" : "PayPal clearing";
         if (number == BankAccount) return french ? "Banque" : "Bank";
         if (number == FeesAccount) return french ? "Frais bancaires et commissions" : "Bank and provider fees";
         if (number == WriteOffAccount) return french ? "Pertes sur créances irrécouvrables" : "Bad debts written off";
@@ -178,6 +186,7 @@ public sealed class ChartOfAccounts : ITenantOwned
     {
         "stripe" => PaymentProvider.Stripe,
         "gocardless" => PaymentProvider.GoCardless,
+        "paypal" => PaymentProvider.PayPal,
         _ => PaymentProvider.None,
     };
 

@@ -14,10 +14,11 @@ internal sealed class ChartOfAccountsConfiguration : IEntityTypeConfiguration<Ch
         chart.Property(c => c.Language).HasMaxLength(2);
         foreach (var number in new[] { nameof(ChartOfAccounts.ClientsAccount), nameof(ChartOfAccounts.SalesAccount), nameof(ChartOfAccounts.VatCollectedAccount),
                      nameof(ChartOfAccounts.PrepaymentsAccount), nameof(ChartOfAccounts.StripeClearingAccount), nameof(ChartOfAccounts.GoCardlessClearingAccount),
+                     nameof(ChartOfAccounts.PayPalClearingAccount),
                      nameof(ChartOfAccounts.BankAccount), nameof(ChartOfAccounts.FeesAccount), nameof(ChartOfAccounts.WriteOffAccount) })
             chart.Property<string>(number).HasMaxLength(12);
         foreach (var journal in new[] { nameof(ChartOfAccounts.SalesJournal), nameof(ChartOfAccounts.BankJournal), nameof(ChartOfAccounts.StripeJournal),
-                     nameof(ChartOfAccounts.GoCardlessJournal), nameof(ChartOfAccounts.MiscellaneousJournal) })
+                     nameof(ChartOfAccounts.GoCardlessJournal), nameof(ChartOfAccounts.PayPalJournal), nameof(ChartOfAccounts.MiscellaneousJournal) })
             chart.Property<string>(journal).HasMaxLength(6);
         chart.Ignore(c => c.Current);
     }

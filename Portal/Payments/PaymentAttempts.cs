@@ -55,7 +55,7 @@ public sealed class PaymentAttempts(
         {
             return await AbandonAsync(paymentId, cancellationToken);
         }
-        catch (Exception error) when (error is HttpRequestException or Stripe.StripeException or Portal.GoCardless.GoCardlessApiException or DbUpdateConcurrencyException)
+        catch (Exception error) when (error is HttpRequestException or Stripe.StripeException or Portal.GoCardless.GoCardlessApiException or Portal.Providers.PayPal.Api.PayPalApiException or DbUpdateConcurrencyException)
         {
             logger.LogWarning("Payment attempt {PaymentId} was not abandoned now: {Error}", paymentId, error.Message);
             return false;

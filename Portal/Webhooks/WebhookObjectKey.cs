@@ -20,6 +20,7 @@ public static class WebhookObjectKey
             {
                 PaymentProvider.Stripe => OfStripe(document.RootElement),
                 PaymentProvider.GoCardless => OfGoCardless(document.RootElement),
+                PaymentProvider.PayPal => OfPayPal(document.RootElement),
                 _ => null,
             };
             // An oversized id is no id of ours: such an event is simply not ordered.
@@ -47,6 +48,19 @@ public static class WebhookObjectKey
             return $"payment_intent:{intentId}";
         var kind = Text(subject, "object");
         return kind is null || Text(subject, "id") is not { } objectId ? null : $"{kind}:{objectId}";
+    }
+
+    /// <summary>
+    /// Our payment when Portal created the object (orders, captures and refunds carry its id as custom_id), so an order's
+    /// APPROVED and its capture's COMPLETED apply one after the other; else the resource itself.
+    /// </summary>
+    private static string? OfPayPal(JsonElement paypalEvent)
+    {
+        if (!paypalEvent.TryGetProperty("resource", out var resource) || resource.ValueKind != JsonValueKind.Object)
+            return null;
+        if (Portal.Providers.PayPal.Webhooks.PayPalEventResource.CustomIdOf(resource) is { } customId && Guid.TryParse(customId, out var id))
+            return $"payment:{id:N}";
+        return Text(resource, "id") is { } resourceId ? $"{Text(paypalEvent, "resource_type") ?? "resource"}:{resourceId}" : null;
     }
 
     /// <summary>The resource the event reports on: its payment, mandate, billing request or payout.</summary>

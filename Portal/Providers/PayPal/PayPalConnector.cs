@@ -136,6 +136,19 @@ public sealed partial class PayPalConnector(
 
 public static class PayPalPaymentsSetup
 {
-    public static IServiceCollection AddPayPalPayments(this IServiceCollection services) =>
+    public static IServiceCollection AddPayPalPayments(this IServiceCollection services)
+    {
         services.AddPayPal().AddScoped<PayPalConnector>();
+        services.AddScoped<Checkout.PayPalPayments>();
+        services.AddScoped<Checkout.PayPalCheckoutStarter>();
+        services.AddScoped<Checkout.PayPalRefunder>();
+        services.AddScoped<Portal.Payments.IHostedCheckout, Checkout.PayPalHostedCheckout>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.CheckoutOrderApproved>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureCompleted>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCapturePending>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureDenied>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureRefunded>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureReversed>();
+        return services;
+    }
 }

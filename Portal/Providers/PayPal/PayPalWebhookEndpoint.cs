@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Payments;
 using Portal.Providers.PayPal.Api;
+using Portal.Providers.PayPal.Checkout;
 using Portal.Webhooks;
 
 namespace Portal.Providers.PayPal;
@@ -23,6 +24,8 @@ public static class PayPalWebhookEndpoint
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("PayPalWebhook");
+        // Where PayPal sends the payer back after approving: part of the same provider, mapped with it.
+        app.MapPayPalReturn();
         return app;
     }
 

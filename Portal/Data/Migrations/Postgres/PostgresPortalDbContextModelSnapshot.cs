@@ -681,6 +681,16 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(6)
                         .HasColumnType("character varying(6)");
 
+                    b.Property<string>("PayPalClearingAccount")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
+                    b.Property<string>("PayPalJournal")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
                     b.Property<string>("PrepaymentsAccount")
                         .IsRequired()
                         .HasMaxLength(12)

@@ -669,6 +669,16 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(6)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PayPalClearingAccount")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PayPalJournal")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PrepaymentsAccount")
                         .IsRequired()
                         .HasMaxLength(12)

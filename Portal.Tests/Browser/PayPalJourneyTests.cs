@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Demo;
+using Portal.Domain.Invoices;
+using Portal.Tests.Fixture;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>
+/// The demo firm connected to the in-app PayPal sandbox: the client chooses PayPal, approves on the sandbox's page, is
+/// captured on the way back, and the open status page follows PayPal's webhook without a reload.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PayPalJourneyTests(Fixture.Browser browser) : IAsyncLifetime
+{
+    private readonly DemoSandboxPortalApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task A_client_pays_with_paypal_sees_it_processing_then_paid_once_paypal_completes_the_capture()
+    {
+        var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
+        await client.GoToAsync("/portal/pay");
+        var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
+        await client.GetByLabel(number).CheckAsync();
+        await client.GetByTestId("pay-with-paypal").ClickAsync();
+
+        await client.WaitForPageAsync("/sandbox/paypal/checkoutnow");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Approve (payment held for review)" }).ClickAsync();
+
+        await client.WaitForPageAsync("/portal/payments/");
+        var status = client.GetByTestId("payment-status");
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToContainTextAsync("confirming"));
+        await Assertions.Expect(status).Not.ToContainTextAsync("Paid");
+        await client.ScreenshotAsync("client-paypal-processing");
+
+        // PayPal releases the held capture: its webhook reaches the app, the processor applies it, the page follows.
+        var paymentId = Guid.Parse(new Uri(client.Url).Segments[^1]);
+        string captureId;
+        await using (var db = _app.OpenDb())
+            captureId = (await db.Payments.IgnoreQueryFilters().SingleAsync(p => p.Id == paymentId)).ProviderPaymentId!;
+        using var control = new HttpClient { BaseAddress = new Uri(_app.BaseUrl, "sandbox/paypal/_control/") };
+        (await control.PostAsJsonAsync($"captures/{captureId}/complete", new { })).EnsureSuccessStatusCode();
+
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToContainTextAsync("Paid. Thank you!"));
+        await client.ScreenshotAsync("client-paypal-paid");
+        await using var check = _app.OpenDb();
+        (await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Number == number)).Status.ShouldBe(InvoiceStatus.Paid);
+    }
+}
