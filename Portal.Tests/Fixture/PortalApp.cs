@@ -134,11 +134,14 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A context acting for <paramref name="firmId"/> (and client), or with no tenant at all (use IgnoreQueryFilters).</summary>
     public PortalDbContext OpenDb(Guid? firmId = null, Guid? clientAccountId = null)
     {
-        var tenant = new TenantContext(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
+        var tenant = NoTenant();
         if (firmId is { } id)
             tenant.ActFor(id, clientAccountId);
         return Services.GetRequiredService<PortalDatabase>().Open(tenant);
     }
+
+    /// <summary>A tenant context acting for nobody yet: what a context opened outside a request starts with.</summary>
+    internal static TenantContext NoTenant() => new(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
 
     /// <summary>The app's clock: a <see cref="TestClock"/> starting on the day CI chose, unless a test class sets another.</summary>
     public TimeProvider Clock => Services.GetRequiredService<TimeProvider>();

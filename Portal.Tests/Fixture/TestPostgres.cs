@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.Data;
-using Portal.Tenancy;
 
 namespace Portal.Tests.Fixture;
 
@@ -61,7 +58,7 @@ public static class TestPostgres
             await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)");
             await ExecuteAsync(connection, $"CREATE DATABASE \"{building}\"");
             var target = new NpgsqlConnectionStringBuilder(admin) { Database = building, Pooling = false }.ConnectionString;
-            await using (var db = new PortalDatabase(DatabaseProvider.Postgres, target).Open(NoTenant()))
+            await using (var db = new PortalDatabase(DatabaseProvider.Postgres, target).Open(PortalApp.NoTenant()))
                 await db.Database.MigrateAsync();
             // Nobody connects to a template, so copying it can never fail on a connection left open.
             await ExecuteAsync(connection, $"ALTER DATABASE \"{building}\" RENAME TO \"{template}\"");
@@ -76,11 +73,9 @@ public static class TestPostgres
 
     private static IReadOnlyList<string> MigrationsOf(string connectionString)
     {
-        using var db = new PortalDatabase(DatabaseProvider.Postgres, connectionString).Open(NoTenant());
+        using var db = new PortalDatabase(DatabaseProvider.Postgres, connectionString).Open(PortalApp.NoTenant());
         return [.. db.Database.GetMigrations()];
     }
-
-    private static TenantContext NoTenant() => new(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {

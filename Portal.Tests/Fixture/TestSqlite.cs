@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
-using Portal.Tenancy;
 
 namespace Portal.Tests.Fixture;
 
@@ -28,8 +25,7 @@ public static class TestSqlite
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(folder, recursive: true); } catch (IOException) { } };
         var path = Path.Combine(folder, "portal.db");
         // Without pooling the file is closed when the context is, so the copy is complete and nothing holds it.
-        var tenant = new TenantContext(new HttpContextAccessor(), new ServiceCollection().BuildServiceProvider());
-        await using (var db = new PortalDatabase(DatabaseProvider.Sqlite, $"Data Source={path};Pooling=false").Open(tenant))
+        await using (var db = new PortalDatabase(DatabaseProvider.Sqlite, $"Data Source={path};Pooling=false").Open(PortalApp.NoTenant()))
             await db.Database.MigrateAsync();
         return path;
     }
