@@ -96,7 +96,7 @@ public sealed class BrowserCollection : ICollectionFixture<Browser>
 }
 
 /// <summary>
-/// The accessibility sweep, on a Chromium of its own: it visits every page three times and takes as long as all the
+/// The accessibility sweep, on a Chromium of its own: it visits every page twice and takes about as long as all the
 /// journeys together, so it runs beside them rather than after them.
 /// </summary>
 [CollectionDefinition(Name)]
