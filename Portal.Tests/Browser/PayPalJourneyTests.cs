@@ -25,6 +25,8 @@ public sealed class PayPalJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         var client = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
         await client.SignInAsync("chloe@maison-dupont.example", DemoData.Password);
         await client.GoToAsync("/portal/pay");
+        // Card or PayPal: the page is named for paying online, not for one of them.
+        await Assertions.Expect(client.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Pay online");
         var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
         await client.GetByLabel(number).CheckAsync();
         await client.GetByTestId("pay-with-paypal").ClickAsync();
@@ -34,7 +36,7 @@ public sealed class PayPalJourneyTests(Fixture.Browser browser) : IAsyncLifetime
 
         await client.WaitForPageAsync("/portal/payments/");
         var status = client.GetByTestId("payment-status");
-        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToContainTextAsync("confirming"));
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(status).ToContainTextAsync("PayPal is reviewing the payment."));
         await Assertions.Expect(status).Not.ToContainTextAsync("Paid");
         await client.ScreenshotAsync("client-paypal-processing");
 

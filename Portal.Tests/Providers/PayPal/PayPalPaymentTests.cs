@@ -170,8 +170,9 @@ public sealed class PayPalPaymentTests(StripePortalApp app) : IClassFixture<Stri
         backTo.AbsolutePath.ShouldBe($"/portal/payments/{checkout.PaymentId}");
         using (var session = await app.SignInAsync(client.Contact))
         {
-            var (status, _) = await session.GetPageAsync(backTo.PathAndQuery);
+            var (status, page) = await session.GetPageAsync(backTo.PathAndQuery);
             status.ShouldBe(HttpStatusCode.OK);
+            System.Net.WebUtility.HtmlDecode(page).ShouldContain("PayPal payment not made — nothing was taken.");
         }
 
         var payment = await paypal.PaymentAsync(checkout.PaymentId);
