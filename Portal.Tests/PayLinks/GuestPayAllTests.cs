@@ -6,6 +6,7 @@ using Portal.Domain.Invoices;
 using Portal.Invoices.Delivery;
 using Portal.Ledger;
 using Portal.PayLinks;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Tests.Email;
 using Portal.Tests.Fixture;
 using Portal.Tests.Reminders;
@@ -129,6 +130,33 @@ public sealed partial class GuestPayAllTests(MailPortalApp app) : IClassFixture<
         (await db.Set<PayLink>().IgnoreQueryFilters().CountAsync(l => l.ClientAccountId == client.Id && l.InvoiceId == null)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task With_guest_pay_a_statements_link_lists_the_clients_open_invoices_without_a_sign_in()
+    {
+        app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Portal:PublicBaseUrl"] = app.BaseUrl.ToString();
+        var (firm, client, _) = await AFirmThatLetsGuestsPayAsync();
+        var partly = await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).IssuedAsync();
+        await app.PayByTransferAsync(client, partly.Id, 100_00);
+        var later = await app.AnInvoice(client).WithLine("Payroll", 1, 50_00).DueInLocalDays(app, 20).IssuedAsync();
+        var request = new Portal.Documents.StatementRequest(client.Id, Currency.EUR, app.Today.AddDays(-30), app.Today);
+
+        // Pressed twice on the same page: one email, and one link.
+        await app.AsStaffOfAsync<Portal.Statements.StatementEmails, bool>(firm, async s => { await s.SendNowAsync(request, "click-1"); return true; });
+        await app.AsStaffOfAsync<Portal.Statements.StatementEmails, bool>(firm, async s => { await s.SendNowAsync(request, "click-1"); return true; });
+        await app.DrainOutboxAsync(firm);
+
+        var mail = (await app.Smtp.WaitForAsync(await app.BillingEmailAsync(client))).ShouldHaveSingleItem();
+        var link = StatementLink().Match(mail.TextBody ?? "").Groups[1].Value;
+        link.ShouldContain("/pay/", customMessage: mail.TextBody);
+        await using (var db = app.OpenDb())
+            (await db.Set<PayLink>().IgnoreQueryFilters().CountAsync(l => l.ClientAccountId == client.Id && l.Scope == PayLinkScope.OpenInvoices)).ShouldBe(1);
+        using var guest = app.AnonymousSession();
+        (await guest.GetAsync(link)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.GuestInvoicesPage);
+        var page = (await guest.GetPageAsync(PayLinkEndpoints.GuestInvoicesPage)).Html;
+        ListedNumbers(page).ShouldBe([partly.Number!, later.Number!], ignoreOrder: true);
+        WebUtility.HtmlDecode(page).ShouldContain("€430.00");
+    }
+
     private async Task<(TestFirm Firm, TestClient Client, Portal.Tests.Stripe.CardPaymentDriver Driver)> AFirmThatLetsGuestsPayAsync()
     {
         var firm = await app.AFirmAsync();
@@ -166,6 +194,9 @@ public sealed partial class GuestPayAllTests(MailPortalApp app) : IClassFixture<
         await using var db = app.OpenDb();
         return await db.Set<InvoiceTimelineEntry>().IgnoreQueryFilters().Where(e => e.InvoiceId == invoiceId).Select(e => e.Kind).ToListAsync();
     }
+
+    [GeneratedRegex(@"Pay it online, whatever way you usually pay:\s*(\S+)")]
+    private static partial Regex StatementLink();
 
     [GeneratedRegex(@"Pay them all at once:\s*(\S+)")]
     private static partial Regex PayAllLink();
