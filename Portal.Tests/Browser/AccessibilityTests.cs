@@ -34,6 +34,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         // A guest's payment in flight needs a card payment started on a pay link; the page is /pay/guest's own
         // component with the payment's status added, and /pay/guest is visited.
         ["/pay/guest/payments/{PaymentId:guid}"] = "the guest pay page itself (/pay/guest) is visited",
+        ["/pay/guest/all/payments/{PaymentId:guid}"] = "the guest page of a link over several invoices itself (/pay/guest/all) is visited",
     };
 
     /// <summary>
@@ -217,7 +218,8 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
     {
         var policies = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).Select(a => a.Policy).ToList();
         if (policies.Count == 0)
-            return template.StartsWith("/pay/guest", StringComparison.Ordinal) ? Visitor.Guest : Visitor.Anonymous;
+            return template.StartsWith("/pay/guest/all", StringComparison.Ordinal) ? Visitor.GuestOfSeveral
+                : template.StartsWith("/pay/guest", StringComparison.Ordinal) ? Visitor.Guest : Visitor.Anonymous;
         if (policies.Contains(Policies.Client))
             return Visitor.Client;
         // Firm admin, owner and books pages: the owner may see them all.
@@ -322,6 +324,9 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
             case Visitor.Guest:
                 await OpenGuestPayLinkAsync(page);
                 break;
+            case Visitor.GuestOfSeveral:
+                await OpenGuestPayLinkOverSeveralInvoicesAsync(page);
+                break;
             case Visitor.Anonymous:
                 break;
         }
@@ -347,6 +352,31 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         await page.WaitForPageAsync("/pay/guest$");
     }
 
+    /// <summary>A guest holding a statement's link over the open invoices of a client, where the firm lets guests pay.</summary>
+    private async Task OpenGuestPayLinkOverSeveralInvoicesAsync(IPage page)
+    {
+        Guid firmId;
+        await using (var db = _app.OpenDb())
+        {
+            var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
+            demo.ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
+            await db.SaveChangesAsync();
+            firmId = demo.Id;
+        }
+        var dupont = await _app.ClientIdAsync("Maison Dupont");
+        string token;
+        await using (var db = _app.OpenDb(firmId))
+        {
+            var client = await db.ClientAccounts.SingleAsync(c => c.Id == dupont);
+            await using var scope = _app.Services.CreateAsyncScope();
+            (token, _) = scope.ServiceProvider.GetRequiredService<Portal.PayLinks.PayLinks>()
+                .IssueForClient(db, client, client.Currency, Portal.PayLinks.PayLinkScope.OpenInvoices, "", Guid.Empty);
+            await db.SaveChangesAsync();
+        }
+        await page.GotoAsync($"/pay/{token}");
+        await page.WaitForPageAsync("/pay/guest/all$");
+    }
+
     private async Task<string> StaffIdAsync()
     {
         await using var db = _app.OpenDb();
@@ -360,7 +390,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         Url = _app.BaseUrl.ToString(),
     };
 
-    private enum Visitor { Anonymous, Guest, Client, Staff, Owner }
+    private enum Visitor { Anonymous, Guest, GuestOfSeveral, Client, Staff, Owner }
 
     private sealed record Visit(string Template, string Path, Visitor Visitor, bool Interactive);
 }

@@ -34,7 +34,8 @@ public sealed class FreshLinkRequests(IDbContextFactory<PortalDbContext> dbFacto
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var link = await db.Set<PayLink>().IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(l => l.TokenHash == hash, cancellationToken);
-        if (link is null)
+        // A dead link over several invoices is not sent again: the client's next reminder or statement brings a new one.
+        if (link?.InvoiceId is null)
             return;
         var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().SingleAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
         if (!invoice.AcceptsPayment)

@@ -36,10 +36,30 @@ public sealed class PayLink : IClientOwned
         ExpiresAt = now + Lifetime;
     }
 
+    /// <summary>
+    /// A link that pays several invoices of one client in one currency: the ones still owed when it is opened, not the
+    /// ones owed when it was sent, so an invoice paid or voided since is simply no longer listed (decision 0033).
+    /// </summary>
+    /// <param name="id">Chosen by the caller: the token is derived from it before the link exists.</param>
+    public static PayLink ForClient(Guid id, ClientAccount client, Currency currency, PayLinkScope scope, string tokenHash, string recipient, Guid sentByEntryId, DateTimeOffset now)
+    {
+        if (scope == PayLinkScope.Invoice)
+            throw new ArgumentOutOfRangeException(nameof(scope), "A link for one invoice is made from the invoice.");
+        return new PayLink
+        {
+            Id = id, FirmId = client.FirmId, ClientAccountId = client.Id, Scope = scope, Currency = currency,
+            TokenHash = tokenHash, Recipient = recipient, SentByEntryId = sentByEntryId, CreatedAt = now, ExpiresAt = now + Lifetime,
+        };
+    }
+
     public Guid Id { get; private set; }
     public Guid FirmId { get; private set; }
     public Guid ClientAccountId { get; private set; }
-    public Guid InvoiceId { get; private set; }
+    /// <summary>The one invoice the link pays; null for a link whose <see cref="Scope"/> is a set of the client's invoices.</summary>
+    public Guid? InvoiceId { get; private set; }
+    public PayLinkScope Scope { get; private set; }
+    /// <summary>For a link over a set of the client's invoices: the currency they are in (one card payment has one).</summary>
+    public Currency? Currency { get; private set; }
     public string TokenHash { get; private set; } = "";
     /// <summary>The address the link was emailed to; for a link made for a PDF, the client's invoice address then (or empty).</summary>
     public string Recipient { get; private set; } = "";
@@ -63,6 +83,9 @@ public sealed class PayLink : IClientOwned
         TimesOpened++;
     }
 }
+
+/// <summary>What a pay link pays: its one invoice, or the client's invoices in its currency that are overdue or open when it is opened.</summary>
+public enum PayLinkScope { Invoice = 0, OverdueInvoices = 1, OpenInvoices = 2 }
 
 internal sealed class PayLinkConfiguration : IEntityTypeConfiguration<PayLink>
 {

@@ -24,6 +24,7 @@ public static class PayLinkEndpoints
     public const string CheckEmailPage = "/pay/check-email";
     public const string OtherAccountPage = "/pay/other-account";
     public const string GuestPage = "/pay/guest";
+    public const string GuestInvoicesPage = "/pay/guest/all";
 
     /// <summary>Remembers a dead link's token for the "send me a fresh link" form, so that page itself carries nothing of it.</summary>
     internal const string DeadLinkCookie = "Portal.PayLinkAsked";
@@ -36,6 +37,7 @@ public static class PayLinkEndpoints
         // antiforgery token, so the dead-link page is the same bytes for every link.
         pay.MapPost("/fresh-link", FreshLinkAsync).DisableAntiforgery();
         pay.MapPost("/guest/card", GuestCardAsync);
+        pay.MapPost("/guest/all/card", GuestInvoicesCardAsync);
         return app;
     }
 
@@ -44,7 +46,7 @@ public static class PayLinkEndpoints
     {
         http.Response.Headers.CacheControl = "no-store";
         var check = await payLinks.CheckAsync(token, http.RequestAborted);
-        if (!check.IsValid || check is not { Link: { } link, Invoice: { } invoice, Firm: { } firm })
+        if (!check.IsValid || check is not { Link: { } link, Firm: { } firm } || (link.InvoiceId is not null && check.Invoice is null))
         {
             if (token.Length <= 64)
                 http.Response.Cookies.Append(DeadLinkCookie, token, new CookieOptions
@@ -53,7 +55,13 @@ public static class PayLinkEndpoints
                 });
             return Results.Redirect(InvalidPage);
         }
-        var invoicePage = $"/portal/invoices/{invoice.Id}";
+        // A link over several invoices leads a signed-in client to the pay page with the same invoices selected.
+        var invoicePage = link.Scope switch
+        {
+            PayLinkScope.OverdueInvoices => "/portal/pay?select=overdue",
+            PayLinkScope.OpenInvoices => "/portal/pay?select=all",
+            _ => $"/portal/invoices/{link.InvoiceId}",
+        };
         if (http.User.Identity?.IsAuthenticated == true)
         {
             // Signed in as someone else (another client, another firm, staff): say only that the link is not for them.
@@ -66,7 +74,7 @@ public static class PayLinkEndpoints
         if (firm.GuestPayAllowed)
         {
             guests.Start(http, link.Id);
-            return Results.Redirect(GuestPage);
+            return Results.Redirect(link.InvoiceId is null ? GuestInvoicesPage : GuestPage);
         }
         // One step to confirm it is them: a sign-in link to the address the invoice was sent to, if it has a sign-in.
         var normalized = link.Recipient.ToUpperInvariant();
@@ -121,6 +129,57 @@ public static class PayLinkEndpoints
         catch (DomainException)
         {
             return Results.Redirect(GuestPage + "?card=refused");
+        }
+    }
+
+    /// <summary>
+    /// Pays the invoices a guest ticked on the page of a link over several invoices, in one card payment through the
+    /// same checkout as the signed-in pay page. Only invoices the link lists now can be paid: any other id is refused.
+    /// </summary>
+    private static async Task<IResult> GuestInvoicesCardAsync(
+        HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, TenantContext tenant, CurrentActor actor,
+        StripeCheckoutStarter checkout, IConfiguration configuration)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+            return Results.BadRequest();
+        if (guests.Read(http) is not { } linkId || await payLinks.GuestInvoicesAsync(linkId, http.RequestAborted) is not { } guest)
+            return Results.Redirect(InvalidPage);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var requestKey = form["requestKey"].ToString();
+        if (!Guid.TryParseExact(requestKey, "N", out _))
+            return Results.BadRequest();
+        var ticked = new HashSet<Guid>();
+        foreach (var value in form["invoice"])
+        {
+            if (!Guid.TryParse(value, out var id))
+                return Results.BadRequest();
+            ticked.Add(id);
+        }
+        var listed = guest.Invoices.ToDictionary(i => i.Id);
+        // An invoice paid or voided since the page was drawn, or one the link never listed: the page again, as it is now.
+        if (ticked.Count == 0)
+            return Results.Redirect(GuestInvoicesPage + "?card=none");
+        if (!ticked.All(listed.ContainsKey))
+            return Results.Redirect(GuestInvoicesPage + "?card=changed");
+        tenant.ActFor(guest.Link.FirmId, guest.Link.ClientAccountId);
+        actor.ActAs(new AuditActor(null, $"Guest by pay link ({guest.Link.Recipient})", IsStaff: false));
+        var request = http.Request;
+        var portalBase = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
+            ? new Uri(configured.TrimEnd('/') + "/")
+            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        var amounts = guest.Invoices.Where(i => ticked.Contains(i.Id)).Select(i => new InvoiceAmount(i.Id, i.AmountPayable)).ToList();
+        try
+        {
+            var started = await checkout.StartAsync(new CardPaymentRequest(
+                guest.Link.ClientAccountId, amounts, null, "guest:" + requestKey, portalBase, guest.Link.Recipient)
+            {
+                ReturnPathPrefix = "pay/guest/all/payments/",
+            }, http.RequestAborted);
+            return Results.Redirect(started.Url);
+        }
+        catch (DomainException)
+        {
+            return Results.Redirect(GuestInvoicesPage + "?card=refused");
         }
     }
 }

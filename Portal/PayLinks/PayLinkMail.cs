@@ -59,10 +59,14 @@ public sealed partial class PayLinkMail(PayLinkTokens tokens, TimeProvider clock
                 .SingleOrDefaultAsync(l => l.Id == id && l.FirmId == message.FirmId, cancellationToken);
             if (link is null || !link.IsOpen(now))
                 return (null, LinkClosedError);
-            var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
-                .SingleOrDefaultAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
-            if (invoice is not { AcceptsPayment: true })
-                return (null, InvoiceClosedError);
+            // A link over several invoices lists what is still owed when it is opened: nothing to check here.
+            if (link.InvoiceId is not null)
+            {
+                var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking()
+                    .SingleOrDefaultAsync(i => i.Id == link.InvoiceId && i.FirmId == link.FirmId, cancellationToken);
+                if (invoice is not { AcceptsPayment: true })
+                    return (null, InvoiceClosedError);
+            }
             if (tokens.Recover(link.Id, link.TokenHash) is not { } token)
                 return (null, LinkUnwritableError);
             written[id] = token;

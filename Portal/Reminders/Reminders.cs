@@ -3,6 +3,7 @@ using Portal.Account;
 using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.Clients;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Reminders;
@@ -180,7 +181,7 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
         reminder.MarkSent(recipient, now);
         await db.SaveChangesAsync(cancellationToken);
         var language = await LanguageOfAsync(db, client.Id, recipient, cancellationToken);
-        var overdue = await OverdueOfAsync(db, invoice, today, cancellationToken);
+        var overdue = await OverdueOfAsync(db, firm, client, invoice, recipient, entry.Id, today, cancellationToken);
         var payableOnline = await CardAvailability.WhyNotAsync(db, firm.Policy, invoice, cancellationToken) is null;
         await email.QueueAsync(db, reminder, firm, client, invoice, recipient, PayUrl(token), overdue, payableOnline, language, today, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -251,8 +252,11 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
     /// <summary>
     /// Everything the client owes past its due date in the invoice's currency, with the link that pays it in one go,
     /// when that is more than the one invoice the reminder is about (null otherwise: one link for one invoice is enough).
+    /// Where the firm lets guests pay, the link is a pay link over the client's overdue invoices in that currency (the
+    /// email stores it by reference, like the invoice's own link); else the portal's pay page, after signing in.
     /// </summary>
-    private async Task<OverdueSummary?> OverdueOfAsync(PortalDbContext db, Invoice invoice, DateOnly today, CancellationToken cancellationToken)
+    private async Task<OverdueSummary?> OverdueOfAsync(PortalDbContext db, Firm firm, ClientAccount client, Invoice invoice, string recipient, Guid sentByEntryId,
+        DateOnly today, CancellationToken cancellationToken)
     {
         var overdue = await db.Invoices.AsNoTracking()
             .Where(i => i.ClientAccountId == invoice.ClientAccountId && i.Currency == invoice.Currency && i.DueDate < today
@@ -262,7 +266,11 @@ public sealed class ReminderSender(IDbContextFactory<PortalDbContext> dbFactory,
         if (owed.Count < 2 || owed.All(i => i.Id != invoice.Id))
             return null;
         var total = owed.Aggregate(Money.Zero(invoice.Currency), (sum, i) => sum + i.AmountPayable);
-        return new OverdueSummary(owed.Count, total, Url(PayAllOverduePath));
+        if (!firm.GuestPayAllowed)
+            return new OverdueSummary(owed.Count, total, Url(PayAllOverduePath));
+        var (token, linkId) = payLinks.IssueForClient(db, client, invoice.Currency, PayLinks.PayLinkScope.OverdueInvoices, recipient, sentByEntryId);
+        await db.SaveChangesAsync(cancellationToken);
+        return new OverdueSummary(owed.Count, total, PayLinks.PayLinkMail.StoredUrl(PayUrl(token), linkId));
     }
 
     /// <summary>The client's card payment page with every overdue invoice selected (sign-in first).</summary>

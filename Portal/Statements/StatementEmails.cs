@@ -21,7 +21,7 @@ namespace Portal.Statements;
 /// instances or a sweep run twice send it once; staff's is the click that asked for it.
 /// </summary>
 public sealed class StatementEmails(IDbContextFactory<PortalDbContext> dbFactory, StatementOfAccount statements, EmailTemplates templates, Mailer mailer,
-    TimeProvider clock, AccountLinks links)
+    TimeProvider clock, AccountLinks links, PayLinks.PayLinks payLinks)
 {
     /// <summary>Days into the month last month's statements still go out, for a portal that was down on the first.</summary>
     public const int CatchUpDays = 3;
@@ -93,13 +93,25 @@ public sealed class StatementEmails(IDbContextFactory<PortalDbContext> dbFactory
         var byTransfer = !payable && closing.IsPositive ? firm.Iban : null;
         var reference = $"{client.Name} {request.To:yyyy-MM-dd}";
         var qrCode = byTransfer is null ? null : EpcPayload.For(firm.LegalName ?? firm.Name, firm.Iban, firm.Bic, closing, reference);
-        var model = new EmailModel().Firm(firm.Name).Client(client.Name)
-            .Statement(request.From, request.To, closing, payable ? Link("portal/pay?select=all") : null).PortalLink(Link("portal"))
-            .Transfer(byTransfer, firm.Bic, reference, withQrCode: qrCode is not null);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var payLink = payable ? Link("portal/pay?select=all") : null;
+        if (payable && closing.IsPositive && firm.GuestPayAllowed)
+        {
+            // Where guests may pay, the link needs no sign-in: a pay link over the client's open invoices in the
+            // statement's currency, stored in the email by reference like an invoice's own link.
+            var (token, linkId) = payLinks.IssueForClient(db, client, request.Currency, PayLinks.PayLinkScope.OpenInvoices, to, Guid.Empty);
+            await db.SaveChangesAsync(cancellationToken);
+            payLink = PayLinks.PayLinkMail.StoredUrl(Link($"pay/{token}"), linkId);
+        }
+        var model = new EmailModel().Firm(firm.Name).Client(client.Name)
+            .Statement(request.From, request.To, closing, payLink).PortalLink(Link("portal"))
+            .Transfer(byTransfer, firm.Bic, reference, withQrCode: qrCode is not null);
         var email = await templates.RenderAsync(db, firm.Id, EmailTemplateKind.Statement, culture, model, cancellationToken);
         var message = new EmailMessage(firm.Id, to, email.Subject, email.Text, email.Html, clock.GetUtcNow(), key).AttachStatement(request, culture.Name).WithQrCode(qrCode);
         var queued = await mailer.QueueOnceAsync(db, message, cancellationToken);
+        // Already sent: the link made for this copy goes with it, unsaved.
+        if (!queued)
+            return false;
         await transaction.CommitAsync(cancellationToken);
         mailer.Flush();
         return queued;

@@ -2820,6 +2820,10 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -2829,7 +2833,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.Property<long?>("FirstOpenedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("InvoiceId")
+                    b.Property<Guid?>("InvoiceId")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastOpenedAt")
@@ -2842,6 +2846,11 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("SentByEntryId")
                         .HasColumnType("TEXT");
@@ -3409,8 +3418,7 @@ namespace Portal.Data.Migrations.Sqlite
                     b.HasOne("Portal.Domain.Invoices.Invoice", null)
                         .WithMany()
                         .HasForeignKey("InvoiceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Team.Invitation", b =>
