@@ -336,14 +336,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
     /// <summary>A guest holding the pay link of an emailed invoice, where the firm lets guests pay.</summary>
     private async Task OpenGuestPayLinkAsync(IPage page)
     {
-        Guid firmId;
-        await using (var db = _app.OpenDb())
-        {
-            var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
-            demo.ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
-            await db.SaveChangesAsync();
-            firmId = demo.Id;
-        }
+        var firmId = await LetGuestsPayAsync();
         var invoiceId = await _app.InvoiceIdAsync(await _app.OldestOpenInvoiceAsync("Maison Dupont"));
         _app.Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = _app.BaseUrl.ToString();
         var firm = new TestFirm(firmId, DemoData.FirmKey, null!, new TestLogin(await StaffIdAsync(), "staff@demo.portal", DemoData.Password));
@@ -355,14 +348,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
     /// <summary>A guest holding a statement's link over the open invoices of a client, where the firm lets guests pay.</summary>
     private async Task OpenGuestPayLinkOverSeveralInvoicesAsync(IPage page)
     {
-        Guid firmId;
-        await using (var db = _app.OpenDb())
-        {
-            var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
-            demo.ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
-            await db.SaveChangesAsync();
-            firmId = demo.Id;
-        }
+        var firmId = await LetGuestsPayAsync();
         var dupont = await _app.ClientIdAsync("Maison Dupont");
         string token;
         await using (var db = _app.OpenDb(firmId))
@@ -375,6 +361,16 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         }
         await page.GotoAsync($"/pay/{token}");
         await page.WaitForPageAsync("/pay/guest/all$");
+    }
+
+    /// <summary>The demo firm lets guests pay (and emails no invoice on its own); returns its id.</summary>
+    private async Task<Guid> LetGuestsPayAsync()
+    {
+        await using var db = _app.OpenDb();
+        var demo = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == DemoData.FirmKey);
+        demo.ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
+        await db.SaveChangesAsync();
+        return demo.Id;
     }
 
     private async Task<string> StaffIdAsync()
