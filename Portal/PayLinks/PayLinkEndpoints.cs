@@ -110,9 +110,19 @@ public static class PayLinkEndpoints
         var requestKey = form["requestKey"].ToString();
         if (!Guid.TryParseExact(requestKey, "N", out _))
             return Results.BadRequest();
-        // The guest acts for this invoice's client and nothing more, for this request only.
-        tenant.ActFor(guest.Link.FirmId, guest.Link.ClientAccountId);
-        actor.ActAs(new AuditActor(null, $"Guest by pay link ({guest.Link.Recipient})", IsStaff: false));
+        return await StartGuestCheckoutAsync(http, guest.Link, [new InvoiceAmount(invoice.Id, invoice.AmountPayable)], requestKey,
+            GuestPage, "pay/guest/payments/", tenant, actor, checkout, configuration);
+    }
+
+    /// <summary>
+    /// Starts a guest's card payment of <paramref name="amounts"/> through the signed-in clients' checkout, acting for the
+    /// link's client and nothing more, for this request only; a refusal goes back to <paramref name="page"/>.
+    /// </summary>
+    private static async Task<IResult> StartGuestCheckoutAsync(HttpContext http, PayLink link, IReadOnlyList<InvoiceAmount> amounts, string requestKey,
+        string page, string returnPathPrefix, TenantContext tenant, CurrentActor actor, StripeCheckoutStarter checkout, IConfiguration configuration)
+    {
+        tenant.ActFor(link.FirmId, link.ClientAccountId);
+        actor.ActAs(new AuditActor(null, $"Guest by pay link ({link.Recipient})", IsStaff: false));
         var request = http.Request;
         var portalBase = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
             ? new Uri(configured.TrimEnd('/') + "/")
@@ -120,15 +130,15 @@ public static class PayLinkEndpoints
         try
         {
             var started = await checkout.StartAsync(new CardPaymentRequest(
-                guest.Link.ClientAccountId, [new InvoiceAmount(invoice.Id, invoice.AmountPayable)], null, "guest:" + requestKey, portalBase, guest.Link.Recipient)
+                link.ClientAccountId, amounts, null, "guest:" + requestKey, portalBase, link.Recipient)
             {
-                ReturnPathPrefix = "pay/guest/payments/",
+                ReturnPathPrefix = returnPathPrefix,
             }, http.RequestAborted);
             return Results.Redirect(started.Url);
         }
         catch (DomainException)
         {
-            return Results.Redirect(GuestPage + "?card=refused");
+            return Results.Redirect(page + "?card=refused");
         }
     }
 
@@ -161,25 +171,8 @@ public static class PayLinkEndpoints
             return Results.Redirect(GuestInvoicesPage + "?card=none");
         if (!ticked.All(listed.ContainsKey))
             return Results.Redirect(GuestInvoicesPage + "?card=changed");
-        tenant.ActFor(guest.Link.FirmId, guest.Link.ClientAccountId);
-        actor.ActAs(new AuditActor(null, $"Guest by pay link ({guest.Link.Recipient})", IsStaff: false));
-        var request = http.Request;
-        var portalBase = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
-            ? new Uri(configured.TrimEnd('/') + "/")
-            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
         var amounts = guest.Invoices.Where(i => ticked.Contains(i.Id)).Select(i => new InvoiceAmount(i.Id, i.AmountPayable)).ToList();
-        try
-        {
-            var started = await checkout.StartAsync(new CardPaymentRequest(
-                guest.Link.ClientAccountId, amounts, null, "guest:" + requestKey, portalBase, guest.Link.Recipient)
-            {
-                ReturnPathPrefix = "pay/guest/all/payments/",
-            }, http.RequestAborted);
-            return Results.Redirect(started.Url);
-        }
-        catch (DomainException)
-        {
-            return Results.Redirect(GuestInvoicesPage + "?card=refused");
-        }
+        return await StartGuestCheckoutAsync(http, guest.Link, amounts, requestKey, GuestInvoicesPage, "pay/guest/all/payments/",
+            tenant, actor, checkout, configuration);
     }
 }
