@@ -20,8 +20,7 @@ public sealed class FirstInvoiceJourneyTests(Fixture.Browser browser) : IAsyncLi
         await staff.SignInAsync("staff@demo.portal", DemoData.Password);
         await staff.GoToAsync("/staff/invoices/new");
 
-        await staff.GetByTestId("invoice-client").ClickAsync();
-        await staff.GetByRole(AriaRole.Option, new() { Name = "Maison Dupont (EUR)" }).ClickAsync();
+        await staff.ChooseAsync("invoice-client", "Maison Dupont (EUR)");
         await staff.Field("line-description").FillAsync("Year-end accounts 2026");
         await staff.Field("line-quantity").FillAsync("2");
         await staff.Field("line-price").FillAsync("450.50");

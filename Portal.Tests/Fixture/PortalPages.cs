@@ -87,6 +87,21 @@ public static class PortalPages
     public static ILocator Field(this IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
+    /// <summary>
+    /// Chooses <paramref name="option"/> in the MudBlazor select with test id <paramref name="testId"/>, and waits
+    /// until the list has closed and the field shows the choice, as a person does before moving on. The select
+    /// finishes a choice in a round trip to the server, which also hands the focus back to the select; once, on a
+    /// loaded machine, a description filled in before that trip ended was not in its field afterwards.
+    /// </summary>
+    public static async Task ChooseAsync(this IPage page, string testId, string option)
+    {
+        await page.GetByTestId(testId).ClickAsync();
+        var choice = page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true });
+        await choice.ClickAsync();
+        await Assertions.Expect(choice).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId(testId)).ToContainTextAsync(option);
+    }
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, name + ".png"), FullPage = true });
 }
