@@ -131,6 +131,34 @@ public sealed class DirectDebitRetryTests(StripePortalApp app) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_retry_an_instance_sent_and_died_before_recording_is_carried_on_by_the_next_pass_not_refused()
+    {
+        var (gc, client, invoice, _) = await AFailedAutomaticCollectionAsync();
+        var firm = gc.Firm;
+        var planned = (await RetriesAsync(firm)).Single();
+        await AdvanceToAsync(firm, planned.PlannedFor);
+        // What an instance leaves when it is killed after sending the collection and before linking it to the retry
+        // (or what a second instance sees while the first is between the two): the retry is claimed and unlinked,
+        // and the invoice's amount payable already excludes the collection on its way.
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.DirectDebitRetries.SingleAsync()).Claim(app.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+        var (sentId, _) = await app.AsStaffOfAsync<DirectDebitPayments, (Guid, DateOnly)>(firm,
+            d => d.ScheduleAutomaticAsync(client.Id, invoice.Id, client.Amount(180_00), planned.RequestKey));
+        (await app.InvoiceAsync(firm, invoice.Id)).AmountPayable.ShouldBe(client.Amount(0));
+
+        (await Task.WhenAll(Sweep.RetryDueAsync(), Sweep.RetryDueAsync())).Sum().ShouldBeGreaterThanOrEqualTo(1);
+        await Sweep.RetryDueAsync();
+
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).Count.ShouldBe(2);
+        var retry = (await RetriesAsync(firm)).ShouldHaveSingleItem();
+        (retry.Status, retry.RetryPaymentId).ShouldBe((DirectDebitRetryStatus.Requested, sentId));
+        (await gc.PaymentAsync(sentId)).Amount.ShouldBe(client.Amount(180_00));
+    }
+
+    [Fact]
     public async Task A_retry_that_fails_is_planned_again_from_its_own_failure_until_the_chosen_retries_are_used_up()
     {
         var (gc, _, invoice, _) = await AFailedAutomaticCollectionAsync(retryDays: "3");

@@ -66,10 +66,15 @@ public sealed class DirectDebitPayments(
     {
         var mandate = await mandates.UsableAsync(clientAccountId, amount.Currency, cancellationToken)
             ?? throw new DomainException("The client has no usable mandate in this currency.");
-        var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
-            clientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, [new InvoiceAmount(invoiceId, amount)], null,
-            "direct-debit:" + (requestKey ?? DirectDebitAutoCollection.RequestKey(invoiceId))), cancellationToken);
-        var paymentId = initiated.Id ?? throw new InvalidOperationException("The payment was not created.");
+        var key = "direct-debit:" + (requestKey ?? DirectDebitAutoCollection.RequestKey(invoiceId));
+        // A runner that finds this collection already started (by another instance now, or by one killed before it
+        // sent it) carries that payment on. Starting it again would ask for what is payable now, which the started
+        // payment has already lowered: a different request under the same key, refused. The caller read the amount
+        // before this lookup, so a payment started in between is found here.
+        var paymentId = await payments.FindByRequestKeyAsync(key, cancellationToken)
+            ?? (await payments.InitiateAsync(new ProviderPaymentRequest(
+                clientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, [new InvoiceAmount(invoiceId, amount)], null, key), cancellationToken)).Id
+            ?? throw new InvalidOperationException("The payment was not created.");
         return (paymentId, await CollectAsync(paymentId, mandate, automatic: true, cancellationToken));
     }
 

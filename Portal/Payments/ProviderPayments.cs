@@ -76,6 +76,15 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
         ChangeAsync(paymentId, p => p.LinkProviderPayment(providerPaymentId), cancellationToken);
 
     /// <summary>The payment a provider id (checkout or payment id) belongs to, or null; for webhook handlers.</summary>
+    /// <summary>The payment an earlier <see cref="InitiateAsync"/> made under <paramref name="idempotencyKey"/>, if any.</summary>
+    public async Task<Guid?> FindByRequestKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var key = LedgerTransaction.EnsureKey(idempotencyKey);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.IdempotentRequests.AsNoTracking().Where(r => r.Key == key && r.Operation == "provider-payment")
+            .Select(r => r.ResultId).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<Guid?> FindByProviderIdAsync(PaymentProvider provider, string providerId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
