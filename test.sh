@@ -52,7 +52,8 @@ sqlite_pid=$!
 
 # The date-sensitive suites once more on hard days, each as "today" (PORTAL_TEST_TODAY): a leap day; the last Sundays
 # of March and October (Europe's clock changes, the first just before 01:00 UTC);
-# New Year's Eve on a Friday, whose +30 days is a Sunday in the next year. Taken from the coming years, so they stay
+# New Year's Eve on a Friday, whose +30 days is a Sunday in the next year, at 23:30 UTC: already New Year's Day in
+# the firms' Paris, so a date counted in UTC where the firm's day was meant shows. Taken from the coming years, so they stay
 # ahead of the real date. Reminders are in through their day rules (the domain's) and the firm's local day; the
 # end-to-end sweep, a minute long, runs on the real date only.
 year=$(date -u +%Y)
@@ -60,7 +61,7 @@ next=$((year + 1))
 leap=$next; until [ $((leap % 4)) -eq 0 ] && { [ $((leap % 100)) -ne 0 ] || [ $((leap % 400)) -eq 0 ]; }; do leap=$((leap + 1)); done
 friday_eve=$next; until [ "$(date -u -d "$friday_eve-12-31" +%w)" -eq 5 ]; do friday_eve=$((friday_eve + 1)); done
 last_sunday() { local d; d=$(date -u -d "$1 -$(date -u -d "$1" +%w) days" +%F); echo "$d"; }
-dates=("$leap-02-29" "$(last_sunday "$next-03-31")T00:30:00Z" "$(last_sunday "$next-10-31")" "$friday_eve-12-31")
+dates=("$leap-02-29" "$(last_sunday "$next-03-31")T00:30:00Z" "$(last_sunday "$next-10-31")" "$friday_eve-12-31T23:30:00Z")
 # The GoCardless client's HTTP retries, listing and connection checks, and the card, PayPal and e-invoicing platform
 # emulators, work in minutes and seconds, not days: they run on the real date only.
 date_sensitive="(FullyQualifiedName~Portal.Tests.Invoices|FullyQualifiedName~Portal.Tests.DirectDebit|FullyQualifiedName~Portal.Tests.GoCardless|FullyQualifiedName~Portal.Tests.Sandbox.GoCardless|FullyQualifiedName~Portal.Tests.Ledger|FullyQualifiedName~Portal.Tests.Recurring|FullyQualifiedName~Portal.Tests.Domain.Recurring|FullyQualifiedName~Portal.Tests.Domain.Reminders|FullyQualifiedName~Portal.Tests.Reminders.ReminderLocalDayTests|FullyQualifiedName~Portal.Tests.Collections)&FullyQualifiedName!~Portal.Tests.GoCardless.GoCardlessRetryTests&FullyQualifiedName!~Portal.Tests.GoCardless.GoCardlessListTests&FullyQualifiedName!~Portal.Tests.GoCardless.GoCardlessConnectionTests"
