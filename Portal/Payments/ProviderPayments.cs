@@ -36,10 +36,12 @@ public sealed record ProviderIds(string? CheckoutId, string? PaymentId)
 /// </summary>
 public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<PortalDbContext> dbFactory, PaymentNotices notices)
 {
+    private const string InitiateOperation = "provider-payment";
+
     /// <summary>Creates an Initiated payment with its intended allocations; returns its id. Checks the firm's policy (methods, partial minimum, prepayments).</summary>
     public Task<MoneyResult> InitiateAsync(ProviderPaymentRequest request, CancellationToken cancellationToken = default) =>
-        writer.RunAsync(new MoneyOperation("provider-payment", request.IdempotencyKey,
-            OperationFingerprint.Of("provider-payment", request.ClientAccountId, request.Method, request.Provider, request.Invoices.ToArray(), request.Prepayment)), async work =>
+        writer.RunAsync(new MoneyOperation(InitiateOperation, request.IdempotencyKey,
+            OperationFingerprint.Of(InitiateOperation, request.ClientAccountId, request.Method, request.Provider, request.Invoices.ToArray(), request.Prepayment)), async work =>
         {
             var client = await work.ClientAsync(request.ClientAccountId);
             var policy = (await work.FirmAsync()).Policy;
@@ -75,16 +77,16 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
     public Task LinkProviderPaymentAsync(Guid paymentId, string providerPaymentId, CancellationToken cancellationToken = default) =>
         ChangeAsync(paymentId, p => p.LinkProviderPayment(providerPaymentId), cancellationToken);
 
-    /// <summary>The payment a provider id (checkout or payment id) belongs to, or null; for webhook handlers.</summary>
     /// <summary>The payment an earlier <see cref="InitiateAsync"/> made under <paramref name="idempotencyKey"/>, if any.</summary>
     public async Task<Guid?> FindByRequestKeyAsync(string idempotencyKey, CancellationToken cancellationToken = default)
     {
         var key = LedgerTransaction.EnsureKey(idempotencyKey);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.IdempotentRequests.AsNoTracking().Where(r => r.Key == key && r.Operation == "provider-payment")
+        return await db.IdempotentRequests.AsNoTracking().Where(r => r.Key == key && r.Operation == InitiateOperation)
             .Select(r => r.ResultId).SingleOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>The payment a provider id (checkout or payment id) belongs to, or null; for webhook handlers.</summary>
     public async Task<Guid?> FindByProviderIdAsync(PaymentProvider provider, string providerId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
