@@ -38,8 +38,12 @@ public sealed class LiveListener : IAsyncDisposable
         return listener;
     }
 
-    /// <summary>Waits until an update matching <paramref name="expected"/> has been heard; fails after <paramref name="seconds"/>.</summary>
-    public async Task<LiveUpdate> WaitForAsync(Func<LiveUpdate, bool> expected, int seconds = 5)
+    /// <summary>
+    /// Waits until an update matching <paramref name="expected"/> has been heard; fails after <paramref name="seconds"/>.
+    /// The limit only decides how long a real failure takes to report: on CI's 2 cores an update crossing two
+    /// instances once took longer than 5 s.
+    /// </summary>
+    public async Task<LiveUpdate> WaitForAsync(Func<LiveUpdate, bool> expected, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

@@ -45,7 +45,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
         var paymentId = await _a.GiveCreditAsync(client, 75_00);
 
         (await onB.WaitForAsync(u => u.Kind == LiveKind.Payment && u.SubjectId == paymentId)).Status.ShouldBe("Succeeded");
-        (await pageOnB.Task.WaitAsync(TimeSpan.FromSeconds(5))).ClientAccountId.ShouldBe(client.Id);
+        (await pageOnB.Task.WaitAsync(TimeSpan.FromSeconds(30))).ClientAccountId.ShouldBe(client.Id);
     }
 
     private sealed class RedisInstance(string redis, PortalApp? sharesDatabaseWith) : PortalApp
