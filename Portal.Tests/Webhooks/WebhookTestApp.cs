@@ -15,6 +15,8 @@ public sealed class WebhookTestApp : StripePortalApp
     public const string Counted = "test.counted";
     /// <summary>Counted, and its application order noted per object (<see cref="HandlerJournal.Started"/>).</summary>
     public const string Ordered = "test.ordered";
+    /// <summary>Counted, and held until more events have started than one processor claims in a pass (<see cref="HandlerJournal.HoldUntilStarted"/>).</summary>
+    public const string Held = "test.held";
 
     private readonly WebhookTestApp? _sharesDatabaseWith;
 
@@ -41,6 +43,7 @@ public sealed class WebhookTestApp : StripePortalApp
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(FailsTwice, Journal, attempt => attempt <= 2 ? throw new TimeoutException($"Transient failure {attempt}") : 0));
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(Counted, Journal, _ => 0));
         services.AddScoped<IWebhookHandler>(_ => new ScriptedHandler(Ordered, Journal, _ => 0));
+        services.AddScoped<IWebhookHandler>(_ => new HeldHandler(Journal));
     }
 
     /// <summary>Every call each handler received, by provider event id.</summary>
@@ -62,6 +65,46 @@ public sealed class WebhookTestApp : StripePortalApp
         public ConcurrentQueue<string> Overlapping { get; } = new();
 
         internal ConcurrentDictionary<string, string> Running { get; } = new();
+
+        /// <summary>
+        /// Held events wait until more than this many have started. A processor cannot claim again while its pass waits on
+        /// its handlers, so the one that goes past the count was claimed by another processor: both take part, whatever the timing.
+        /// </summary>
+        public int HoldUntilStarted { get; set; }
+
+        private int _heldStarted;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>True once another processor's event started while the first pass was held.</summary>
+        public bool HoldReleased => _released.Task.IsCompleted;
+
+        internal async Task HoldAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _heldStarted) > HoldUntilStarted)
+                _released.TrySetResult();
+            // Not forever: if no other processor ever claims, the events apply and the test says so through HoldReleased.
+            try
+            {
+                await _released.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    private sealed class HeldHandler(HandlerJournal journal) : IWebhookHandler
+    {
+        public PaymentProvider Provider => PaymentProvider.Stripe;
+
+        public string EventType => Held;
+
+        public async Task<WebhookOutcome> ApplyAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+        {
+            journal.Record(webhookEvent.ProviderEventId);
+            await journal.HoldAsync(cancellationToken);
+            return WebhookOutcome.Applied;
+        }
     }
 
     private sealed class ScriptedHandler(string eventType, HandlerJournal journal, Func<int, int> behaviour) : IWebhookHandler
