@@ -62,6 +62,9 @@ public sealed partial class ApiDocumentTests(PortalApp app) : IClassFixture<Port
             errors.ShouldNotBeEmpty($"{method} {path} declares no 4xx answer");
             errors.Select(r => r.Key).ShouldContain("401");
             errors.Select(r => r.Key).ShouldContain("429");
+            // Every endpoint needs a scope, and says which: a key made for other resources is answered 403.
+            errors.Select(r => r.Key).ShouldContain("403");
+            operation.Description.ShouldMatch(method == HttpMethod.Get ? "Needs the `[a-z]+:read` scope" : "Needs the `[a-z]+:write` scope", $"{method} {path}");
             foreach (var error in errors)
                 error.Value.Content.ShouldNotBeNull().Keys.ShouldBe(["application/problem+json"], $"{method} {path} {error.Key}");
             operation.Responses.Keys.ShouldContain(k => k.StartsWith('2'), $"{method} {path} declares no success answer");

@@ -96,9 +96,51 @@ public sealed class ApiKeyTests(PortalApp app) : IClassFixture<PortalApp>, IAsyn
         var write = await http.PostJsonAsync("/api/v1/clients", """{"name":"Blocked Ltd","billing_email":"a@blocked.test","currency":"EUR"}""");
 
         write.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await write.ProblemCodeAsync()).ShouldBe("insufficient_scope");
+        var problem = await write.JsonAsync();
+        problem.GetProperty("code").GetString().ShouldBe("insufficient_scope");
+        problem.GetProperty("detail").GetString().ShouldBe("This endpoint needs a key with the clients:write scope.");
         await using var db = app.OpenDb(firm.Id);
         (await db.ClientAccounts.CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_key_reaches_only_the_resources_it_was_made_for_and_the_403_names_the_scope_it_lacks()
+    {
+        var firm = await app.AFirmAsync();
+        var client = await app.AClientAsync(firm, name: "Scoped Ltd");
+        var key = await app.AnApiKeyAsync(firm, name: "Accounting sync", resources: ApiResources.Invoices | ApiResources.Payments);
+        using var http = app.ApiClient(key.Secret);
+
+        (await http.GetAsync("/api/v1/invoices")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await http.GetAsync("/api/v1/payments")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        foreach (var (path, scope) in new[] { ("/api/v1/clients", "clients:read"), ($"/api/v1/clients/{client.Id}", "clients:read"), ($"/api/v1/clients/{client.Id}/wallet", "wallets:read") })
+        {
+            var refused = await http.GetAsync(path);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);
+            var problem = await refused.JsonAsync();
+            problem.GetProperty("code").GetString().ShouldBe("insufficient_scope");
+            problem.GetProperty("detail").GetString().ShouldBe($"This endpoint needs a key with the {scope} scope.");
+        }
+        var write = await http.PostJsonAsync("/api/v1/clients", """{"name":"Blocked Ltd","billing_email":"a@blocked.test","currency":"EUR"}""");
+        write.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await write.JsonAsync()).GetProperty("detail").GetString().ShouldBe("This endpoint needs a key with the clients:write scope.");
+
+        await using var db = app.OpenDb(firm.Id);
+        (await db.ClientAccounts.CountAsync()).ShouldBe(1, "the refused write created nothing");
+        var made = await db.AuditEntries.SingleAsync(e => e.Action == "API key created");
+        made.After.ShouldBe($"Accounting sync ({key.Prefix}, invoices:read invoices:write payments:read payments:write)");
+    }
+
+    [Fact]
+    public async Task A_key_must_reach_something()
+    {
+        var firm = await app.AFirmAsync();
+
+        var refused = await Should.ThrowAsync<Portal.Domain.DomainException>(() => app.AnApiKeyAsync(firm, resources: ApiResources.None));
+
+        refused.Message.ShouldBe("Choose what the API key may reach: clients, invoices, payments or credit.");
+        await using var db = app.OpenDb(firm.Id);
+        (await db.ApiKeys.CountAsync()).ShouldBe(0);
     }
 
     [Fact]

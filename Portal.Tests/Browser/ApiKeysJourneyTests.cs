@@ -23,20 +23,26 @@ public sealed class ApiKeysJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         await page.GoToAsync("/staff/settings/api-keys");
 
         await page.Field("key-name").FillAsync("Accounting sync");
+        // An accounting sync needs invoices and payments, not the client records.
+        var clients = page.GetByLabel("Clients", new() { Exact = true });
+        await Assertions.Expect(clients).ToBeCheckedAsync();
+        await clients.UncheckAsync();
         await page.GetByTestId("create-key").ClickAsync();
         var secretField = page.Field("new-key-secret");
         await Assertions.Expect(secretField).ToHaveValueAsync(new Regex("^pk_test_[0-9a-f]{8}_"));
         var secret = await secretField.InputValueAsync();
         await Assertions.Expect(page.GetByTestId("keys-table")).ToContainTextAsync("Accounting sync");
         await Assertions.Expect(page.GetByTestId("keys-table")).ToContainTextAsync("Never used");
+        await Assertions.Expect(page.GetByTestId("key-reaches")).ToHaveTextAsync("Invoices, Payments, Credit balances");
         using var http = _app.ApiClient(secret);
-        (await http.GetAsync("/api/v1/clients")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await http.GetAsync("/api/v1/invoices")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await http.GetAsync("/api/v1/clients")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke key Accounting sync" }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("keys-table")).ToContainTextAsync("Revoked");
         await Assertions.Expect(page.GetByTestId("new-key")).ToHaveCountAsync(0);
-        (await http.GetAsync("/api/v1/clients")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await http.GetAsync("/api/v1/invoices")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Portal.Tests.Fixture;
 /// <summary>Calling the REST API as an integration would: over HTTP, with a key the firm's owner made.</summary>
 public static class ApiCalls
 {
-    public static Task<NewApiKey> AnApiKeyAsync(this PortalApp app, TestFirm firm, ApiKeyScope scope = ApiKeyScope.ReadWrite, string name = "Accounting sync", DateOnly? expiresOn = null) =>
-        app.AsStaffOfAsync<ApiKeys, NewApiKey>(firm, keys => keys.CreateAsync(name, scope, expiresOn));
+    public static Task<NewApiKey> AnApiKeyAsync(this PortalApp app, TestFirm firm, ApiKeyScope scope = ApiKeyScope.ReadWrite, string name = "Accounting sync",
+        DateOnly? expiresOn = null, ApiResources resources = ApiResources.All) =>
+        app.AsStaffOfAsync<ApiKeys, NewApiKey>(firm, keys => keys.CreateAsync(name, scope, resources, expiresOn));
 
     /// <summary>An HTTP client sending <paramref name="secret"/> as its bearer token (none when null).</summary>
     public static HttpClient ApiClient(this PortalApp app, string? secret)

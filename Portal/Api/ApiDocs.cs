@@ -72,7 +72,7 @@ public static class ApiDocs
     {
         ["400"] = "The request is not valid: `errors` names each invalid field (snake_case) with a stable `code`. Nothing was changed.",
         ["401"] = "No API key, or one that is unknown, revoked or expired. Send `Authorization: Bearer pk_…`.",
-        ["403"] = "The API key is read-only and this endpoint writes.",
+        ["403"] = "The API key does not have the scope this endpoint needs (see the operation's description): a key reaches only the resources it was made for, and writes only if it is a read-and-write key.",
         ["404"] = "No such resource in this key's firm (another firm's ids are never found).",
         ["409"] = "The `Idempotency-Key` was already used with a different request, or that request is still running. Nothing was changed.",
         ["412"] = "`If-Match` does not match the resource's current `ETag`: someone changed it since you read it. Nothing was changed; read it again.",
@@ -89,7 +89,8 @@ public static class ApiDocs
             Description = """
                 The REST API of Portal for integrations: clients, invoices, payments and wallets of the firm an API key belongs to.
 
-                - **Authentication**: `Authorization: Bearer pk_…` with a key an owner creates under *API keys*. A read key can call the GET endpoints; writing needs a read-and-write key.
+                - **Authentication**: `Authorization: Bearer pk_…` with a key an owner creates under *API keys*.
+                - **Scopes**: a key reaches the resources it was made for (clients, invoices, payments, wallets), read only or read and write. Each operation says the scope it needs, such as `invoices:read` or `invoices:write`; without it the answer is 403 `insufficient_scope`.
                 - **JSON** in snake_case. Money is `{ "amount_minor": 1234, "currency": "EUR" }` (minor units, never decimals); times are RFC 3339, dates `YYYY-MM-DD`.
                 - **Lists** are cursor pages: `limit` (1 to 100, 20 by default) and `starting_after` (the last id of the previous page); `has_more` says whether another page follows.
                 - **Idempotency**: every POST needs an `Idempotency-Key` header. A retry with the same key and body gets the first answer again (with `Idempotent-Replayed: true`) for 24 hours; the same key with another request is 409.
@@ -152,6 +153,11 @@ public static class ApiDocs
                 (parameter.Description, parameter.Schema) = (known.Description, known.Schema());
 
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (ApiScopes.NeededBy(metadata) is { } scope)
+        {
+            var needs = $"Needs the `{scope}` scope.";
+            operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : operation.Description + "\n\n" + needs;
+        }
         if (metadata.OfType<ApiHonoursIfMatch>().Any())
         {
             operation.Parameters ??= [];

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
+using Portal.Domain.ApiKeys;
 using Portal.Tenancy;
 
 namespace Portal.Api;
@@ -13,9 +14,8 @@ namespace Portal.Api;
 public static class ApiClaims
 {
     public const string KeyId = "portal:api-key";
+    /// <summary>One claim per scope the key has, <c>invoices:read</c> or <c>invoices:write</c> (<see cref="ApiKey.Scopes"/>).</summary>
     public const string Scope = "portal:api-scope";
-    public const string Read = "read";
-    public const string Write = "write";
 }
 
 /// <summary>
@@ -68,10 +68,8 @@ public sealed class ApiKeyAuthenticationHandler(
             new(PortalClaims.Firm, key.FirmId.ToString()),
             new(PortalClaims.FirmKey, firmKey),
             new(ApiClaims.KeyId, key.Id.ToString()),
-            new(ApiClaims.Scope, ApiClaims.Read),
         };
-        if (key.CanWrite)
-            claims.Add(new Claim(ApiClaims.Scope, ApiClaims.Write));
+        claims.AddRange(key.Scopes().Select(scope => new Claim(ApiClaims.Scope, scope)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
@@ -87,7 +85,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "insufficient_scope", "This API key may not do this.",
-            "This endpoint needs a key with the write scope.");
+            ApiScopes.Needed(Context.GetEndpoint()) is { } scope ? $"This endpoint needs a key with the {scope} scope." : "This endpoint is not open to API keys.");
 }
 
 public static class ApiKeyAuthenticationMiddleware

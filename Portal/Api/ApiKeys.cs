@@ -6,7 +6,7 @@ using Portal.Domain.ApiKeys;
 
 namespace Portal.Api;
 
-public sealed record ApiKeyView(Guid Id, string Name, ApiKeyScope Scope, string Prefix, DateTimeOffset CreatedAt,
+public sealed record ApiKeyView(Guid Id, string Name, ApiKeyScope Scope, ApiResources Resources, string Prefix, DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A key just made: <see cref="Secret"/> is shown this once and never stored.</summary>
@@ -20,19 +20,19 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> dbFactory, TimePr
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken);
         return keys.OrderByDescending(k => k.CreatedAt)
-            .Select(k => new ApiKeyView(k.Id, k.Name, k.Scope, k.Prefix, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt)).ToList();
+            .Select(k => new ApiKeyView(k.Id, k.Name, k.Scope, k.Resources, k.Prefix, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt)).ToList();
     }
 
-    /// <summary>Makes a key; <paramref name="expiresOn"/> is the last day it works (UTC), none for a key that lasts until revoked.</summary>
-    public async Task<NewApiKey> CreateAsync(string name, ApiKeyScope scope, DateOnly? expiresOn, CancellationToken cancellationToken = default)
+    /// <summary>Makes a key reaching <paramref name="resources"/>; <paramref name="expiresOn"/> is the last day it works (UTC), none for a key that lasts until revoked.</summary>
+    public async Task<NewApiKey> CreateAsync(string name, ApiKeyScope scope, ApiResources resources, DateOnly? expiresOn, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firmId = db.Tenant.FirmId ?? throw new DomainException("Only a firm's owner can make API keys.");
         var (prefix, secret, hash) = secrets.Generate();
         DateTimeOffset? expiresAt = expiresOn is { } day ? new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
-        var key = new ApiKey(firmId, name, scope, prefix, hash, clock.GetUtcNow(), expiresAt);
+        var key = new ApiKey(firmId, name, scope, resources, prefix, hash, clock.GetUtcNow(), expiresAt);
         db.ApiKeys.Add(key);
-        audit.Record(db, "API key created", "ApiKey", key.Id, null, $"{key.Name} ({key.Prefix}, {key.Scope})");
+        audit.Record(db, "API key created", "ApiKey", key.Id, null, $"{key.Name} ({key.Prefix}, {string.Join(" ", key.Scopes())})");
         await db.SaveChangesAsync(cancellationToken);
         return new NewApiKey(key.Id, key.Prefix, secret);
     }

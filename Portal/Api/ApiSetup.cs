@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Portal.Clients.Api;
 using Portal.Invoices.Api;
@@ -9,8 +10,8 @@ namespace Portal.Api;
 
 public static class ApiPolicies
 {
-    public const string Read = "api:read";
-    public const string Write = "api:write";
+    /// <summary>An API key with the scope the endpoint needs (<see cref="ApiScopes"/>).</summary>
+    public const string Scoped = "api:scoped";
 }
 
 /// <summary>The REST API: keys, their authentication and limits, and the <c>/api/v1</c> groups each feature maps.</summary>
@@ -24,9 +25,10 @@ public static class ApiSetup
         services.AddSingleton<ApiKeySecrets>();
         services.AddScoped<ApiKeys>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, ApiScopeAuthorizationHandler>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicies.Read, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.Read))
-            .AddPolicy(ApiPolicies.Write, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiClaims.Scope, ApiClaims.Write));
+            .AddPolicy(ApiPolicies.Scoped, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+                .AddRequirements(new ApiScopeRequirement()));
         services.Configure<RateLimiterOptions>(options => options.AddPolicy<string, ApiRateLimitPolicy>(ApiRateLimitPolicy.Name));
         services.AddPortalApiDocs();
         return services;
@@ -35,12 +37,12 @@ public static class ApiSetup
     public static WebApplication MapPortalApi(this WebApplication app)
     {
         var api = app.MapGroup(BasePath)
-            .RequireAuthorization(ApiPolicies.Read)
+            .RequireAuthorization(ApiPolicies.Scoped)
             .RequireRateLimiting(ApiRateLimitPolicy.Name)
             .DisableAntiforgery()
             .AddEndpointFilter<ApiIdempotencyFilter>()
             .AddEndpointFilter<ApiErrorFilter>()
-            .Fails(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+            .Fails(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
         api.MapClientsApi();
         api.MapInvoicesApi();
         api.MapPaymentsApi();
@@ -50,12 +52,12 @@ public static class ApiSetup
     }
 
     /// <summary>
-    /// Marks an endpoint as a write: a key needs the write scope, and the audit log names what it changed. Every write
+    /// Marks an endpoint as a write: a key needs its resource's write scope, and the audit log names what it changed. Every write
     /// can answer a missing Idempotency-Key or invalid field (400), a read-only key (403), a reused key (409) and a
     /// refusal of the domain (422).
     /// </summary>
     public static RouteHandlerBuilder Writes(this RouteHandlerBuilder endpoint, string auditSubject) =>
-        endpoint.RequireAuthorization(ApiPolicies.Write).WithMetadata(new ApiAuditSubject(auditSubject))
+        endpoint.WithMetadata(new ApiAuditSubject(auditSubject))
             .Fails(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
 }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.ApiKeys;
 using Portal.Domain.Clients;
 
 namespace Portal.Clients.Api;
@@ -27,7 +28,7 @@ public static class ClientsApi
 {
     public static void MapClientsApi(this RouteGroupBuilder api)
     {
-        var clients = api.MapGroup("/clients").WithTags("Clients");
+        var clients = api.MapGroup("/clients").WithTags("Clients").ForResource(ApiResources.Clients);
         clients.MapGet("", ListAsync).WithName("ListClients").WithSummary("List clients, oldest first, a page at a time.")
             .WithDescription("The firm's client accounts with their contacts (the people who sign in to the portal), oldest first. Page with `limit` and `starting_after`.")
             .Returns<ApiList<ApiClient>>().Fails(StatusCodes.Status400BadRequest);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.ApiKeys;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 
@@ -48,7 +49,7 @@ public static class InvoicesApi
 {
     public static void MapInvoicesApi(this RouteGroupBuilder api)
     {
-        var invoices = api.MapGroup("/invoices").WithTags("Invoices");
+        var invoices = api.MapGroup("/invoices").WithTags("Invoices").ForResource(ApiResources.Invoices);
         invoices.MapGet("", ListAsync).WithName("ListInvoices")
             .WithSummary("List invoices, oldest first, filtered by status, client and issue date, a page at a time.")
             .WithDescription("The firm's invoices with their lines and what is paid and due on each. Filter with `status`, `client_id`, `issued_from` and `issued_to` (YYYY-MM-DD, inclusive); page with `limit` and `starting_after`.")

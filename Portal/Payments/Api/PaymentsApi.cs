@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Domain.ApiKeys;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 
@@ -39,7 +40,7 @@ public static class PaymentsApi
 
     public static void MapPaymentsApi(this RouteGroupBuilder api)
     {
-        var payments = api.MapGroup("/payments").WithTags("Payments");
+        var payments = api.MapGroup("/payments").WithTags("Payments").ForResource(ApiResources.Payments);
         payments.MapGet("", ListAsync).WithName("ListPayments").WithSummary("List payments, oldest first, filtered by client and status, a page at a time.")
             .WithDescription("Payments by card, direct debit, transfer, cheque or cash that reached the money stage (an abandoned card page is not a payment), with the invoices each paid. Filter with `client_id` and `status`; page with `limit` and `starting_after`.")
             .Returns<ApiList<ApiPayment>>().Fails(StatusCodes.Status400BadRequest);

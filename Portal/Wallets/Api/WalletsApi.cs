@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data;
+using Portal.Domain.ApiKeys;
 
 namespace Portal.Wallets.Api;
 
@@ -15,7 +16,7 @@ public sealed record ApiWallet(Guid ClientId, IReadOnlyList<ApiWalletBalance> Ba
 public static class WalletsApi
 {
     public static void MapWalletsApi(this RouteGroupBuilder api) =>
-        api.MapGet("/clients/{id:guid}/wallet", GetAsync).WithTags("Wallets").WithName("GetClientWallet")
+        api.MapGet("/clients/{id:guid}/wallet", GetAsync).WithTags("Wallets").ForResource(ApiResources.Wallets).WithName("GetClientWallet")
             .WithSummary("Get a client's credit balance in each currency it has credit in; needs_attention means a reversal took back spent credit.")
             .WithDescription("The client's credit (prepayments, overpayments, refunds kept as credit) per currency. A balance with `needs_attention` went below zero when a payment whose credit was already spent was reversed; it cannot be used until staff settle it.")
             .Returns<ApiWallet>().Fails(StatusCodes.Status404NotFound);
