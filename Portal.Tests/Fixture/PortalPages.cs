@@ -32,13 +32,17 @@ public static class PortalPages
     /// parsed and, if it is a page that runs interactively, until it does: a link clicked before the circuit starts
     /// changed the address once but left the old page on screen. The address is watched, not Chromium's navigation
     /// events: most moves inside the app are client-side, and on a loaded machine Chromium has held a new document's
-    /// "load" back long after its last request finished.
+    /// "load" back long after its last request finished. For the same reason "parsed" is read from the document itself
+    /// (<c>document.readyState</c>), not from Playwright's record of lifecycle events: after the mandate page's Cancel
+    /// (a form post answered by two redirects), that record once never got the new document's DOMContentLoaded,
+    /// and the wait ran out with the page on screen and its circuit connected.
     /// </summary>
     public static Task WaitForPageAsync(this IPage page, string urlPattern) =>
         page.ExplainingFailureAsync(async () =>
         {
             await Assertions.Expect(page).ToHaveURLAsync(new Regex(urlPattern));
-            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+            // Polled in whichever document is current, so a navigation still finishing is waited out rather than failed.
+            await page.WaitForFunctionAsync("() => document.readyState !== 'loading'");
             if (await page.Locator("body[data-render='interactive']").CountAsync() > 0)
                 await page.WaitForInteractiveAsync();
         });
