@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Data;
+using Portal.Email;
+using Portal.Localization;
 using Portal.Security;
 
 namespace Portal.Bench;
@@ -27,6 +29,8 @@ internal static class BenchApp
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddPortalData();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Money operations queue emails to the client (receipts, notices); nothing sends them, as the host never starts.
+        builder.Services.AddPortalLocalization().AddPortalEmail(builder.Configuration);
         addServices(builder.Services);
         var app = builder.Build();
         await app.MigratePortalDatabaseAsync();

@@ -16,6 +16,7 @@ using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Invoices;
 using Portal.Ledger;
+using Portal.Notifications;
 using Portal.Payments;
 using Portal.Wallets;
 
@@ -36,7 +37,8 @@ internal static class FecWorkload
     public static async Task<Result> RunAsync(BenchPostgres server, int transactions)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_bench_fec");
-        await using var app = await StartAppAsync(connectionString);
+        await using var app = await BenchApp.StartAsync(connectionString, "fec",
+            services => services.AddInvoices().AddLedger().AddAudit().AddPayments().AddWallets().AddBooks().AddNotifications());
         var firmId = await BenchFirm.CreateAsync(app.Services, "fec");
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < TemplateClients; i++)
@@ -53,28 +55,11 @@ internal static class FecWorkload
 
         // Warm up the reader and writer on one month, then measure the year.
         await ExportAsync(app.Services, firmId, to, to);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var peakManaged = 0L;
-        var peakWorkingSet = 0L;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            using var process = Process.GetCurrentProcess();
-            while (!stop.IsCancellationRequested)
-            {
-                peakManaged = Math.Max(peakManaged, GC.GetTotalMemory(forceFullCollection: false));
-                process.Refresh();
-                peakWorkingSet = Math.Max(peakWorkingSet, process.WorkingSet64);
-                await Task.Delay(10);
-            }
-        });
+        var peak = MemoryPeak.Start();
         var watch = Stopwatch.StartNew();
         var lines = await ExportAsync(app.Services, firmId, from, to);
         watch.Stop();
-        await stop.CancelAsync();
-        await sampler;
+        var (peakManagedMb, peakWorkingSetMb) = await peak.StopAsync();
         var rowsPerSecond = lines / watch.Elapsed.TotalSeconds;
         Console.WriteLine($"fec: {lines} lines in {watch.Elapsed.TotalSeconds:F1} s");
 
@@ -82,7 +67,7 @@ internal static class FecWorkload
         Console.WriteLine($"copy: {copyRows} rows in {copyElapsed.TotalSeconds:F1} s");
         if (copyRows != lines)
             throw new InvalidOperationException($"The FEC wrote {lines} lines but COPY read {copyRows} postings: they do not export the same rows.");
-        return new Result(seeded, lines, rowsPerSecond, peakManaged / 1024.0 / 1024.0, peakWorkingSet / 1024.0 / 1024.0, copyRows / copyElapsed.TotalSeconds);
+        return new Result(seeded, lines, rowsPerSecond, peakManagedMb, peakWorkingSetMb, copyRows / copyElapsed.TotalSeconds);
     }
 
     private static async Task<long> ExportAsync(IServiceProvider services, Guid firmId, AccountingPeriod from, AccountingPeriod to)
@@ -193,22 +178,6 @@ internal static class FecWorkload
         }
         await using var analyze = new NpgsqlCommand("ANALYZE", connection) { CommandTimeout = 0 };
         await analyze.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<WebApplication> StartAppAsync(string connectionString)
-    {
-        // Only the app's services, no web host: Development spares the bench a certificate for a key ring it never uses.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["ConnectionStrings:Portal"] = connectionString;
-        builder.Configuration["Data:Folder"] = Path.Combine(Path.GetTempPath(), "portal-bench");
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPortalData();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddInvoices().AddLedger().AddAudit().AddPayments().AddWallets().AddBooks();
-        var app = builder.Build();
-        await app.MigratePortalDatabaseAsync();
-        return app;
     }
 
     /// <summary>Where the FEC goes: counts its bytes and keeps none, as a response stream to a fast client would.</summary>

@@ -82,7 +82,7 @@ internal static class ListsWorkload
         return new ListsResult(figures, done / watch.Elapsed.TotalSeconds);
     }
 
-    private static double Percentile(List<double> values, double rank)
+    internal static double Percentile(List<double> values, double rank)
     {
         if (values.Count == 0)
             return 0;
@@ -154,7 +154,7 @@ internal static class ListsWorkload
         ];
     }
 
-    private sealed record Seeded(int Clients, int Invoices, int Payments, Guid BusyClient, DateOnly Today);
+    internal sealed record Seeded(int Clients, int Invoices, int Payments, Guid BusyClient, DateOnly Today);
 
     private static readonly string[] Surnames =
     [
@@ -171,7 +171,8 @@ internal static class ListsWorkload
     /// Rows as the app would have written them, with COPY: EF one by one would take longer than the whole run.
     /// Fixed seed, so every run measures the same data.
     /// </summary>
-    private static async Task<Seeded> SeedAsync(string connectionString, Guid firm)
+    /// <param name="withLines">Also one line per invoice (its net and tax), for readers that show lines, such as the API.</param>
+    internal static async Task<Seeded> SeedAsync(string connectionString, Guid firm, bool withLines = false)
     {
         var random = new Random(20261205);
         var now = DateTimeOffset.UtcNow;
@@ -200,6 +201,7 @@ internal static class ListsWorkload
 
         // Statuses as a firm's books have them over two years: mostly paid or open, some partly paid, drafts and voids.
         var paidInvoices = new List<(Guid Id, Guid Client, long Paid, DateOnly Issued)>();
+        var lines = new List<(Guid Invoice, int Net, int Tax)>();
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY \"Invoices\" (\"Id\", \"FirmId\", \"ClientAccountId\", \"Number\", \"Currency\", \"Status\", \"IssueDate\", \"DueDate\", \"Reference\", "
             + "\"MethodsAllowed\", \"SubtotalMinor\", \"TaxMinor\", \"TotalMinor\", \"PaidMinor\", \"CreditedMinor\", \"CreditedTaxMinor\", \"PendingMinor\", "
@@ -255,6 +257,28 @@ internal static class ListsWorkload
                 await copy.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid);
                 if (paid > 0)
                     paidInvoices.Add((id, client, paid, issued));
+                if (withLines)
+                    lines.Add((id, subtotal, tax));
+            }
+            await copy.CompleteAsync();
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY \"InvoiceLines\" (\"Id\", \"InvoiceId\", \"Position\", \"Description\", \"Quantity\", \"UnitPriceMinor\", \"TaxRateBasisPoints\", "
+            + "\"NetMinor\", \"TaxMinor\", \"Kind\") FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (invoice, net, tax) in lines)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
+                await copy.WriteAsync(invoice, NpgsqlDbType.Uuid);
+                await copy.WriteAsync(0, NpgsqlDbType.Integer);
+                await copy.WriteAsync("Bookkeeping and payroll, monthly retainer", NpgsqlDbType.Varchar);
+                await copy.WriteAsync(1m, NpgsqlDbType.Numeric);
+                await copy.WriteAsync((long)net, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(2000, NpgsqlDbType.Integer);
+                await copy.WriteAsync((long)net, NpgsqlDbType.Bigint);
+                await copy.WriteAsync((long)tax, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(nameof(SupplyKind.Service), NpgsqlDbType.Varchar);
             }
             await copy.CompleteAsync();
         }

@@ -10,6 +10,8 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- email [--emails 5000]
 // dotnet run -c Release --project Portal.Bench -- lists [--seconds 10] [--workers 4]
 // dotnet run -c Release --project Portal.Bench -- reminders [--seconds 10] [--clients 1]
+// dotnet run -c Release --project Portal.Bench -- api [--seconds 20] [--clients 16]
+// dotnet run -c Release --project Portal.Bench -- import [--rows 50000]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -29,6 +31,8 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench email [--emails N]");
     Console.Error.WriteLine("       Portal.Bench lists [--seconds N] [--workers N]");
     Console.Error.WriteLine("       Portal.Bench reminders [--seconds N] [--clients N]");
+    Console.Error.WriteLine("       Portal.Bench api [--seconds N] [--clients N]");
+    Console.Error.WriteLine("       Portal.Bench import [--rows N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -112,6 +116,34 @@ switch (options.Mode)
         Console.WriteLine($"list_vs_pgbench={(lists.PageQueriesPerSecond / selectTps).ToString("F3", CultureInfo.InvariantCulture)}");
         break;
     }
+    case BenchMode.Api:
+    {
+        var api = await ApiWorkload.RunAsync(server, options.Count, options.Seconds);
+        var (selectTps, _) = await PgBench.RunAsync(server, options.Count, options.Seconds, selectOnly: true);
+        Console.WriteLine($"pgbench select-only: {selectTps:F1} tps with {options.Count} clients");
+        Console.WriteLine($"api_requests={api.Requests}");
+        Console.WriteLine($"api_rps={Figure(api.RequestsPerSecond)}");
+        Console.WriteLine($"api_p50_ms={Figure(api.P50Ms)}");
+        Console.WriteLine($"api_p99_ms={Figure(api.P99Ms)}");
+        Console.WriteLine($"api_list_p99_ms={Figure(api.ListP99Ms)}");
+        Console.WriteLine($"api_get_p99_ms={Figure(api.GetP99Ms)}");
+        Console.WriteLine($"pgbench_select_tps={Figure(selectTps)}");
+        Console.WriteLine($"api_vs_pgbench={(api.RequestsPerSecond / selectTps).ToString("F3", CultureInfo.InvariantCulture)}");
+        break;
+    }
+    case BenchMode.Import:
+    {
+        var import = await ImportWorkload.RunAsync(server, options.Count);
+        Console.WriteLine($"import_rows={import.Rows}");
+        Console.WriteLine($"import_file_kb={import.FileBytes / 1024}");
+        Console.WriteLine($"import_preview_s={import.PreviewSeconds.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"import_commit_s={import.CommitSeconds.ToString("F2", CultureInfo.InvariantCulture)}");
+        // The whole import as staff live it: the preview, then the commit.
+        Console.WriteLine($"import_rows_per_s={Figure(import.Rows / (import.PreviewSeconds + import.CommitSeconds))}");
+        Console.WriteLine($"import_peak_mb={Figure(import.PeakManagedMb)}");
+        Console.WriteLine($"import_peak_working_set_mb={Figure(import.PeakWorkingSetMb)}");
+        break;
+    }
     case BenchMode.Circuits:
         var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
@@ -146,9 +178,9 @@ static async Task<double> PgBenchYardstickAsync(BenchPostgres server, BenchOptio
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists, Reminders }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists, Reminders, Api, Import }
 
-/// <param name="Count">Ledger workers, webhook senders or list workers (also pgbench's client count), live contacts, browser tabs or FEC ledger transactions.</param>
+/// <param name="Count">Ledger workers, webhook senders, list workers or API clients (also pgbench's client count), live contacts, browser tabs, FEC ledger transactions or import rows.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
 /// <param name="Events">Webhooks only: the size of the burst of events.</param>
 internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false, int Events = 10_000)
@@ -170,6 +202,9 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             "lists" => (BenchMode.Lists, "--workers", 4, true),
             // One sweeper: pgbench's yardstick runs with as many clients (one by default).
             "reminders" => (BenchMode.Reminders, "--clients", 1, true),
+            // Sixteen integrations at once; pgbench's yardstick gets as many clients.
+            "api" => (BenchMode.Api, "--clients", 16, true),
+            "import" => (BenchMode.Import, "--rows", 50_000, false),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)
