@@ -29,5 +29,16 @@ public sealed partial class Firm
     /// <summary>The firm's local date at <paramref name="now"/>.</summary>
     public DateOnly LocalToday(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime);
 
+    /// <summary>
+    /// The instant the firm's local <paramref name="day"/> begins. Where midnight does not exist (a clock moved forward
+    /// at midnight), the day begins with the first hour that does.
+    /// </summary>
+    public DateTimeOffset StartOfLocalDay(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        var start = Zone.IsInvalidTime(midnight) ? midnight.AddHours(1) : midnight;
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(start, Zone), TimeSpan.Zero);
+    }
+
     private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById(DefaultTimeZone);
 }

@@ -1,0 +1,205 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Domain;
+using Portal.Domain.Firms;
+using Portal.Domain.Invoices;
+using Portal.Domain.Payments;
+
+namespace Portal.Dashboard;
+
+/// <summary>How a payment came in, as the dashboard splits cash: transfers, cheques and cash are all money staff record by hand.</summary>
+public enum CashChannel { Card, DirectDebit, ByHand }
+
+/// <summary>Cash collected in one month of the firm's calendar, in one currency, by how it came in.</summary>
+public sealed record CashMonth(DateOnly Month, Money Card, Money DirectDebit, Money ByHand)
+{
+    public Money Total => Card + DirectDebit + ByHand;
+
+    public Money Of(CashChannel channel) => channel switch
+    {
+        CashChannel.Card => Card,
+        CashChannel.DirectDebit => DirectDebit,
+        CashChannel.ByHand => ByHand,
+    };
+}
+
+/// <summary>Cash collected in one currency, one entry per month, oldest first.</summary>
+public sealed record CashByMonth(Currency Currency, IReadOnlyList<CashMonth> Months)
+{
+    public Money Total => Months.Select(m => m.Total).Sum(Currency);
+}
+
+/// <summary>A client owing money past its due date: how much, and since when.</summary>
+public sealed record OverdueClient(Guid ClientAccountId, string Name, Money Overdue, DateOnly OldestDueDate);
+
+/// <summary>Direct debits expected in the week that starts on <paramref name="From"/> (the last week may be shorter).</summary>
+public sealed record ExpectedWeek(DateOnly From, DateOnly To, Money Amount);
+
+/// <summary>Direct debits expected over the coming days in one currency, by week.</summary>
+public sealed record ExpectedDirectDebits(Currency Currency, Money Total, int Collections, IReadOnlyList<ExpectedWeek> Weeks);
+
+/// <summary>What the staff dashboard shows beyond its lists; overdue and expected money as of <paramref name="Today"/>.</summary>
+public sealed record StaffFigures(
+    DateOnly Today, IReadOnlyList<CashByMonth> Cash, IReadOnlyList<Money> Outstanding, IReadOnlyList<Money> Overdue,
+    IReadOnlyList<ExpectedDirectDebits> Expected, IReadOnlyList<OverdueClient> TopOverdue);
+
+/// <summary>
+/// The figures of the staff and client dashboards, aggregated in the database: a firm with years of payments costs a
+/// few grouped queries, not a read of every row. Months of cash are the firm's local ones (<see cref="Firm.TimeZone"/>).
+/// </summary>
+/// <remarks>
+/// Cash collected counts money that reached the firm: payments that succeeded (then paid out, or partly or wholly
+/// refunded), in the month they succeeded, less what was refunded of them, so a refunded payment counts for nothing.
+/// A payment that failed, was cancelled, is still in flight or was taken back (late failure, chargeback, bounced
+/// cheque) brought no cash. Credit used on an invoice is left out: it is money the client paid earlier (a prepayment
+/// or overpayment), already counted when it came in.
+/// </remarks>
+public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public const int CashMonths = 12;
+    public const int ExpectedDays = 30;
+    public const int TopOverdueCount = 5;
+
+    public async Task<StaffFigures> ForFirmAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var localToday = firm.LocalToday(now);
+        var cash = await CashAsync(db, firm, new DateOnly(localToday.Year, localToday.Month, 1).AddMonths(1 - CashMonths), CashMonths, cancellationToken);
+        // Due dates and direct-debit charge dates are counted from the app's day everywhere else (invoice statuses, the
+        // overdue count, GoCardless charge dates): the figures here agree with the lists beside them.
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+
+        var open = db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
+        var outstanding = await DueByCurrencyAsync(open, cancellationToken);
+        var overdueInvoices = open.Where(i => i.DueDate < today);
+        var overdue = await DueByCurrencyAsync(overdueInvoices, cancellationToken);
+
+        var top = new List<OverdueClient>();
+        foreach (var currency in overdue.Select(m => m.Currency))
+        {
+            var rows = await overdueInvoices.Where(i => i.Currency == currency).GroupBy(i => i.ClientAccountId)
+                .Select(g => new { ClientAccountId = g.Key, Minor = g.Sum(i => i.TotalMinor - i.CreditedMinor - i.PaidMinor), Oldest = g.Min(i => i.DueDate) })
+                .OrderByDescending(g => g.Minor).ThenBy(g => g.Oldest).Take(TopOverdueCount).ToListAsync(cancellationToken);
+            var ids = rows.Select(r => r.ClientAccountId).ToArray();
+            var names = await db.ClientAccounts.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+            top.AddRange(rows.Select(r => new OverdueClient(r.ClientAccountId, names.GetValueOrDefault(r.ClientAccountId, ""), new Money(r.Minor, currency), r.Oldest)));
+        }
+
+        return new StaffFigures(today, cash, outstanding, overdue, await ExpectedAsync(db, today, cancellationToken), top);
+    }
+
+    /// <summary>
+    /// What the client paid the firm in each month of the firm's current year up to this month, counted as cash collected
+    /// is; a currency appears once the client paid in it this year.
+    /// </summary>
+    public async Task<(int Year, IReadOnlyList<CashByMonth> Paid)> ForClientThisYearAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+        var today = firm.LocalToday(clock.GetUtcNow());
+        return (today.Year, await CashAsync(db, firm, new DateOnly(today.Year, 1, 1), today.Month, cancellationToken, clientAccountId));
+    }
+
+    private static async Task<List<Money>> DueByCurrencyAsync(IQueryable<Invoice> invoices, CancellationToken cancellationToken) =>
+        (await invoices.GroupBy(i => i.Currency).Select(g => new { Currency = g.Key, Minor = g.Sum(i => i.TotalMinor - i.CreditedMinor - i.PaidMinor) }).ToListAsync(cancellationToken))
+            .Select(t => new Money(t.Minor, t.Currency)).OrderBy(m => m.Currency.Code).ToList();
+
+    private static async Task<IReadOnlyList<CashByMonth>> CashAsync(
+        PortalDbContext db, Firm firm, DateOnly firstMonth, int months, CancellationToken cancellationToken, Guid? clientAccountId = null)
+    {
+        // Each month's bounds as instants: the database sorts payments into months by comparing, which reads the same on
+        // PostgreSQL and SQLite and keeps the firm's time zone (and its clock changes) out of SQL.
+        var starts = Enumerable.Range(0, months + 1).Select(m => firm.StartOfLocalDay(firstMonth.AddMonths(m))).ToArray();
+        var (from, to) = (starts[0], starts[^1]);
+        var collected = db.Payments.Where(p => p.Method != PaymentMethod.Credit
+            && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.Settled || p.Status == PaymentStatus.PartiallyRefunded || p.Status == PaymentStatus.Refunded)
+            && p.SucceededAt >= from && p.SucceededAt < to);
+        if (clientAccountId is { } clientId)
+            collected = collected.Where(p => p.ClientAccountId == clientId);
+        var rows = await collected.Select(MonthOf(starts))
+            .GroupBy(r => new { r.Currency, r.Method, r.Month })
+            .Select(g => new { g.Key.Currency, g.Key.Method, g.Key.Month, Minor = g.Sum(r => r.RetainedMinor) })
+            .ToListAsync(cancellationToken);
+
+        return [.. rows.GroupBy(r => r.Currency).OrderBy(g => g.Key.Code).Select(byCurrency => new CashByMonth(byCurrency.Key, [.. Enumerable.Range(0, months).Select(month =>
+        {
+            long Sum(CashChannel channel) => byCurrency.Where(r => r.Month == month && ChannelOf(r.Method) == channel).Sum(r => r.Minor);
+            var currency = byCurrency.Key;
+            return new CashMonth(firstMonth.AddMonths(month), new Money(Sum(CashChannel.Card), currency), new Money(Sum(CashChannel.DirectDebit), currency), new Money(Sum(CashChannel.ByHand), currency));
+        })]))];
+    }
+
+    private static CashChannel ChannelOf(PaymentMethod method) => method switch
+    {
+        PaymentMethod.Card => CashChannel.Card,
+        PaymentMethod.DirectDebit => CashChannel.DirectDebit,
+        PaymentMethod.BankTransfer or PaymentMethod.Cheque or PaymentMethod.Cash => CashChannel.ByHand,
+        PaymentMethod.Credit => throw new InvalidOperationException("Credit used is not cash collected."),
+    };
+
+    /// <summary>A payment with the index of its month: how many month starts after the first it succeeded at or after.</summary>
+    private static Expression<Func<Payment, PaidInMonth>> MonthOf(IReadOnlyList<DateTimeOffset> starts)
+    {
+        var payment = Expression.Parameter(typeof(Payment), "p");
+        var succeededAt = Expression.Property(payment, nameof(Payment.SucceededAt));
+        Expression month = Expression.Constant(0);
+        foreach (var start in starts.Skip(1).SkipLast(1))
+        {
+            // A variable captured per month, as a query written by hand would have: EF sends it as a parameter.
+            var bound = Expression.Property(Expression.Constant(new Bound(start)), nameof(Bound.Start));
+            month = Expression.Add(month, Expression.Condition(Expression.GreaterThanOrEqual(succeededAt, bound), Expression.Constant(1), Expression.Constant(0)));
+        }
+        return Expression.Lambda<Func<Payment, PaidInMonth>>(Expression.MemberInit(Expression.New(typeof(PaidInMonth)),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Currency))!, Expression.Property(payment, nameof(Payment.Currency))),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Method))!, Expression.Property(payment, nameof(Payment.Method))),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Month))!, month),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.RetainedMinor))!,
+                Expression.Subtract(Expression.Property(payment, nameof(Payment.AmountMinor)), Expression.Property(payment, nameof(Payment.RefundedMinor))))), payment);
+    }
+
+    /// <summary>
+    /// What GoCardless has been asked to collect and will collect on its charge date: direct debits submitted and still
+    /// in flight, charged from today to the end of the window. Invoices a firm collects automatically are submitted as
+    /// soon as the client has a mandate, so they are here too; an invoice whose client has no mandate is not expected money.
+    /// </summary>
+    private static async Task<IReadOnlyList<ExpectedDirectDebits>> ExpectedAsync(PortalDbContext db, DateOnly today, CancellationToken cancellationToken)
+    {
+        var end = today.AddDays(ExpectedDays);
+        var rows = await (
+            from collection in db.ScheduledCollections
+            join payment in db.Payments on collection.PaymentId equals payment.Id
+            where payment.Status == PaymentStatus.Pending && collection.ChargeDate >= today && collection.ChargeDate < end
+            group payment by new { collection.ChargeDate, payment.Currency } into day
+            select new { day.Key.ChargeDate, day.Key.Currency, Minor = day.Sum(p => p.AmountMinor), Count = day.Count() })
+            .ToListAsync(cancellationToken);
+        return [.. rows.GroupBy(r => r.Currency).OrderBy(g => g.Key.Code).Select(byCurrency =>
+        {
+            var currency = byCurrency.Key;
+            var weeks = Enumerable.Range(0, (ExpectedDays + 6) / 7).Select(week =>
+            {
+                var from = today.AddDays(week * 7);
+                var to = DateOnly.FromDayNumber(Math.Min(from.DayNumber + 6, end.DayNumber - 1));
+                return new ExpectedWeek(from, to, new Money(byCurrency.Where(r => r.ChargeDate >= from && r.ChargeDate <= to).Sum(r => r.Minor), currency));
+            }).ToList();
+            return new ExpectedDirectDebits(currency, new Money(byCurrency.Sum(r => r.Minor), currency), byCurrency.Sum(r => r.Count), weeks);
+        })];
+    }
+
+    private sealed class PaidInMonth
+    {
+        public Currency Currency { get; init; }
+        public PaymentMethod Method { get; init; }
+        public int Month { get; init; }
+        public long RetainedMinor { get; init; }
+    }
+
+    private sealed record Bound(DateTimeOffset? Start);
+}
+
+public static class DashboardSetup
+{
+    public static IServiceCollection AddDashboards(this IServiceCollection services) => services.AddScoped<DashboardFigures>();
+}
