@@ -46,8 +46,10 @@ internal static class FecWorkload
         var copies = (int)Math.Ceiling(transactions / (TemplateClients * 2.0)) - 1;
         var seed = Stopwatch.StartNew();
         await MultiplyAsync(connectionString, firmId, copies, TimeSpan.FromDays(364) / Math.Max(1, copies));
-        var from = AccountingPeriod.Of(now.AddDays(-365));
-        var to = AccountingPeriod.Of(now);
+        // The bench firm counts in the default time zone, as the export does.
+        var calendar = new BusinessCalendar(Firm.DefaultTimeZone);
+        var from = calendar.PeriodOf(now.AddDays(-365));
+        var to = calendar.PeriodOf(now);
         long seeded;
         await using (var db = BenchFirm.OpenDb(app.Services, firmId))
             seeded = await db.LedgerTransactions.LongCountAsync();
@@ -63,7 +65,7 @@ internal static class FecWorkload
         var rowsPerSecond = lines / watch.Elapsed.TotalSeconds;
         Console.WriteLine($"fec: {lines} lines in {watch.Elapsed.TotalSeconds:F1} s");
 
-        var (copyRows, copyElapsed) = await CopyAsync(connectionString, firmId, from.Start, to.End);
+        var (copyRows, copyElapsed) = await CopyAsync(connectionString, firmId, calendar.StartOf(from), calendar.EndOf(to));
         Console.WriteLine($"copy: {copyRows} rows in {copyElapsed.TotalSeconds:F1} s");
         if (copyRows != lines)
             throw new InvalidOperationException($"The FEC wrote {lines} lines but COPY read {copyRows} postings: they do not export the same rows.");

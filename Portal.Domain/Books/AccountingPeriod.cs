@@ -1,12 +1,14 @@
 using System.Globalization;
+using Portal.Domain.Firms;
 
 namespace Portal.Domain.Books;
 
-/// <summary>A calendar month of the books, in UTC like every ledger time.</summary>
+/// <summary>
+/// A calendar month of the books: the firm's local month (<see cref="Firms.BusinessCalendar.PeriodOf"/>), so an
+/// entry at 00:30 on the 1st, Paris time, is in the new month though UTC is still on the last day of the old one.
+/// </summary>
 public readonly record struct AccountingPeriod(int Year, int Month) : IComparable<AccountingPeriod>
 {
-    public static AccountingPeriod Of(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month);
-
     public static AccountingPeriod Of(DateOnly day) => new(day.Year, day.Month);
 
     /// <summary>Reads "2026-03"; anything else is refused with a message a person can act on.</summary>
@@ -19,12 +21,8 @@ public readonly record struct AccountingPeriod(int Year, int Month) : IComparabl
 
     public DateOnly FirstDay => new(Year, Month, 1);
     public DateOnly LastDay => FirstDay.AddMonths(1).AddDays(-1);
-    public DateTimeOffset Start => new(FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-    public DateTimeOffset End => Start.AddMonths(1);
     public AccountingPeriod Next => Of(FirstDay.AddMonths(1));
     public AccountingPeriod Previous => Of(FirstDay.AddMonths(-1));
-
-    public bool Contains(DateTimeOffset at) => at >= Start && at < End;
 
     public int CompareTo(AccountingPeriod other) => (Year, Month).CompareTo((other.Year, other.Month));
 
@@ -69,11 +67,11 @@ public sealed class ClosedPeriod : ITenantOwned
 public static class PeriodLock
 {
     public static ClosedPeriod Close(Guid firmId, AccountingPeriod period, IReadOnlyCollection<AccountingPeriod> alreadyClosed,
-        AccountingPeriod? firstWithPostings, DateTimeOffset now, string closedBy)
+        AccountingPeriod? firstWithPostings, BusinessCalendar calendar, DateTimeOffset now, string closedBy)
     {
         if (alreadyClosed.Contains(period))
             throw new DomainException($"{period} is already closed.");
-        if (period >= AccountingPeriod.Of(now))
+        if (period >= calendar.PeriodOf(now))
             throw new DomainException($"{period} is not over yet: a month can be closed from the first day of the next one.");
         if (firstWithPostings is { } first && period > first)
         {
@@ -86,9 +84,9 @@ public static class PeriodLock
     }
 
     /// <summary>Refuses a posting dated in a closed month, naming the month and where the correction goes.</summary>
-    public static void EnsureOpen(DateTimeOffset postedAt, IReadOnlyCollection<AccountingPeriod> closed)
+    public static void EnsureOpen(DateTimeOffset postedAt, BusinessCalendar calendar, IReadOnlyCollection<AccountingPeriod> closed)
     {
-        var period = AccountingPeriod.Of(postedAt);
+        var period = calendar.PeriodOf(postedAt);
         if (closed.Contains(period))
             throw new DomainException($"The books of {period} are closed: nothing can be posted into that month. Record the correction in the open period.");
     }

@@ -26,19 +26,12 @@ public sealed partial class Firm
         TimeZone = timeZone;
     }
 
+    /// <summary>The calendar the firm counts its days and months in.</summary>
+    public BusinessCalendar Calendar => new(TimeZone);
+
     /// <summary>The firm's local date at <paramref name="now"/>.</summary>
-    public DateOnly LocalToday(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime);
+    public DateOnly LocalToday(DateTimeOffset now) => Calendar.DayOf(now);
 
-    /// <summary>
-    /// The instant the firm's local <paramref name="day"/> begins. Where midnight does not exist (a clock moved forward
-    /// at midnight), the day begins with the first hour that does.
-    /// </summary>
-    public DateTimeOffset StartOfLocalDay(DateOnly day)
-    {
-        var midnight = day.ToDateTime(TimeOnly.MinValue);
-        var start = Zone.IsInvalidTime(midnight) ? midnight.AddHours(1) : midnight;
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(start, Zone), TimeSpan.Zero);
-    }
-
-    private TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.FindSystemTimeZoneById(DefaultTimeZone);
+    /// <summary>The instant the firm's local <paramref name="day"/> begins.</summary>
+    public DateTimeOffset StartOfLocalDay(DateOnly day) => Calendar.StartOf(day);
 }

@@ -1,3 +1,4 @@
+using Portal.Domain.Firms;
 using Portal.Domain.Ledger;
 
 namespace Portal.Domain.Invoices;
@@ -54,7 +55,7 @@ public sealed class CreditNote : IClientOwned
 
     private CreditNote() { }
 
-    private CreditNote(Invoice invoice, string number, CreditNoteKind kind, Money total, string reason, LedgerTransaction transaction, IEnumerable<TaxRateAmounts> rates)
+    private CreditNote(Invoice invoice, string number, CreditNoteKind kind, Money total, string reason, LedgerTransaction transaction, IEnumerable<TaxRateAmounts> rates, BusinessCalendar calendar)
     {
         if (invoice.Number is null)
             throw new DomainException("Only an issued invoice can be credited.");
@@ -68,7 +69,7 @@ public sealed class CreditNote : IClientOwned
         Number = number;
         Kind = kind;
         IssuedAt = transaction.OccurredAt;
-        Date = DateOnly.FromDateTime(transaction.OccurredAt.UtcDateTime);
+        Date = calendar.DayOf(transaction.OccurredAt);
         Currency = invoice.Currency;
         TotalMinor = total.Minor;
         Reason = reason.Trim();
@@ -101,23 +102,23 @@ public sealed class CreditNote : IClientOwned
     public Money Net => Total - Tax;
 
     /// <summary>The credit note cancelling a voided invoice in full: every rate as the invoice charged it.</summary>
-    public static CreditNote ForVoid(Invoice invoice, CreditNoteSequence sequence, LedgerTransaction voided)
+    public static CreditNote ForVoid(Invoice invoice, CreditNoteSequence sequence, LedgerTransaction voided, BusinessCalendar calendar)
     {
         if (invoice.Status != InvoiceStatus.Void)
             throw new DomainException("This invoice is not void.");
-        return new CreditNote(invoice, Take(sequence, invoice), CreditNoteKind.InvoiceVoided, invoice.Total, invoice.VoidReason ?? "", voided, invoice.TaxByRate());
+        return new CreditNote(invoice, Take(sequence, invoice), CreditNoteKind.InvoiceVoided, invoice.Total, invoice.VoidReason ?? "", voided, invoice.TaxByRate(), calendar);
     }
 
     /// <summary>
     /// The credit note for money kept as the client's credit. Revenue and tax are untouched (the invoice is due again),
     /// so it carries no tax lines: it documents the credit the client now holds against that invoice.
     /// </summary>
-    public static CreditNote ForKeptAsCredit(Invoice invoice, CreditNoteSequence sequence, Money amount, string reason, LedgerTransaction keptAsCredit) =>
-        new(invoice, Take(sequence, invoice), CreditNoteKind.KeptAsCredit, amount, reason, keptAsCredit, []);
+    public static CreditNote ForKeptAsCredit(Invoice invoice, CreditNoteSequence sequence, Money amount, string reason, LedgerTransaction keptAsCredit, BusinessCalendar calendar) =>
+        new(invoice, Take(sequence, invoice), CreditNoteKind.KeptAsCredit, amount, reason, keptAsCredit, [], calendar);
 
     /// <summary>The credit note for a write-off: the net and tax taken back, spread over the invoice's rates.</summary>
-    public static CreditNote ForWriteOff(Invoice invoice, CreditNoteSequence sequence, CreditedAmount parts, string reason, LedgerTransaction writtenOff) =>
-        new(invoice, Take(sequence, invoice), CreditNoteKind.WrittenOff, parts.Total, reason, writtenOff, Spread(invoice.TaxByRate(), parts));
+    public static CreditNote ForWriteOff(Invoice invoice, CreditNoteSequence sequence, CreditedAmount parts, string reason, LedgerTransaction writtenOff, BusinessCalendar calendar) =>
+        new(invoice, Take(sequence, invoice), CreditNoteKind.WrittenOff, parts.Total, reason, writtenOff, Spread(invoice.TaxByRate(), parts), calendar);
 
     /// <summary>
     /// Spreads a net and a tax amount over the invoice's rates in proportion to each rate's net and tax; the last

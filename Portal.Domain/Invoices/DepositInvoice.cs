@@ -1,3 +1,4 @@
+using Portal.Domain.Firms;
 using Portal.Domain.Payments;
 
 namespace Portal.Domain.Invoices;
@@ -184,7 +185,7 @@ public sealed class DepositInvoice : IClientOwned
     /// The deposit invoice for <paramref name="received"/> of a payment that has just succeeded, numbered from the
     /// firm's sequence and dated when the money landed.
     /// </summary>
-    public static DepositInvoice Issue(Payment payment, Money received, int taxRateBasisPoints, DepositInvoiceSequence sequence, Guid ledgerTransactionId, DateTimeOffset at)
+    public static DepositInvoice Issue(Payment payment, Money received, int taxRateBasisPoints, DepositInvoiceSequence sequence, Guid ledgerTransactionId, DateTimeOffset at, BusinessCalendar calendar)
     {
         if (sequence.FirmId != payment.FirmId)
             throw new DomainException("A deposit invoice is numbered by its own firm.");
@@ -204,7 +205,7 @@ public sealed class DepositInvoice : IClientOwned
             Method = payment.Method,
             Number = sequence.Take(),
             IssuedAt = at,
-            Date = DateOnly.FromDateTime(at.UtcDateTime),
+            Date = calendar.DayOf(at),
             Currency = received.Currency,
             TotalMinor = received.Minor,
             NetMinor = net.Minor,

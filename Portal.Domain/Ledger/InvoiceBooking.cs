@@ -30,23 +30,23 @@ public static class InvoiceBooking
     public static string VoidFingerprint(Guid invoiceId) => OperationFingerprint.Of("invoice-voided", invoiceId);
 
     /// <summary>Voids the invoice as <see cref="Void"/> does and issues the credit note cancelling it, with the next number of the firm's sequence.</summary>
-    public static CreditNoteIssue VoidWithCreditNote(Invoice invoice, CreditNoteSequence sequence, string reason, string idempotencyKey, DateTimeOffset now)
+    public static CreditNoteIssue VoidWithCreditNote(Invoice invoice, CreditNoteSequence sequence, string reason, string idempotencyKey, DateTimeOffset now, BusinessCalendar calendar)
     {
         var transaction = Void(invoice, reason, idempotencyKey, now);
-        return new CreditNoteIssue(transaction, CreditNote.ForVoid(invoice, sequence, transaction));
+        return new CreditNoteIssue(transaction, CreditNote.ForVoid(invoice, sequence, transaction, calendar));
     }
 
     /// <summary>
     /// Writes off <paramref name="amount"/> of what is due on the invoice (<see cref="Invoice.WriteOff"/>), books
     /// writeoff +N · tax +V · receivable −W and issues the credit note for it.
     /// </summary>
-    public static CreditNoteIssue WriteOff(Invoice invoice, CreditNoteSequence sequence, Money amount, string reason, string idempotencyKey, DateTimeOffset now)
+    public static CreditNoteIssue WriteOff(Invoice invoice, CreditNoteSequence sequence, Money amount, string reason, string idempotencyKey, DateTimeOffset now, BusinessCalendar calendar)
     {
         LedgerTransaction.EnsureKey(idempotencyKey);
         var parts = invoice.WriteOff(amount, reason);
         var transaction = LedgerTransaction.Create(invoice.FirmId, LedgerTransactionKind.WriteOff, now, idempotencyKey,
             WriteOffFingerprint(invoice.Id, amount, reason), $"{amount} of invoice {invoice.Number} written off", PostingRules.WrittenOff(invoice, parts));
-        return new CreditNoteIssue(transaction, CreditNote.ForWriteOff(invoice, sequence, parts, reason, transaction));
+        return new CreditNoteIssue(transaction, CreditNote.ForWriteOff(invoice, sequence, parts, reason, transaction, calendar));
     }
 
     public static string WriteOffFingerprint(Guid invoiceId, Money amount, string reason) => OperationFingerprint.Of("invoice-written-off", invoiceId, amount, reason.Trim());

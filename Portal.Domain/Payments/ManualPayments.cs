@@ -1,4 +1,5 @@
 using Portal.Domain.Clients;
+using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Wallets;
@@ -37,20 +38,24 @@ public static class ManualPayments
     /// A cheque or transfer came back unpaid on <paramref name="bouncedOn"/>: the reverse of what it paid, dated that
     /// day, with the bank's reason. Cash cannot bounce.
     /// </summary>
-    public static LedgerTransaction Bounce(Payment payment, IReadOnlyCollection<Invoice> invoices, Wallet wallet, DateOnly bouncedOn, DateOnly today, string reason, string idempotencyKey, DateTimeOffset now)
+    public static LedgerTransaction Bounce(Payment payment, IReadOnlyCollection<Invoice> invoices, Wallet wallet, DateOnly bouncedOn, BusinessCalendar calendar, string reason, string idempotencyKey, DateTimeOffset now)
     {
+        var today = calendar.DayOf(now);
         EnsureManual(payment);
         if (payment.Method == PaymentMethod.Cash)
             throw new DomainException("Cash cannot bounce; void the payment if it was recorded by mistake.");
         if (bouncedOn > today)
             throw new DomainException($"A payment cannot bounce in the future ({bouncedOn}).");
-        var receivedOn = DateOnly.FromDateTime(payment.CreatedAt.UtcDateTime);
+        var receivedOn = calendar.DayOf(payment.CreatedAt);
         if (bouncedOn < receivedOn)
             throw new DomainException($"A payment cannot bounce ({bouncedOn}) before it was received ({receivedOn}).");
-        // Dated the day it bounced, so the statement shows it then; today keeps the time it was recorded.
-        var at = bouncedOn == today ? now : new DateTimeOffset(bouncedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        // Dated the day it bounced, so the statement shows it then (at the start of the firm's day); today keeps the
+        // time it was recorded. A payment received that same earlier day stays before it.
+        var at = bouncedOn == today ? now : Later(calendar.StartOf(bouncedOn), payment.CreatedAt);
         return TakeBack(payment, invoices, wallet, ReversalReason.Bounced, reason, idempotencyKey, at);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     public static string VoidFingerprint(Guid paymentId, string reason) => OperationFingerprint.Of("manual-payment-voided", paymentId, reason.Trim());
 

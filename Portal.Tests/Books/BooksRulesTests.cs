@@ -1,5 +1,6 @@
 using Portal.Domain;
 using Portal.Domain.Books;
+using Portal.Domain.Firms;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 
@@ -8,6 +9,7 @@ namespace Portal.Tests.Books;
 public sealed class BooksRulesTests
 {
     private static readonly Guid FirmId = Guid.NewGuid();
+    private static readonly BusinessCalendar Paris = new("Europe/Paris");
     private static readonly Currency Eur = Currency.FromCode("EUR");
 
     [Theory]
@@ -48,21 +50,25 @@ public sealed class BooksRulesTests
         var january = new AccountingPeriod(2026, 1);
         var february = new AccountingPeriod(2026, 2);
 
-        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, new AccountingPeriod(2026, 3), [], january, now, "owner")).Message.ShouldContain("not over yet");
-        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, february, [], january, now, "owner")).Message.ShouldContain("Close 2026-01 first");
-        var closed = PeriodLock.Close(FirmId, january, [], january, now, "owner");
+        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, new AccountingPeriod(2026, 3), [], january, Paris, now, "owner")).Message.ShouldContain("not over yet");
+        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, february, [], january, Paris, now, "owner")).Message.ShouldContain("Close 2026-01 first");
+        var closed = PeriodLock.Close(FirmId, january, [], january, Paris, now, "owner");
         closed.Period.ShouldBe(january);
-        PeriodLock.Close(FirmId, february, [january], january, now, "owner").Period.ShouldBe(february);
-        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, january, [january], january, now, "owner")).Message.ShouldContain("already closed");
+        PeriodLock.Close(FirmId, february, [january], january, Paris, now, "owner").Period.ShouldBe(february);
+        Should.Throw<DomainException>(() => PeriodLock.Close(FirmId, january, [january], january, Paris, now, "owner")).Message.ShouldContain("already closed");
     }
 
     [Fact]
     public void Posting_into_a_closed_month_is_refused_and_the_next_month_is_open()
     {
         var closed = new[] { new AccountingPeriod(2026, 1) };
-        Should.Throw<DomainException>(() => PeriodLock.EnsureOpen(new DateTimeOffset(2026, 1, 31, 23, 59, 59, TimeSpan.Zero), closed))
+        // The firm's month: 22:59:59 UTC on 31 January is still January in Paris (UTC+1), 23:00 is already 1 February.
+        Should.Throw<DomainException>(() => PeriodLock.EnsureOpen(new DateTimeOffset(2026, 1, 31, 22, 59, 59, TimeSpan.Zero), Paris, closed))
             .Message.ShouldBe("The books of 2026-01 are closed: nothing can be posted into that month. Record the correction in the open period.");
-        PeriodLock.EnsureOpen(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), closed);
+        PeriodLock.EnsureOpen(new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.Zero), Paris, closed);
+        // In UTC the same instants fall the other way round only for a firm that counts in UTC.
+        PeriodLock.EnsureOpen(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero), new BusinessCalendar("UTC"), closed);
+        Should.Throw<DomainException>(() => PeriodLock.EnsureOpen(new DateTimeOffset(2026, 1, 31, 23, 30, 0, TimeSpan.Zero), new BusinessCalendar("UTC"), closed));
     }
 
     [Fact]

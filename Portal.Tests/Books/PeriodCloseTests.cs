@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Books;
 using Portal.Domain;
 using Portal.Domain.Books;
+using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Invoices;
@@ -92,7 +93,7 @@ public sealed class PeriodCloseTests(BackdatableApp app) : IClassFixture<Backdat
         (await app.InvoiceAsync(firm, invoice.Id)).AmountDue.ShouldBe(client.Amount(60_00));
         await using (var db = app.OpenDb(firm.Id))
             (await db.LedgerTransactions.Where(t => t.Kind == LedgerTransactionKind.ManualPayment).Select(t => t.OccurredAt).SingleAsync())
-                .ShouldBeGreaterThanOrEqualTo(AccountingPeriod.Of(today).Start);
+                .ShouldBeGreaterThanOrEqualTo(new BusinessCalendar(Firm.DefaultTimeZone).StartOf(AccountingPeriod.Of(today)));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ internal sealed class Books
 {
     public static readonly DateTimeOffset Now = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);
     public static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
+    public static readonly BusinessCalendar Calendar = new(Firm.DefaultTimeZone);
 
     private readonly Dictionary<(Guid, Currency), Wallet> _wallets = [];
     private int _keys;

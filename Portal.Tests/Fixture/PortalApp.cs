@@ -146,8 +146,11 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The app's clock: a <see cref="TestClock"/> starting on the day CI chose, unless a test class sets another.</summary>
     public TimeProvider Clock => Services.GetRequiredService<TimeProvider>();
 
-    /// <summary>Today by the app's clock: the day business dates (issue, due, charge dates) are counted from.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+    /// <summary>
+    /// Today by the app's clock, as the test firms count it: their local day in the default time zone (Europe/Paris).
+    /// Business dates (issue, due, charge dates, the books' days) are counted from it.
+    /// </summary>
+    public DateOnly Today => new BusinessCalendar(Firm.DefaultTimeZone).DayOf(Clock.GetUtcNow());
 
     /// <summary>A firm with an owner and a staff login (password <see cref="DemoData.Password"/>).</summary>
     public async Task<TestFirm> AFirmAsync(string? key = null, string currency = "EUR")

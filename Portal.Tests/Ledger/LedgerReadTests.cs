@@ -18,7 +18,7 @@ public sealed class LedgerReadTests(PortalApp app) : IClassFixture<PortalApp>, I
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private DateOnly Today => DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+    private DateOnly Today => app.Today;
 
     [Fact]
     public async Task Issuing_and_voiding_an_invoice_book_its_receivable_and_revenue()

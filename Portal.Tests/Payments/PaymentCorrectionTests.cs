@@ -135,7 +135,7 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
         var later = await app.AnInvoice(client).WithLine("Later", 1, 50_00).IssuedAsync();
         var cheque = await RecordAsync(firm, client, PaymentMethod.Cheque, 150_00, invoice.Id, 100_00);
         await app.AsStaffOfAsync<Portal.Wallets.CreditSpender, MoneyResult>(firm, s => s.ApplyAsync(new(later.Id, null, MoneyChecks.NewKey())));
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.Today;
         var before = await app.MoneySnapshotAsync(firm);
 
         (await Should.ThrowAsync<DomainException>(() => CorrectAsync(firm, c => c.BounceAsync(cheque, today.AddDays(1), "Insufficient funds", MoneyChecks.NewKey())))).Message.ShouldContain("future");
@@ -164,7 +164,7 @@ public sealed class PaymentCorrectionTests(PortalApp app) : IClassFixture<Portal
         var (firm, client) = await app.AFirmWithAClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 100_00).IssuedAsync();
         var cash = await RecordAsync(firm, client, PaymentMethod.Cash, 40_00, invoice.Id, 40_00);
-        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var today = app.Today;
         await app.GiveCreditAsync(client, 10_00);
         var creditPayment = (await app.AsStaffOfAsync<Portal.Wallets.CreditSpender, MoneyResult>(firm, s => s.ApplyAsync(new(invoice.Id, null, MoneyChecks.NewKey())))).Id!.Value;
 

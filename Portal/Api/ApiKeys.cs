@@ -23,13 +23,13 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> dbFactory, TimePr
             .Select(k => new ApiKeyView(k.Id, k.Name, k.Scope, k.Resources, k.Prefix, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt)).ToList();
     }
 
-    /// <summary>Makes a key reaching <paramref name="resources"/>; <paramref name="expiresOn"/> is the last day it works (UTC), none for a key that lasts until revoked.</summary>
+    /// <summary>Makes a key reaching <paramref name="resources"/>; <paramref name="expiresOn"/> is the last day it works (on the firm's calendar), none for a key that lasts until revoked.</summary>
     public async Task<NewApiKey> CreateAsync(string name, ApiKeyScope scope, ApiResources resources, DateOnly? expiresOn, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firmId = db.Tenant.FirmId ?? throw new DomainException("Only a firm's owner can make API keys.");
         var (prefix, secret, hash) = secrets.Generate();
-        DateTimeOffset? expiresAt = expiresOn is { } day ? new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+        DateTimeOffset? expiresAt = expiresOn is { } day ? (await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken)).EndOf(day) : null;
         var key = new ApiKey(firmId, name, scope, resources, prefix, hash, clock.GetUtcNow(), expiresAt);
         db.ApiKeys.Add(key);
         audit.Record(db, "API key created", "ApiKey", key.Id, null, $"{key.Name} ({key.Prefix}, {string.Join(" ", key.Scopes())})");

@@ -35,7 +35,8 @@ public sealed class BooksReports(IDbContextFactory<PortalDbContext> dbFactory, J
             throw new DomainException("The last month cannot be before the first.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var chart = await JournalEntries.ChartOf(db, cancellationToken);
-        var (start, end) = (from.Start, to.End);
+        var calendar = await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
+        var (start, end) = (calendar.StartOf(from), calendar.EndOf(to));
         var sums = await (
             from posting in db.Postings
             join transaction in db.LedgerTransactions on posting.TransactionId equals transaction.Id

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Books;
+using Portal.Domain.Firms;
+using Portal.Firms;
 using Portal.Domain.Ledger;
 
 namespace Portal.Books;
@@ -37,10 +39,11 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
             throw new DomainException("The last month of an export cannot be before its first.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var chart = await ChartOf(db, cancellationToken);
-        var start = from.Start;
-        var end = to.End;
+        var calendar = await FirmCalendar.OfAsync(db, cancellationToken);
+        var start = calendar.StartOf(from);
+        var end = calendar.EndOf(to);
         var closed = await db.ClosedPeriods.AsNoTracking().Select(p => new { p.Year, p.Month, p.ClosedAt }).ToListAsync(cancellationToken);
-        var closedOn = closed.ToDictionary(p => new AccountingPeriod(p.Year, p.Month), p => DateOnly.FromDateTime(p.ClosedAt.UtcDateTime));
+        var closedOn = closed.ToDictionary(p => new AccountingPeriod(p.Year, p.Month), p => calendar.DayOf(p.ClosedAt));
         // Invoices settled by the end of the export, with the day they were: their lines are lettered.
         var settled = await (
             from posting in db.Postings
@@ -50,7 +53,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
             group new { posting.AmountMinor, transaction.OccurredAt } by posting.InvoiceId into invoice
             where invoice.Sum(p => p.AmountMinor) == 0
             select new { InvoiceId = invoice.Key!.Value, On = invoice.Max(p => p.OccurredAt) })
-            .ToDictionaryAsync(i => i.InvoiceId, i => DateOnly.FromDateTime(i.On.UtcDateTime), cancellationToken);
+            .ToDictionaryAsync(i => i.InvoiceId, i => calendar.DayOf(i.On), cancellationToken);
 
         var depositVat = await DepositVatAsync(db, start, end, cancellationToken);
 
@@ -79,7 +82,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         {
             if (current.Count > 0 && current[0].TransactionId != row.TransactionId)
             {
-                var entry = Entry(chart, current, counters, settled, closedOn, depositVat);
+                var entry = Entry(chart, calendar, current, counters, settled, closedOn, depositVat);
                 current.Clear();
                 if (only is null || entry.Journal == only)
                     yield return entry;
@@ -88,7 +91,7 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         }
         if (current.Count > 0)
         {
-            var entry = Entry(chart, current, counters, settled, closedOn, depositVat);
+            var entry = Entry(chart, calendar, current, counters, settled, closedOn, depositVat);
             if (only is null || entry.Journal == only)
                 yield return entry;
         }
@@ -122,15 +125,15 @@ public sealed class JournalEntries(IDbContextFactory<PortalDbContext> dbFactory)
         string? InvoiceNumber, DateOnly? InvoiceIssueDate, string? PaymentReference, string? ProviderPaymentId,
         Portal.Domain.Payments.PaymentMethod? PaymentMethod, string? ClientName, string? CreditNoteNumber);
 
-    private static JournalEntry Entry(ChartOfAccounts chart, List<PostingRow> rows, Dictionary<(Journal, AccountingPeriod), int> counters,
+    private static JournalEntry Entry(ChartOfAccounts chart, BusinessCalendar calendar, List<PostingRow> rows, Dictionary<(Journal, AccountingPeriod), int> counters,
         Dictionary<Guid, DateOnly> settled, Dictionary<AccountingPeriod, DateOnly> closedOn, Dictionary<Guid, DepositVat> depositVat)
     {
         var first = rows[0];
         var accounts = rows.Select(r => LedgerAccount.Parse(r.AccountCode)).ToList();
         var journal = ChartOfAccounts.JournalOf(first.Kind, accounts);
-        var period = AccountingPeriod.Of(first.OccurredAt);
+        var date = calendar.DayOf(first.OccurredAt);
+        var period = AccountingPeriod.Of(date);
         var sequence = counters[(journal, period)] = counters.GetValueOrDefault((journal, period)) + 1;
-        var date = DateOnly.FromDateTime(first.OccurredAt.UtcDateTime);
         var invoiceNumbers = rows.Where(r => r.InvoiceNumber != null).Select(r => r.InvoiceNumber!).Distinct().Order(StringComparer.Ordinal).ToList();
         // A credit note is its entry's voucher: the entry refers to the credit note's own number.
         var deposit = depositVat.GetValueOrDefault(first.TransactionId);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Books;
+using Portal.Domain.Firms;
 using Portal.Domain.Ledger;
 
 namespace Portal.Books;
@@ -19,14 +20,21 @@ public static class PeriodGuard
         if (list.Count == 0)
             return;
         var firmIds = list.Select(t => t.FirmId).Distinct().ToArray();
-        var keys = list.Select(t => AccountingPeriod.Of(t.OccurredAt)).Select(m => m.Year * 100 + m.Month).Distinct().ToArray();
+        // A transaction's month is its firm's local month. Whatever the zone (UTC−12 to UTC+14), it is the UTC month
+        // of one of these instants, so closed months are looked up without first reading the firms' time zones: the
+        // zones are read only when one of those months is closed, which is rare (postings are dated now).
+        var keys = list.SelectMany(t => new[] { t.OccurredAt.AddHours(-12), t.OccurredAt, t.OccurredAt.AddHours(14) })
+            .Select(at => at.UtcDateTime.Year * 100 + at.UtcDateTime.Month).Distinct().ToArray();
         // By the transactions' own firm: seeding and provider work may save through a context serving no tenant.
         var closed = await db.ClosedPeriods.IgnoreQueryFilters().AsNoTracking()
             .Where(p => firmIds.Contains(p.FirmId) && keys.Contains(p.Year * 100 + p.Month))
             .Select(p => new { p.FirmId, p.Year, p.Month }).ToListAsync(cancellationToken);
         if (closed.Count == 0)
             return;
+        var zones = await db.Firms.IgnoreQueryFilters().AsNoTracking().Where(f => firmIds.Contains(f.Id))
+            .ToDictionaryAsync(f => f.Id, f => new BusinessCalendar(f.TimeZone), cancellationToken);
         foreach (var transaction in list)
-            PeriodLock.EnsureOpen(transaction.OccurredAt, closed.Where(c => c.FirmId == transaction.FirmId).Select(c => new AccountingPeriod(c.Year, c.Month)).ToList());
+            PeriodLock.EnsureOpen(transaction.OccurredAt, zones[transaction.FirmId],
+                closed.Where(c => c.FirmId == transaction.FirmId).Select(c => new AccountingPeriod(c.Year, c.Month)).ToList());
     }
 }

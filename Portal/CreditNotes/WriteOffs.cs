@@ -23,7 +23,7 @@ public sealed class WriteOffs(LedgerWriter writer)
             var invoice = await work.Db.Invoices.SingleAsync(i => i.Id == invoiceId, cancellationToken);
             var sequence = await CreditNoteNumbers.LockedSequenceAsync(work.Db, work.FirmId, cancellationToken);
             var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
-            var issue = InvoiceBooking.WriteOff(invoice, sequence, amount, reason ?? "", work.IdempotencyKey, work.Now);
+            var issue = InvoiceBooking.WriteOff(invoice, sequence, amount, reason ?? "", work.IdempotencyKey, work.Now, await work.CalendarAsync());
             work.Post(issue.Transaction);
             work.Insert(issue.CreditNote);
             work.Audit(WrittenOffAction, "Invoice", invoice.Id, before,

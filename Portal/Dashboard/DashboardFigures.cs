@@ -68,9 +68,8 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
         var now = clock.GetUtcNow();
         var localToday = firm.LocalToday(now);
         var cash = await CashAsync(db, firm, new DateOnly(localToday.Year, localToday.Month, 1).AddMonths(1 - CashMonths), CashMonths, cancellationToken);
-        // Due dates and direct-debit charge dates are counted from the app's day everywhere else (invoice statuses, the
-        // overdue count, GoCardless charge dates): the figures here agree with the lists beside them.
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // The firm's day, as the invoice lists beside them count what is overdue.
+        var today = localToday;
 
         var open = db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
         var outstanding = await DueByCurrencyAsync(open, cancellationToken);

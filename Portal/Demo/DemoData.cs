@@ -104,8 +104,8 @@ public static class DemoData
     private static async Task<Guid> SeedAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var firm = new Firm(FirmKey, "Demo Accounting & Co", Currency.EUR, now);
+        var today = firm.LocalToday(now);
         firm.Brand("#2E5E4E", null);
         db.Firms.Add(firm);
         var creditNotes = new CreditNoteSequence(firm.Id);
@@ -140,7 +140,7 @@ public static class DemoData
                 db.LedgerTransactions.Add(InvoiceBooking.Issue(invoice, firm, client, Invoicing.IssueKey(invoice.Id), now));
                 if (i == 1)
                 {
-                    var voided = InvoiceBooking.VoidWithCreditNote(invoice, creditNotes, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now);
+                    var voided = InvoiceBooking.VoidWithCreditNote(invoice, creditNotes, "Issued to the wrong entity; reissued.", Invoicing.VoidKey(invoice.Id), now, firm.Calendar);
                     db.LedgerTransactions.Add(voided.Transaction);
                     db.CreditNotes.Add(voided.CreditNote);
                 }
@@ -181,7 +181,7 @@ public static class DemoData
         services.GetRequiredService<TenantContext>().ActFor(firmId);
         var db = services.GetRequiredService<PortalDbContext>();
         var northwind = await db.ClientAccounts.IgnoreQueryFilters().SingleAsync(c => c.FirmId == firmId && c.Name == Clients[0].Client);
-        var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        var today = new BusinessCalendar(Firm.DefaultTimeZone).DayOf(services.GetRequiredService<TimeProvider>().GetUtcNow());
         var start = new DateOnly(today.Year, today.Month, 1).AddMonths(2);
         await services.GetRequiredService<Portal.Recurring.RecurringSchedules>().CreateAsync(new Portal.Recurring.ScheduleInput(
             northwind.Id, northwind.Currency.Code, "Monthly bookkeeping", [new InvoiceLineInput("Monthly bookkeeping", 1, 450_00, 2000)],

@@ -58,7 +58,7 @@ public sealed class DepositInvoicing(IDbContextFactory<PortalDbContext> dbFactor
         if (!covered.IsPositive || await work.Db.DepositInvoices.AnyAsync(d => d.PaymentId == payment.Id))
             return null;
         var sequence = await DepositInvoiceNumbers.LockedSequenceAsync(work.Db, work.FirmId);
-        var deposit = DepositInvoice.Issue(payment, covered, settings.VatRateBasisPoints, sequence, landed.Id, landed.OccurredAt);
+        var deposit = DepositInvoice.Issue(payment, covered, settings.VatRateBasisPoints, sequence, landed.Id, landed.OccurredAt, await work.CalendarAsync());
         work.Insert(deposit);
         return deposit;
     }

@@ -3,6 +3,7 @@ using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Portal.Firms;
 using Portal.GoCardless;
 using Portal.Payments;
 using Portal.Providers.GoCardless;
@@ -26,7 +27,7 @@ public sealed record DirectDebitStart(Guid PaymentId, Uri? SignMandateAt, DateOn
 /// </summary>
 public sealed class DirectDebitPayments(
     ProviderPayments payments, PaymentAttempts attempts, DirectDebitMandates mandates, GoCardlessConnector connector,
-    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, ILogger<DirectDebitPayments> logger)
+    IDbContextFactory<PortalDbContext> dbFactory, FirmCalendar calendar, ILogger<DirectDebitPayments> logger)
 {
     public async Task<DirectDebitStart> StartAsync(DirectDebitRequest request, CancellationToken cancellationToken = default)
     {
@@ -119,7 +120,7 @@ public sealed class DirectDebitPayments(
         var invoiceIds = payment.ToInvoices.Select(i => i.InvoiceId).ToArray();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var invoices = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToListAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = await calendar.TodayAsync(cancellationToken);
         // Several invoices in one payment are collected on the earliest due date; a prepayment as soon as possible.
         var dueDate = invoices.Count == 0 ? today : invoices.Min(i => i.DueDate);
         var description = invoices.Count == 0 ? "Prepayment" : "Invoice " + string.Join(", ", invoices.Select(i => i.Number));

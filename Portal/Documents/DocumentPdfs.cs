@@ -6,6 +6,7 @@ using Portal.Domain;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Portal.Firms;
 using Portal.Ledger;
 using Portal.Localization;
 using Portal.Payments;
@@ -14,7 +15,7 @@ using Portal.Tenancy;
 namespace Portal.Documents;
 
 /// <summary>Reads what a document needs through the scope's tenant and lays it out in the reader's language.</summary>
-public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, TimeProvider clock, InvoicePayUrl payUrl,
+public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, TimeProvider clock, FirmCalendar calendar, InvoicePayUrl payUrl,
     StatementOfAccount statements, IStringLocalizer<Text> T) : IDocumentPdfs
 {
     public async Task<RenderedPdf?> RenderAsync(DocumentKind kind, Guid documentId, CultureInfo culture, CancellationToken ct = default)
@@ -49,15 +50,13 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         string[] descriptions;
         using (Portal.Account.UserCulture.Use(text.Language.Name))
             descriptions = [.. statement.Entries.Select(e => PaymentText.StatementLine(T, e.Kind, e.Method, e.Reversal, e.Invoices))];
-        var model = new StatementPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), statement, descriptions, Today);
+        var model = new StatementPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), statement, descriptions, firm.LocalToday(clock.GetUtcNow()), firm.Calendar);
         var name = $"{text["StatementOfAccount"]} {client.Name} {request.To:yyyy-MM-dd}";
         return new RenderedPdf(FileName(name), StatementPdf.Compose(model, text));
     }
 
     /// <summary>Lays out an invoice from its model alone, without the database: for the bench and previews.</summary>
     public static byte[] ComposeInvoice(InvoicePdfModel invoice, CultureInfo culture) => InvoicePdf.Compose(invoice, new DocumentLanguage(culture));
-
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     private bool ForClient => tenant.ClientAccountId is not null;
 
@@ -68,7 +67,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         if (invoice is null || (invoice.Status == InvoiceStatus.Draft && ForClient))
             return null;
         var parties = await PartiesAsync(db, invoice, ct);
-        var model = InvoicePdfModel.Of(invoice, parties, Today, await payUrl.ForAsync(invoice, ct)) with
+        var model = InvoicePdfModel.Of(invoice, parties, await calendar.TodayAsync(ct), await payUrl.ForAsync(invoice, ct)) with
         {
             Deposits = await db.DepositDeductions.AsNoTracking().Where(d => d.InvoiceId == invoice.Id)
                 .OrderBy(d => d.At).ThenBy(d => d.DepositNumber).ToListAsync(ct),
@@ -99,8 +98,8 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         {
             var parties = await PartiesAsync(db, voided, ct);
             var number = $"CN-{voided.Number}";
-            var model = new CreditNotePdfModel(parties, number, DateOnly.FromDateTime(voided.VoidedAt!.Value.UtcDateTime), voided.Number!, voided.IssueDate,
-                voided.VoidReason ?? "", InvoicePdfModel.Of(voided, parties, Today, null), voided.Total);
+            var model = new CreditNotePdfModel(parties, number, (await calendar.LoadAsync(ct)).DayOf(voided.VoidedAt!.Value), voided.Number!, voided.IssueDate,
+                voided.VoidReason ?? "", InvoicePdfModel.Of(voided, parties, await calendar.TodayAsync(ct), null), voided.Total);
             return new RenderedPdf(FileName($"{text["CreditNote"]} {number}"), CreditNotePdf.Compose(model, text));
         }
 
@@ -118,7 +117,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
             .CountAsync(ct);
         var creditNumber = $"CN-{invoice.Number}-{earlier + 1}";
         var creditParties = await PartiesAsync(db, invoice, ct);
-        var credit = new CreditNotePdfModel(creditParties, creditNumber, DateOnly.FromDateTime(keptAsCredit.OccurredAt.UtcDateTime), invoice.Number!, invoice.IssueDate,
+        var credit = new CreditNotePdfModel(creditParties, creditNumber, (await calendar.LoadAsync(ct)).DayOf(keptAsCredit.OccurredAt), invoice.Number!, invoice.IssueDate,
             text["KeptAsCreditReason"], null, receivable.Amount);
         return new RenderedPdf(FileName($"{text["CreditNote"]} {creditNumber}"), CreditNotePdf.Compose(credit, text));
     }
@@ -135,7 +134,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
                 CreditNoteKind.KeptAsCredit => text["KeptAsCreditReason"],
                 CreditNoteKind.InvoiceVoided or CreditNoteKind.WrittenOff => note.Reason,
             },
-            note.Kind == CreditNoteKind.InvoiceVoided ? InvoicePdfModel.Of(invoice, parties, Today, null) : null,
+            note.Kind == CreditNoteKind.InvoiceVoided ? InvoicePdfModel.Of(invoice, parties, await calendar.TodayAsync(ct), null) : null,
             note.Total)
         {
             Kind = note.Kind,
@@ -178,7 +177,7 @@ public sealed class DocumentPdfs(IDbContextFactory<PortalDbContext> dbFactory, T
         // The random end of the id: the start of a version-7 id is its timestamp, shared by payments made close together.
         var number = payment.Id.ToString("N")[^10..].ToUpperInvariant();
         var model = new ReceiptPdfModel(new DocumentParties(DocumentSeller.Of(firm), DocumentBuyer.Of(client)), number,
-            DateOnly.FromDateTime((payment.SucceededAt ?? payment.CreatedAt).UtcDateTime), payment.Method, payment.Reference, payment.Amount,
+            firm.Calendar.DayOf(payment.SucceededAt ?? payment.CreatedAt), payment.Method, payment.Reference, payment.Amount,
             payment.ToInvoices.Select(i => (numbers.GetValueOrDefault(i.InvoiceId, "—"), i.Amount)).ToList(), payment.ToWallet, payment.Refunded);
         return new RenderedPdf(FileName($"{text["Receipt"]} {number}"), ReceiptPdf.Compose(model, text));
     }

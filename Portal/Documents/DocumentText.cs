@@ -34,8 +34,6 @@ internal sealed class DocumentLanguage
 
     public string Date(DateOnly date) => Portal.Components.Shared.DateFormat.Show(date, Formatting);
 
-    public string Date(DateTimeOffset moment) => Portal.Components.Shared.DateFormat.Show(moment, Formatting);
-
     public string Quantity(decimal quantity) => quantity.ToString("0.###", Formatting);
 
     public string Rate(int basisPoints) => (basisPoints / 100m).ToString("0.##", Formatting) + (IsFrench ? "\u00A0%" : "%");

@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using Portal.Domain;
+using Portal.Domain.Firms;
 using Portal.Ledger;
 
 namespace Portal.Documents;
@@ -9,7 +10,7 @@ namespace Portal.Documents;
 /// or paid and the running balance, and the balance at the end. <paramref name="Descriptions"/> holds each entry's
 /// words in the reader's language ("Card payment — INV-00003"), one per entry, as the statement page shows them.
 /// </summary>
-public sealed record StatementPdfModel(DocumentParties Parties, Statement Statement, IReadOnlyList<string> Descriptions, DateOnly IssuedOn);
+public sealed record StatementPdfModel(DocumentParties Parties, Statement Statement, IReadOnlyList<string> Descriptions, DateOnly IssuedOn, BusinessCalendar Calendar);
 
 internal static class StatementPdf
 {
@@ -58,7 +59,7 @@ internal static class StatementPdf
             var movement = entry.Charged - entry.Credit;
             DocumentLayout.TableRow(canvas,
             [
-                text.Date(entry.At),
+                text.Date(model.Calendar.DayOf(entry.At)),
                 model.Descriptions[e],
                 movement.IsPositive ? text.Money(movement) : "",
                 movement.IsNegative ? text.Money(-movement) : "",

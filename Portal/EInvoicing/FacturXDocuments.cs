@@ -85,7 +85,11 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         var times = await db.PaymentAllocations.AsNoTracking().Where(a => a.InvoiceId == invoice.Id && a.AmountMinor > 0)
             .Join(db.Payments.AsNoTracking().Where(p => settled.Contains(p.Status)), a => a.PaymentId, p => p.Id, (a, p) => p.SucceededAt)
             .ToListAsync(ct);
-        return times.Count == 0 || times.Any(t => t is null) ? null : DateOnly.FromDateTime(times.Max()!.Value.UtcDateTime);
+        if (times.Count == 0 || times.Any(t => t is null))
+            return null;
+        // The firm's day: money that arrived at 00:30 Paris time on the 1st arrived on the 1st.
+        var timeZone = await db.Firms.IgnoreQueryFilters().AsNoTracking().Where(f => f.Id == invoice.FirmId).Select(f => f.TimeZone).SingleAsync(ct);
+        return new BusinessCalendar(timeZone).DayOf(times.Max()!.Value);
     }
 
     /// <summary>

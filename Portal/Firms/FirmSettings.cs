@@ -59,5 +59,5 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, A
 
 public static class FirmsSetup
 {
-    public static IServiceCollection AddFirms(this IServiceCollection services) => services.AddScoped<FirmSettings>();
+    public static IServiceCollection AddFirms(this IServiceCollection services) => services.AddScoped<FirmSettings>().AddScoped<FirmCalendar>();
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Domain.Invoices;
+using Portal.Firms;
 
 namespace Portal.Invoices;
 
@@ -32,7 +33,7 @@ public sealed record InvoiceListRequest
 /// of the firm. The page's ids are chosen on the invoices table alone (its indexes on firm + sort column answer
 /// it, deep pages included); only those rows are then joined to their client.
 /// </summary>
-public sealed class InvoiceListQuery(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class InvoiceListQuery(IDbContextFactory<PortalDbContext> dbFactory, FirmCalendar calendar)
 {
     public async Task<ListPage<InvoiceRow>> RunAsync(InvoiceListRequest request, CancellationToken cancellationToken = default)
     {
@@ -72,7 +73,7 @@ public sealed class InvoiceListQuery(IDbContextFactory<PortalDbContext> dbFactor
             invoices = invoices.Where(i => i.Status == status);
         if (request.Overdue)
         {
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var today = await calendar.TodayAsync(cancellationToken);
             invoices = invoices.Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate < today);
         }
         if (request.ClientId is { } clientId)

@@ -105,7 +105,8 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
             var sequence = await CreditNoteNumbers.LockedSequenceAsync(db, invoice.FirmId, cancellationToken);
             var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
-            var issue = InvoiceBooking.VoidWithCreditNote(invoice, sequence, reason, VoidKey(invoice.Id), clock.GetUtcNow());
+            var calendar = (await db.Firms.AsNoTracking().SingleAsync(cancellationToken)).Calendar;
+            var issue = InvoiceBooking.VoidWithCreditNote(invoice, sequence, reason, VoidKey(invoice.Id), clock.GetUtcNow(), calendar);
             db.LedgerTransactions.Add(issue.Transaction);
             db.CreditNotes.Add(issue.CreditNote);
             audit.Record(db, "Invoice voided", "Invoice", invoice.Id, before, $"{invoice.Number} Void: {reason} ({issue.CreditNote.Number})");

@@ -21,7 +21,7 @@ public sealed record Statement(Guid ClientAccountId, Currency Currency, DateOnly
 /// <summary>A client's statement over a date range, read from the postings on its receivable and wallet accounts.</summary>
 public sealed class StatementOfAccount(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    /// <summary>Entries from <paramref name="from"/> to <paramref name="to"/> (whole UTC days) with a running balance; the opening balance sums everything before.</summary>
+    /// <summary>Entries from <paramref name="from"/> to <paramref name="to"/> (whole days of the firm's calendar) with a running balance; the opening balance sums everything before.</summary>
     public async Task<Statement> ForClientAsync(Guid clientAccountId, Currency currency, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         if (to < from)
@@ -30,8 +30,8 @@ public sealed class StatementOfAccount(IDbContextFactory<PortalDbContext> dbFact
         // Postings are filtered by firm only: the client row says whether this client is visible to the caller.
         if (!await db.ClientAccounts.AnyAsync(c => c.Id == clientAccountId, cancellationToken))
             throw new NotFoundException("client");
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var calendar = await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
+        var (start, end) = (calendar.StartOf(from), calendar.EndOf(to));
         var mine = db.Postings.Where(p => p.ClientAccountId == clientAccountId && p.Currency == currency);
         var opening = await (
             from posting in mine

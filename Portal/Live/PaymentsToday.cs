@@ -12,7 +12,7 @@ public sealed record PaymentFeedLine(Guid Id, Guid ClientAccountId, string Clien
 public sealed record PaymentsTodaySummary(IReadOnlyList<Money> Collected, IReadOnlyList<Money> Pending, IReadOnlyList<PaymentFeedLine> Latest);
 
 /// <summary>
-/// The staff dashboard's live payments feed. "Collected" is money from clients that succeeded today (UTC),
+/// The staff dashboard's live payments feed. "Collected" is money from clients that succeeded today (the firm's day),
 /// whatever happened to it since; credit used on an invoice is not new money and is left out. "Pending" is
 /// every payment still in flight, never counted as collected.
 /// </summary>
@@ -22,8 +22,9 @@ public sealed class PaymentsToday(IDbContextFactory<PortalDbContext> dbFactory, 
 
     public async Task<PaymentsTodaySummary> ForFirmAsync(CancellationToken cancellationToken = default)
     {
-        var startOfDay = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var calendar = await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
+        var startOfDay = calendar.StartOf(calendar.DayOf(clock.GetUtcNow()));
         // An attempt that never reached the provider's money stage is no payment: the feed leaves it out.
         var moved = await db.Payments.AsNoTracking().Where(Payment.ReachedMoneyStage)
             .Where(p => p.CreatedAt >= startOfDay || p.PendingAt >= startOfDay || p.SucceededAt >= startOfDay || p.SettledAt >= startOfDay

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
+using Portal.Domain.Firms;
 using Portal.Email;
 using Portal.Email.Templates;
 using Portal.Payments;
@@ -10,53 +12,61 @@ namespace Portal.Notifications;
 
 /// <summary>
 /// Once a day, one email to each member of staff who chose <see cref="NotificationFrequency.DailyDigest"/>, listing
-/// the notices of the day before. Days are UTC days: the firm has no time zone of its own yet, and one boundary for
-/// all keeps "yesterday" the same on every instance. The key <c>digest:{userId}:{yyyy-MM-dd}</c> makes a second run
-/// (another instance, a restart the same day) a no-op; a day without notices sends nothing.
+/// the notices of the day before, on the firm's calendar (its time zone): a Paris firm's digest goes out once Paris's
+/// day is over. The key <c>digest:{userId}:{yyyy-MM-dd}</c> makes a second run (another instance, a restart the same
+/// day) a no-op; a day without notices sends nothing.
 /// </summary>
 internal sealed class NotificationDigest(IServiceScopeFactory scopes, TimeProvider clock, ILogger<NotificationDigest> logger) : BackgroundService
 {
-    private DateOnly _doneFor;
+    // Who was already dealt with for which day, so a pass every few minutes only reads the list of readers.
+    private readonly ConcurrentDictionary<(string UserId, DateOnly Day), bool> _done = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var yesterday = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
-            if (_doneFor != yesterday)
+            var now = clock.GetUtcNow();
+            try
             {
-                try
-                {
-                    await SendAsync(yesterday, stoppingToken);
-                    _doneFor = yesterday;
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "The daily digest for {Day} could not be queued; will try again", yesterday);
-                }
+                await SendForAsync(calendar => calendar.DayOf(now).AddDays(-1), stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "The daily digests due at {Now} could not be queued; will try again", now);
             }
             await Task.Delay(TimeSpan.FromMinutes(5), clock, stoppingToken);
         }
     }
 
-    /// <summary>Queues the digest of <paramref name="day"/> for everyone who chose it; returns how many were queued now.</summary>
-    internal async Task<int> SendAsync(DateOnly day, CancellationToken cancellationToken = default)
+    /// <summary>Queues the digest of <paramref name="day"/> (each firm's own day) for everyone who chose it; returns how many were queued now.</summary>
+    internal Task<int> SendAsync(DateOnly day, CancellationToken cancellationToken = default) => SendForAsync(_ => day, cancellationToken);
+
+    private async Task<int> SendForAsync(Func<BusinessCalendar, DateOnly> dayOf, CancellationToken cancellationToken)
     {
-        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var to = from.AddDays(1);
-        List<(Guid FirmId, string UserId)> readers;
+        List<(Guid FirmId, string UserId, string TimeZone)> readers;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDatabase>().Open(scope.ServiceProvider.GetRequiredService<TenantContext>());
             await using (db)
-                readers = (await db.Set<NotificationPreference>().IgnoreQueryFilters().AsNoTracking()
-                    .Where(p => p.Frequency == NotificationFrequency.DailyDigest).Select(p => new { p.FirmId, p.UserId }).ToListAsync(cancellationToken))
-                    .Select(p => (p.FirmId, p.UserId)).ToList();
+                readers = (await (from preference in db.Set<NotificationPreference>().IgnoreQueryFilters().AsNoTracking()
+                                  where preference.Frequency == NotificationFrequency.DailyDigest
+                                  join firm in db.Firms.IgnoreQueryFilters() on preference.FirmId equals firm.Id
+                                  select new { preference.FirmId, preference.UserId, firm.TimeZone }).ToListAsync(cancellationToken))
+                    .Select(p => (p.FirmId, p.UserId, p.TimeZone)).ToList();
         }
         var queued = 0;
-        foreach (var (firmId, userId) in readers)
-            if (await SendOneAsync(firmId, userId, day, from, to, cancellationToken))
+        foreach (var (firmId, userId, timeZone) in readers)
+        {
+            var calendar = new BusinessCalendar(timeZone);
+            var day = dayOf(calendar);
+            if (_done.ContainsKey((userId, day)))
+                continue;
+            if (await SendOneAsync(firmId, userId, day, calendar.StartOf(day), calendar.EndOf(day), cancellationToken))
                 queued++;
+            _done[(userId, day)] = true;
+            foreach (var old in _done.Keys.Where(k => k.Day < day.AddDays(-7)))
+                _done.TryRemove(old, out _);
+        }
         if (queued > 0)
             scopes.CreateScope().ServiceProvider.GetRequiredService<Mailer>().Flush();
         return queued;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Documents;
+using Portal.Domain.Firms;
 using Portal.Domain;
 using Portal.Domain.Payments;
 using Portal.Domain.Wallets;
@@ -115,7 +116,7 @@ public sealed class PaymentNotices(EmailTemplates templates, Mailer mailer, ICon
     private static async Task<PaymentFacts> FactsAsync(MoneyWork work, Payment payment)
     {
         var db = work.Db;
-        var firmName = await db.Firms.AsNoTracking().Where(f => f.Id == work.FirmId).Select(f => f.Name).SingleAsync();
+        var firm = await db.Firms.AsNoTracking().Where(f => f.Id == work.FirmId).Select(f => new { f.Name, f.TimeZone }).SingleAsync();
         var client = await db.ClientAccounts.AsNoTracking().Where(c => c.Id == payment.ClientAccountId).Select(c => new { c.Name, c.BillingEmail }).SingleAsync();
         var invoiceIds = payment.ToInvoices.Select(i => i.InvoiceId).ToArray();
         var numbers = await db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id) && i.Number != null).OrderBy(i => i.Number).Select(i => i.Number!).ToListAsync();
@@ -125,7 +126,8 @@ public sealed class PaymentNotices(EmailTemplates templates, Mailer mailer, ICon
                               join user in db.Users on contact.UserId equals user.Id
                               where user.Culture != null
                               select user.Culture).FirstOrDefaultAsync();
-        return new PaymentFacts(payment, firmName, client.Name, client.BillingEmail, language == "fr" ? "fr" : "en", numbers, DateOnly.FromDateTime(work.Now.UtcDateTime));
+        return new PaymentFacts(payment, firm.Name, client.Name, client.BillingEmail, language == "fr" ? "fr" : "en", numbers,
+            new BusinessCalendar(firm.TimeZone).DayOf(work.Now));
     }
 
     private string PortalLink(string path) =>

@@ -44,7 +44,7 @@ public sealed class PaymentCorrections(LedgerWriter writer)
             work.Post(keptAsCredit);
             // The credit the client now holds against that invoice is a document of its own, numbered in the firm's sequence.
             var sequence = await CreditNoteNumbers.LockedSequenceAsync(work.Db, work.FirmId);
-            var note = CreditNote.ForKeptAsCredit(invoice, sequence, amount, "", keptAsCredit);
+            var note = CreditNote.ForKeptAsCredit(invoice, sequence, amount, "", keptAsCredit, await work.CalendarAsync());
             work.Insert(note);
             work.Audit("Payment refunded as credit", "Payment", payment.Id, before, $"{Summary(payment)}; credit {wallet.Balance}; {note.Number}");
             return payment.Id;
@@ -79,8 +79,8 @@ public sealed class PaymentCorrections(LedgerWriter writer)
             var recordedAt = await work.Db.AuditEntries.Where(a => a.SubjectId == payment.Id && a.Action == ManualPaymentRecorder.RecordedAction)
                 .Select(a => (DateTimeOffset?)a.At).FirstOrDefaultAsync() ?? payment.CreatedAt;
             var before = $"{Summary(payment)}; credit {wallet.Balance}";
-            work.Post(ManualPayments.Void(payment, invoices, wallet, DateOnly.FromDateTime(recordedAt.UtcDateTime), DateOnly.FromDateTime(work.Now.UtcDateTime),
-                reason, work.IdempotencyKey, work.Now));
+            var calendar = await work.CalendarAsync();
+            work.Post(ManualPayments.Void(payment, invoices, wallet, calendar.DayOf(recordedAt), calendar.DayOf(work.Now), reason, work.IdempotencyKey, work.Now));
             work.Audit("Payment voided", "Payment", payment.Id, before, $"{Summary(payment)}: {reason.Trim()}; credit {wallet.Balance}{Flag(wallet)}");
             return payment.Id;
         }, cancellationToken);
@@ -94,7 +94,7 @@ public sealed class PaymentCorrections(LedgerWriter writer)
         {
             var (payment, invoices, wallet) = await work.PaymentAsync(paymentId);
             var before = $"{Summary(payment)}; credit {wallet.Balance}";
-            work.Post(ManualPayments.Bounce(payment, invoices, wallet, bouncedOn, DateOnly.FromDateTime(work.Now.UtcDateTime), reason, work.IdempotencyKey, work.Now));
+            work.Post(ManualPayments.Bounce(payment, invoices, wallet, bouncedOn, await work.CalendarAsync(), reason, work.IdempotencyKey, work.Now));
             work.Audit("Payment bounced", "Payment", payment.Id, before,
                 $"{Summary(payment)} on {bouncedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}: {reason.Trim()}; credit {wallet.Balance}{Flag(wallet)}");
             return payment.Id;

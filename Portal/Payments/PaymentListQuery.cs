@@ -15,7 +15,7 @@ public sealed record PaymentListRequest
     public string? Search { get; init; }
     public PaymentMethod? Method { get; init; }
     public PaymentStatus? Status { get; init; }
-    /// <summary>First and last day (UTC) the payment was recorded or started, both included.</summary>
+    /// <summary>First and last day (the firm's calendar) the payment was recorded or started, both included.</summary>
     public DateOnly? From { get; init; }
     public DateOnly? To { get; init; }
     public PaymentSort Sort { get; init; } = PaymentSort.Date;
@@ -80,14 +80,16 @@ public sealed class PaymentListQuery(IDbContextFactory<PortalDbContext> dbFactor
             payments = payments.Where(p => p.Method == method);
         if (request.Status is { } status)
             payments = payments.Where(p => p.Status == status);
+        // Days of the firm's calendar, as the list shows them.
+        var calendar = request.From is null && request.To is null ? default : await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
         if (request.From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var start = calendar.StartOf(from);
             payments = payments.Where(p => p.CreatedAt >= start);
         }
         if (request.To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var end = calendar.EndOf(to);
             payments = payments.Where(p => p.CreatedAt < end);
         }
         if (TextSearch.Term(request.Search) is { } term)

@@ -111,11 +111,12 @@ public sealed class Invitations(
         var now = clock.GetUtcNow();
         foreach (var earlier in await db.Set<Invitation>().Where(i => i.Email == invitation.Email && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(cancellationToken))
             earlier.Revoke(now);
-        var firmName = await db.Firms.Select(f => f.Name).SingleAsync(cancellationToken);
+        var firm = await db.Firms.Select(f => new { f.Name, f.TimeZone }).SingleAsync(cancellationToken);
+        var firmName = firm.Name;
         db.Add(invitation);
         mailer.QueueWithSecretLink(db, invitation.FirmId, invitation.Email,
             T["InvitationEmailSubject", firmName],
-            T["InvitationEmailBody", firmName, Components.Shared.DateFormat.Show(invitation.ExpiresAt)],
+            T["InvitationEmailBody", firmName, Components.Shared.DateFormat.Show(invitation.ExpiresAt, new Domain.Firms.BusinessCalendar(firm.TimeZone))],
             links.To($"Account/AcceptInvitation/{token}"), T["AcceptInvitation"]);
         await db.SaveChangesAsync(cancellationToken);
         mailer.Flush();

@@ -16,8 +16,8 @@ public class WriteOffRulesTests
 
         // 1 200 due; thirds of one cent each would round the same way every time if rounded alone.
         for (var i = 0; i < 3; i++)
-            _books.Post(InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(1), "Rounding", _books.Key(), Books.Now).Transaction);
-        var last = InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(1_197), "Rest", _books.Key(), Books.Now);
+            _books.Post(InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(1), "Rounding", _books.Key(), Books.Now, Books.Calendar).Transaction);
+        var last = InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(1_197), "Rest", _books.Key(), Books.Now, Books.Calendar);
         _books.Post(last.Transaction);
 
         (invoice.AmountDue, invoice.Status, invoice.CreditedMinor, invoice.CreditedTaxMinor).ShouldBe((Books.Eur(0), InvoiceStatus.Paid, 1_200, 200));
@@ -35,9 +35,9 @@ public class WriteOffRulesTests
         var sequence = new CreditNoteSequence(_books.Firm.Id);
         var version = invoice.Version;
 
-        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(10_001), "Too much", _books.Key(), Books.Now));
-        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(100), " ", _books.Key(), Books.Now));
-        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Jpy(100), "Wrong currency", _books.Key(), Books.Now));
+        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(10_001), "Too much", _books.Key(), Books.Now, Books.Calendar));
+        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Eur(100), " ", _books.Key(), Books.Now, Books.Calendar));
+        Should.Throw<DomainException>(() => InvoiceBooking.WriteOff(invoice, sequence, Books.Jpy(100), "Wrong currency", _books.Key(), Books.Now, Books.Calendar));
 
         (invoice.Version, invoice.CreditedMinor, sequence.Next).ShouldBe((version, 0, 1));
     }

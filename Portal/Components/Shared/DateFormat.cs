@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Domain.Firms;
 
 namespace Portal.Components.Shared;
 
@@ -14,13 +15,13 @@ public static class DateFormat
 
     public static string Show(DateOnly date, CultureInfo? culture = null) => date.ToString(Pattern, culture ?? CultureInfo.CurrentCulture);
 
-    /// <summary>A moment shown as its day in the server's time zone, the firm's clock.</summary>
-    public static string Show(DateTimeOffset moment, CultureInfo? culture = null) => Show(DateOnly.FromDateTime(moment.ToLocalTime().DateTime), culture);
+    /// <summary>A moment shown as its day in the firm's calendar (its time zone), whatever the server's zone is.</summary>
+    public static string Show(DateTimeOffset moment, BusinessCalendar calendar, CultureInfo? culture = null) => Show(calendar.DayOf(moment), culture);
 
-    /// <summary>A moment with its time, for logs and lists of events.</summary>
-    public static string ShowWithTime(DateTimeOffset moment, CultureInfo? culture = null)
+    /// <summary>A moment with its time on the firm's clock, for logs and lists of events.</summary>
+    public static string ShowWithTime(DateTimeOffset moment, BusinessCalendar calendar, CultureInfo? culture = null)
     {
         culture ??= CultureInfo.CurrentCulture;
-        return moment.ToLocalTime().ToString(Pattern + " " + culture.DateTimeFormat.ShortTimePattern, culture);
+        return calendar.LocalTime(moment).ToString(Pattern + " " + culture.DateTimeFormat.ShortTimePattern, culture);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using MudBlazor;
 using Portal.Data;
 using Portal.Domain;
+using Portal.Firms;
 using Portal.Localization;
 
 namespace Portal.Components.Shared;
@@ -20,7 +21,27 @@ public abstract class PortalPage : ComponentBase
     [Inject] protected IStringLocalizer<Text> T { get; set; } = default!;
     [Inject] protected TimeProvider Clock { get; set; } = default!;
 
-    protected DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+    [Inject] protected FirmCalendar Calendar { get; set; } = default!;
+
+    /// <summary>The firm's local date (see <see cref="FirmCalendar"/>): what is overdue, the default day of a form.</summary>
+    protected DateOnly Today => Calendar.Today;
+
+    /// <summary>A moment shown as its day on the firm's calendar.</summary>
+    protected string ShowDay(DateTimeOffset moment) => DateFormat.Show(moment, Calendar.Calendar);
+
+    /// <summary>A moment shown with its time on the firm's clock.</summary>
+    protected string ShowTime(DateTimeOffset moment) => DateFormat.ShowWithTime(moment, Calendar.Calendar);
+
+    /// <summary>
+    /// Reads the firm's time zone before the page's own initialisation, so <see cref="Today"/> is right from the first
+    /// render. The parameters are taken first: they may not be read after an await.
+    /// </summary>
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        parameters.SetParameterProperties(this);
+        await Calendar.LoadAsync();
+        await base.SetParametersAsync(ParameterView.Empty);
+    }
 
     protected bool Busy { get; private set; }
 

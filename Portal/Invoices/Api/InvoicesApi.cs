@@ -6,6 +6,7 @@ using Portal.Domain;
 using Portal.Domain.ApiKeys;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Firms;
 
 namespace Portal.Invoices.Api;
 
@@ -125,7 +126,7 @@ public static class InvoicesApi
     }
 
     private static async Task<IResult> CreateDraftAsync(HttpRequest request, Invoicing invoicing, IDbContextFactory<PortalDbContext> dbFactory,
-        TimeProvider clock, CancellationToken cancellationToken)
+        FirmCalendar calendar, CancellationToken cancellationToken)
     {
         var (body, problem) = await ApiJson.ReadAsync<ApiInvoiceCreate>(request, cancellationToken);
         if (body is null)
@@ -135,7 +136,7 @@ public static class InvoicesApi
             errors.Add(new("client_id", "required", "A draft needs the id of its client."));
         if (body.DueDate is null)
             errors.Add(new("due_date", "required", "A draft needs a due date (YYYY-MM-DD)."));
-        var issueDate = body.IssueDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var issueDate = body.IssueDate ?? await calendar.TodayAsync(cancellationToken);
         if (body.DueDate is { } due && due < issueDate)
             errors.Add(new("due_date", "before_issue_date", "The due date cannot be before the issue date."));
         if (body.Lines is not { Count: > 0 })
