@@ -44,7 +44,7 @@ public sealed class BooksAdministration(IDbContextFactory<PortalDbContext> dbFac
             await db.Database.ExecuteSqlRawAsync("LOCK TABLE \"LedgerTransactions\" IN SHARE MODE", cancellationToken);
         var closed = await db.ClosedPeriods.Select(p => new AccountingPeriod(p.Year, p.Month)).ToListAsync(cancellationToken);
         var firstPosting = await db.LedgerTransactions.OrderBy(t => t.OccurredAt).Select(t => (DateTimeOffset?)t.OccurredAt).FirstOrDefaultAsync(cancellationToken);
-        var calendar = (await db.Firms.SingleAsync(cancellationToken)).Calendar;
+        var calendar = await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
         var closing = PeriodLock.Close(firmId, period, closed, firstPosting is { } at ? calendar.PeriodOf(at) : null, calendar, clock.GetUtcNow(), actor.Current.Name);
         db.ClosedPeriods.Add(closing);
         audit.Record(db, "Period closed", "ClosedPeriod", closing.Id, null, period.ToString());

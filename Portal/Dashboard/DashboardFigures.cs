@@ -66,10 +66,8 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var localToday = firm.LocalToday(now);
-        var cash = await CashAsync(db, firm, new DateOnly(localToday.Year, localToday.Month, 1).AddMonths(1 - CashMonths), CashMonths, cancellationToken);
-        // The firm's day, as the invoice lists beside them count what is overdue.
-        var today = localToday;
+        var today = firm.LocalToday(now);
+        var cash = await CashAsync(db, firm, new DateOnly(today.Year, today.Month, 1).AddMonths(1 - CashMonths), CashMonths, cancellationToken);
 
         var open = db.Invoices.Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid);
         var outstanding = await DueByCurrencyAsync(open, cancellationToken);

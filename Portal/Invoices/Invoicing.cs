@@ -105,7 +105,7 @@ public sealed class Invoicing(IDbContextFactory<PortalDbContext> dbFactory, Time
             var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken) ?? throw new NotFoundException("invoice");
             var sequence = await CreditNoteNumbers.LockedSequenceAsync(db, invoice.FirmId, cancellationToken);
             var before = $"{invoice.Number} {invoice.Status} {invoice.AmountDue} due";
-            var calendar = (await db.Firms.AsNoTracking().SingleAsync(cancellationToken)).Calendar;
+            var calendar = await Portal.Firms.FirmCalendar.OfAsync(db, cancellationToken);
             var issue = InvoiceBooking.VoidWithCreditNote(invoice, sequence, reason, VoidKey(invoice.Id), clock.GetUtcNow(), calendar);
             db.LedgerTransactions.Add(issue.Transaction);
             db.CreditNotes.Add(issue.CreditNote);

@@ -130,7 +130,7 @@ public sealed class MoneyWork(PortalDbContext db, Guid firmId, string idempotenc
 
     /// <summary>The firm's calendar (its time zone): the day a payment, a bounce or a credit note is dated. Read once per run.</summary>
     public async Task<BusinessCalendar> CalendarAsync() =>
-        _calendar ??= new BusinessCalendar(await db.Firms.AsNoTracking().Select(f => f.TimeZone).SingleAsync());
+        _calendar ??= await Portal.Firms.FirmCalendar.OfAsync(db);
 
     /// <summary>The client's invoices that can still take money in that currency.</summary>
     public async Task<List<Invoice>> OpenInvoicesAsync(Guid clientAccountId, Currency currency) => await OpenInvoices(db, clientAccountId, currency).ToListAsync();

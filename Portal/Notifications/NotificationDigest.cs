@@ -64,9 +64,11 @@ internal sealed class NotificationDigest(IServiceScopeFactory scopes, TimeProvid
             if (await SendOneAsync(firmId, userId, day, calendar.StartOf(day), calendar.EndOf(day), cancellationToken))
                 queued++;
             _done[(userId, day)] = true;
-            foreach (var old in _done.Keys.Where(k => k.Day < day.AddDays(-7)))
-                _done.TryRemove(old, out _);
         }
+        // Days long past are not asked for again: forget them, once per pass.
+        if (readers.Count > 0 && _done.Keys.Max(k => k.Day) is var latest)
+            foreach (var old in _done.Keys.Where(k => k.Day < latest.AddDays(-7)))
+                _done.TryRemove(old, out _);
         if (queued > 0)
             scopes.CreateScope().ServiceProvider.GetRequiredService<Mailer>().Flush();
         return queued;
