@@ -23,6 +23,20 @@ internal static class StripeControlEndpoints
                     : Results.Conflict(new { error = $"Checkout session {id} has no delayed payment waiting to settle." });
             }));
 
+        // A saved card's next charges decline with this code (insufficient_funds, authentication_required…), or succeed
+        // again with none: what happens to real cards between the day they are saved and the day they are charged.
+        control.MapPost("/payment_methods/{id}/decline", async (HttpContext context, StripeSandbox sandbox, string id) =>
+        {
+            var body = await SandboxControlEndpoints.ReadJsonAsync(context);
+            var code = body["decline_code"]?.GetValue<string>();
+            return OnOwner(sandbox, id, action =>
+            {
+                var method = action.Account.Get<StripePaymentMethod>(id, "payment_method");
+                method.DeclineCode = string.IsNullOrEmpty(code) ? null : code;
+                return Results.Text(StripeJson.Serialize(method), "application/json");
+            });
+        });
+
         control.MapPost("/charges/{id}/dispute", async (HttpContext context, StripeSandbox sandbox, string id) =>
         {
             var body = await SandboxControlEndpoints.ReadJsonAsync(context);

@@ -28,6 +28,7 @@ internal static class StripeEndpoints
         v1.MapGet("/payment_intents/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripePaymentIntents.Get(call, id)));
         v1.MapGet("/payment_methods", (HttpContext c, StripeApi api) => api.RunAsync(c, StripeReads.PaymentMethods));
         v1.MapGet("/payment_methods/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.PaymentMethod(call, id)));
+        v1.MapPost("/payment_methods/{id}/detach", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.DetachPaymentMethod(call, id)));
         v1.MapGet("/charges/{id}", (HttpContext c, StripeApi api, string id) => api.RunAsync(c, call => StripeReads.Charge(call, id)));
         v1.MapGet("/balance_transactions", (HttpContext c, StripeApi api) => api.RunAsync(c, StripePayouts.BalanceTransactions));
         v1.MapGet("/payouts", (HttpContext c, StripeApi api) => api.RunAsync(c, StripePayouts.List));

@@ -43,9 +43,14 @@ internal sealed class StripePaymentMethod : IStripeObject
     public Dictionary<string, string> Metadata { get; set; } = [];
     public bool Livemode => false;
 
-    // Test cards decide their own fate: null succeeds, otherwise the decline code to answer with.
+    // Test cards decide their own fate: null succeeds, otherwise the decline code to answer with. A control call can
+    // change it later, as a real card runs out of funds or starts asking for authentication.
     [JsonIgnore]
-    public string? DeclineCode { get; init; }
+    public string? DeclineCode { get; set; }
+
+    // Detached from its customer: Stripe never lets such a method be used again.
+    [JsonIgnore]
+    public bool Detached { get; set; }
 }
 
 internal sealed record StripeLineItem(string Description, long UnitAmount, long Quantity, string Currency)

@@ -79,6 +79,12 @@ internal static class StripePaymentIntents
         }
 
         var method = call.Account.Find<StripePaymentMethod>(id) ?? throw StripeApiError.MissingReference("PaymentMethod", id, "payment_method");
+        if (method.Detached)
+        {
+            throw StripeApiError.InvalidRequest(
+                $"The provided PaymentMethod {id} was detached from a Customer. It may not be used again.", "payment_method");
+        }
+
         if (method.Customer is not null && customer is not null && method.Customer != customer)
         {
             throw StripeApiError.InvalidRequest(

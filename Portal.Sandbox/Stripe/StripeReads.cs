@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Portal.Sandbox.Stripe;
 
-// Read-only endpoints over objects created by payments: the account, charges, balance transactions, payment methods.
+// Endpoints over objects created by payments: the account, charges, balance transactions, payment methods (read, detach).
 internal static class StripeReads
 {
     public static JsonNode Account(StripeCall call) => new JsonObject
@@ -41,6 +41,22 @@ internal static class StripeReads
             .Where(m => call.Form.Text("type") is not { } type || m.Type == type)
             .ToList();
         return StripeJson.Page(methods, call.Form, "/v1/payment_methods");
+    }
+
+    // POST /v1/payment_methods/{id}/detach: the customer no longer has it, and it can never be charged again.
+    public static JsonNode DetachPaymentMethod(StripeCall call, string id)
+    {
+        var method = call.Account.Get<StripePaymentMethod>(id, "PaymentMethod");
+        if (method.Customer is null)
+        {
+            throw StripeApiError.InvalidRequest(
+                "The payment method you provided is not attached to a customer so detachment is impossible.", "payment_method");
+        }
+
+        method.Customer = null;
+        method.Detached = true;
+        call.Action.Emit("payment_method.detached", method);
+        return StripeJson.ToNode(method);
     }
 
     public static JsonNode Dispute(StripeCall call, string id) => StripeJson.ToNode(call.Account.Get<StripeDispute>(id, "dispute"));

@@ -28,12 +28,19 @@ public sealed class CardPaymentDriver(StripePortalApp app, TestFirm firm, string
 
     public global::Stripe.StripeClient Stripe => app.SandboxStripe(stripeKey);
 
-    public async Task<CardCheckout> StartAsync(TestClient client, IReadOnlyList<InvoiceAmount> invoices, Money? prepayment = null)
+    public async Task<CardCheckout> StartAsync(TestClient client, IReadOnlyList<InvoiceAmount> invoices, Money? prepayment = null, bool saveCard = false)
     {
         await using var scope = app.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Id, client.Id);
         return await scope.ServiceProvider.GetRequiredService<StripeCheckoutStarter>().StartAsync(
-            new CardPaymentRequest(client.Id, invoices, prepayment, Guid.NewGuid().ToString("N"), app.BaseUrl, client.Contact.Email));
+            new CardPaymentRequest(client.Id, invoices, prepayment, Guid.NewGuid().ToString("N"), app.BaseUrl, client.Contact.Email) { SaveCardForAutomaticPayment = saveCard });
+    }
+
+    /// <summary>What happens to a real card between the day it is saved and the day it is charged: it starts declining with this code (or, with null, works again).</summary>
+    public async Task CardDeclinesAsync(string paymentMethodId, string? declineCode)
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(app.BaseUrl, "sandbox/stripe/_control/") };
+        (await control.PostAsJsonAsync($"payment_methods/{paymentMethodId}/decline", new { decline_code = declineCode })).EnsureSuccessStatusCode();
     }
 
     /// <summary>A card payment the client started, paid on the hosted page, and whose webhook the portal applied.</summary>

@@ -136,6 +136,20 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
         OnPaymentAsync("payment-failed", paymentId, idempotencyKey, [reason], (work, loaded) =>
             work.Post(Settlement.ApplyFailure(loaded.Payment, loaded.Invoices, loaded.Wallet, reason, work.IdempotencyKey, work.Now)), cancellationToken);
 
+    /// <summary>
+    /// A charge made without the client present (a saved card charged on the due date) was declined. It ends as
+    /// <see cref="MarkFailedAsync"/> would; since nobody saw the decline on a payment page, the client and staff are told,
+    /// once, whichever of the charge's answer and Stripe's webhook reports it first.
+    /// </summary>
+    public Task<MoneyResult> MarkDeclinedWithoutClientAsync(Guid paymentId, string reason, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentWorkAsync("payment-declined-without-client", paymentId, idempotencyKey, [reason], async (work, loaded) =>
+        {
+            var before = loaded.Payment.Status;
+            work.Post(Settlement.ApplyFailure(loaded.Payment, loaded.Invoices, loaded.Wallet, reason, work.IdempotencyKey, work.Now));
+            if (before == PaymentStatus.Initiated && loaded.Payment.Status == PaymentStatus.Failed)
+                await notices.FailedAsync(work, loaded.Payment);
+        }, cancellationToken);
+
     /// <summary>Abandoned before any money arrived (checkout expired, collection cancelled). No ledger movement.</summary>
     public Task<MoneyResult> CancelAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
         OnPaymentAsync("payment-cancelled", paymentId, idempotencyKey, [], (work, loaded) =>

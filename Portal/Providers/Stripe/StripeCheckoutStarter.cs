@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.CardOnFile;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Ledger;
@@ -15,6 +16,9 @@ public sealed record CardPaymentRequest(Guid ClientAccountId, IReadOnlyList<Invo
 {
     /// <summary>The portal page the hosted page returns to, followed by the payment's id (a guest paying by pay link returns to the guest page).</summary>
     public string ReturnPathPrefix { get; init; } = "portal/payments/";
+
+    /// <summary>The client agreed that the card they pay with is saved and charged automatically on their invoices' due dates.</summary>
+    public bool SaveCardForAutomaticPayment { get; init; }
 }
 
 /// <summary>The payment recorded for a card checkout, and the hosted page to send the client to.</summary>
@@ -24,7 +28,8 @@ public sealed record CardCheckout(Guid PaymentId, string Url);
 /// Starts a card payment: records it as Initiated with its intended allocations, then opens a Stripe Checkout Session
 /// for exactly that amount and returns the hosted page's URL. Nothing is owed or paid until Stripe reports back.
 /// </summary>
-public sealed class StripeCheckoutStarter(ProviderPayments payments, PaymentAttempts attempts, StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
+public sealed class StripeCheckoutStarter(
+    ProviderPayments payments, PaymentAttempts attempts, StripePaymentLookup lookup, SavedCards savedCards, IDbContextFactory<PortalDbContext> dbFactory)
 {
     public async Task<CardCheckout> StartAsync(CardPaymentRequest request, CancellationToken cancellationToken = default)
     {
@@ -40,6 +45,10 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, PaymentAtte
         var numbers = await db.Invoices.Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number ?? "", cancellationToken);
 
         var metadata = new Dictionary<string, string> { [StripePaymentLookup.PaymentIdKey] = paymentId.ToString() };
+        // Saving the card needs the client's Stripe customer to attach it to (Stripe then takes no payer email).
+        var customer = request.SaveCardForAutomaticPayment ? await savedCards.CustomerForAsync(request.ClientAccountId, cancellationToken) : null;
+        if (customer is not null)
+            metadata[SavedCards.SaveCardKey] = "true";
         var returnUrl = new Uri(request.PortalBaseUrl, $"{request.ReturnPathPrefix}{paymentId}").ToString();
         var session = await client.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
         {
@@ -47,8 +56,9 @@ public sealed class StripeCheckoutStarter(ProviderPayments payments, PaymentAtte
             LineItems = [.. LineItems(request, numbers)],
             Metadata = metadata,
             ClientReferenceId = paymentId.ToString(),
-            CustomerEmail = request.PayerEmail,
-            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+            Customer = customer,
+            CustomerEmail = customer is null ? request.PayerEmail : null,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata, SetupFutureUsage = customer is null ? null : "off_session" },
             SuccessUrl = returnUrl + "?session_id={CHECKOUT_SESSION_ID}",
             CancelUrl = returnUrl + "?cancelled=true",
         }, new RequestOptions { IdempotencyKey = "checkout:" + paymentId }, cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.CardOnFile;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Payments;
@@ -86,7 +87,7 @@ internal abstract class CheckoutSessionHandler(string eventType, StripePaymentLo
 }
 
 /// <summary>checkout.session.completed: paid by card now, or (unpaid) a delayed method such as SEPA still on its way.</summary>
-internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup) : CheckoutSessionHandler(EventTypes.CheckoutSessionCompleted, lookup)
+internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup, SavedCards savedCards) : CheckoutSessionHandler(EventTypes.CheckoutSessionCompleted, lookup)
 {
     protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Session session, string key, CancellationToken cancellationToken)
     {
@@ -96,6 +97,10 @@ internal sealed class CheckoutSessionCompleted(StripePaymentLookup lookup) : Che
             await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(session.PaymentIntentId, cancellationToken), key, ids, cancellationToken);
         else
             await Payments.MarkProcessingAsync(paymentId, key, ids, cancellationToken);
+        // The client ticked "save this card for automatic payment": the card the payment used is now theirs on file.
+        if (session.PaymentStatus == "paid" && session.Metadata?.GetValueOrDefault(SavedCards.SaveCardKey) == "true"
+            && session.CustomerId is { } customerId && session.PaymentIntentId is { } intentId)
+            await savedCards.SaveFromCheckoutAsync(paymentId, customerId, intentId, cancellationToken);
         return WebhookOutcome.Applied;
     }
 }
@@ -130,7 +135,8 @@ internal sealed class CheckoutSessionExpired(StripePaymentLookup lookup) : Check
 
 /// <summary>
 /// A card was declined. Inside Checkout the session stays open and the client may try another card, so a checkout
-/// payment is left as it is (its session's expiry ends it); a payment made outside Checkout has failed.
+/// payment is left as it is (its session's expiry ends it); a payment made outside Checkout (a saved card charged
+/// off-session) has failed, and the client, who was not there to see it, is told.
 /// </summary>
 internal sealed class PaymentIntentPaymentFailed(StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
     : StripePaymentEventHandler<PaymentIntent>(EventTypes.PaymentIntentPaymentFailed, lookup)
@@ -145,7 +151,30 @@ internal sealed class PaymentIntentPaymentFailed(StripePaymentLookup lookup, IDb
             if (await db.Payments.AnyAsync(p => p.Id == paymentId && p.ProviderCheckoutId != null, cancellationToken))
                 return WebhookOutcome.Ignored;
         }
-        await Payments.MarkFailedAsync(paymentId, intent.LastPaymentError?.Message ?? "The card was declined.", key, cancellationToken);
+        await Payments.MarkDeclinedWithoutClientAsync(paymentId, intent.LastPaymentError?.Message ?? "The card was declined.", key, cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+}
+
+/// <summary>
+/// A PaymentIntent succeeded. Checkout payments are settled by their session's completion; a saved card charged
+/// off-session is settled here when the charge's own answer was lost (an instance stopped between Stripe's answer and
+/// booking it). A payment already booked makes this a no-op.
+/// </summary>
+internal sealed class PaymentIntentSucceeded(StripePaymentLookup lookup, IDbContextFactory<PortalDbContext> dbFactory)
+    : StripePaymentEventHandler<PaymentIntent>(EventTypes.PaymentIntentSucceeded, lookup)
+{
+    protected override Task<Guid?> FindPaymentAsync(PaymentIntent intent, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(intent.Id, intent.Metadata, cancellationToken);
+
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, PaymentIntent intent, string key, CancellationToken cancellationToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.Payments.AnyAsync(p => p.Id == paymentId && p.ProviderCheckoutId != null, cancellationToken))
+                return WebhookOutcome.Ignored;
+        }
+        await Payments.MarkSucceededAsync(paymentId, await Lookup.FeeAsync(intent.Id, cancellationToken), key, new ProviderIds(null, intent.Id), cancellationToken);
         return WebhookOutcome.Applied;
     }
 }

@@ -19,6 +19,7 @@ public static class StripeSetup
         services.AddScoped<IWebhookHandler, CheckoutSessionAsyncPaymentFailed>();
         services.AddScoped<IWebhookHandler, CheckoutSessionExpired>();
         services.AddScoped<IWebhookHandler, PaymentIntentPaymentFailed>();
+        services.AddScoped<IWebhookHandler, PaymentIntentSucceeded>();
         services.AddScoped<IWebhookHandler, ChargeRefunded>();
         services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
         services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
