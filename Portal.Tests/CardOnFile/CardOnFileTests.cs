@@ -279,5 +279,14 @@ public sealed class CardOnFileTests(StripePortalApp app) : IClassFixture<StripeP
         var (_, french) = await later.GetPageAsync("/portal");
         System.Net.WebUtility.HtmlDecode(french).ShouldContain("Carte Visa se terminant par 4242");
         System.Net.WebUtility.HtmlDecode(french).ShouldContain("Refusé : provision insuffisante");
+
+        // Staff see the same card on the client's page and each try on the invoice's.
+        using var staff = await app.SignInAsync(firm.Staff);
+        var (_, clientPage) = await staff.GetPageAsync($"/staff/clients/{client.Id}");
+        clientPage.ShouldContain("Visa card ending 4242");
+        clientPage.ShouldNotContain("data-testid=\"remove-card\"");
+        var (_, invoicePage) = await staff.GetPageAsync($"/staff/invoices/{next.Id}");
+        invoicePage.ShouldContain("Try 1 · Declined: insufficient funds");
+        invoicePage.ShouldContain("Try 2 · Planned for");
     }
 }

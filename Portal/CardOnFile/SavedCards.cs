@@ -155,6 +155,18 @@ public sealed class SavedCards(IDbContextFactory<PortalDbContext> dbFactory, Str
 
     private const int RecentCharges = 5;
 
+    /// <summary>An invoice's automatic card charges, first try first, for its staff page.</summary>
+    public async Task<IReadOnlyList<CardChargeLine>> OfInvoiceAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await (from charge in db.CardCharges.AsNoTracking()
+                      where charge.InvoiceId == invoiceId
+                      join invoice in db.Invoices on charge.InvoiceId equals invoice.Id
+                      orderby charge.Attempt
+                      select new CardChargeLine(charge.InvoiceId, invoice.Number ?? "", charge.Attempt, charge.PlannedFor, charge.Status,
+                          charge.CancelledBecause, charge.DeclineCode, charge.PaymentId)).ToListAsync(cancellationToken);
+    }
+
     /// <summary>"visa ••4242 (12/2029)": how the audit names a card, without anything that could charge it.</summary>
     public static string Describe(SavedCard card) =>
         $"{card.Brand} ••{card.Last4}" + (card.ExpMonth is { } month && card.ExpYear is { } year ? $" ({month:00}/{year})" : "");
