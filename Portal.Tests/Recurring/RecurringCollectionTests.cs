@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.DirectDebit;
@@ -48,5 +49,30 @@ public sealed class RecurringCollectionTests(RecurringCollectionTests.App app) :
         await using var check = app.OpenDb(firm.Id);
         var payments = await check.Payments.AsNoTracking().ToListAsync();
         payments.ShouldHaveSingleItem().Method.ShouldBe(PaymentMethod.DirectDebit);
+    }
+
+    [Fact]
+    public async Task An_invoice_whose_hand_over_to_direct_debit_failed_is_handed_over_by_the_next_pass_once()
+    {
+        var firm = await app.AFirmAsync();
+        var gc = await DirectDebitDriver.ConnectAsync(app, firm);
+        var client = await app.AClientAsync(firm);
+        await gc.ActiveMandateAsync(client);
+        await app.AWeeklyScheduleAsync(client, app.LocalToday(), unitPriceMinor: 100_00, autoSend: false, autoCollect: true);
+        // GoCardless refuses every payment while the invoice is made: what an instance stopped right after the invoice's
+        // transaction leaves behind too, an auto-collect invoice with no collection, at a firm that does not collect
+        // every invoice automatically.
+        using var control = new HttpClient { BaseAddress = new Uri(app.BaseUrl, "sandbox/gocardless/_control/") };
+        (await control.PostAsJsonAsync("faults", new { kind = "server_error", count = 50, method = "POST", path_contains = "/payments" })).EnsureSuccessStatusCode();
+        (await app.Generator().GenerateDueAsync()).ShouldBe(1);
+        (await control.DeleteAsync("faults")).EnsureSuccessStatusCode();
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldBeEmpty();
+        (await app.InvoicesOfAsync(firm)).ShouldHaveSingleItem().Pending.IsZero.ShouldBeTrue();
+
+        (await app.Generator().GenerateDueAsync()).ShouldBe(0);
+        await app.Generator().GenerateDueAsync();
+
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldHaveSingleItem().Amount.ShouldBe(client.Amount(120_00));
+        (await app.InvoicesOfAsync(firm)).ShouldHaveSingleItem().Pending.ShouldBe(client.Amount(120_00));
     }
 }

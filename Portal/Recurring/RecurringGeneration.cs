@@ -58,7 +58,54 @@ public sealed class RecurringGeneration(IServiceScopeFactory scopes, TimeProvide
                 }
             }
         }
+        await HandOverOwedCollectionsAsync(cancellationToken);
         return made;
+    }
+
+    /// <summary>How far back a pass looks for auto-collect invoices whose hand-over to direct debit never happened.</summary>
+    private static readonly TimeSpan HandOverWindow = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// An auto-collect invoice is handed to direct debit after its own transaction commits, so an instance stopped in
+    /// between, or GoCardless refusing at that moment, would leave it uncollected wherever the firm does not collect every
+    /// invoice automatically. Each pass hands over again the recent invoices of auto-collect schedules that no payment
+    /// has reached yet; the collection is keyed by the invoice, so one handed over meanwhile is never collected twice.
+    /// </summary>
+    private async Task HandOverOwedCollectionsAsync(CancellationToken cancellationToken)
+    {
+        List<(Guid FirmId, Guid InvoiceId)> owed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var since = clock.GetUtcNow() - HandOverWindow;
+            var reached = db.Payments.IgnoreQueryFilters().Where(Domain.Payments.Payment.ReachedMoneyStage);
+            owed = (await (from made in db.RecurringInvoices.IgnoreQueryFilters()
+                           where made.GeneratedAt >= since
+                           join schedule in db.RecurringSchedules.IgnoreQueryFilters() on made.ScheduleId equals schedule.Id
+                           where schedule.AutoCollect
+                           join invoice in db.Invoices.IgnoreQueryFilters() on made.InvoiceId equals invoice.Id
+                           where (invoice.Status == InvoiceStatus.Open || invoice.Status == InvoiceStatus.PartiallyPaid) && invoice.PendingMinor == 0
+                           where !reached.Any(p => p.Allocations.Any(a => a.InvoiceId == invoice.Id))
+                           select new { made.FirmId, made.InvoiceId }).ToListAsync(cancellationToken))
+                .Select(o => (o.FirmId, o.InvoiceId)).ToList();
+        }
+        foreach (var firm in owed.GroupBy(o => o.FirmId))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().ActFor(firm.Key);
+            var invoicer = scope.ServiceProvider.GetRequiredService<PeriodInvoicer>();
+            foreach (var (_, invoiceId) in firm)
+            {
+                try
+                {
+                    await invoicer.HandOverAsync(invoiceId, cancellationToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogError(error, "Recurring invoice {InvoiceId} could not be handed to direct debit; it is tried again at the next run.", invoiceId);
+                }
+            }
+        }
     }
 }
 
@@ -120,6 +167,19 @@ public sealed class PeriodInvoicer(
             .Select(u => u.Culture).FirstOrDefaultAsync(cancellationToken);
         await email.QueueAsync(db, firm, client, invoice, recipient, PayUrl(token), language, sent.Id, cancellationToken,
             RecurringInvoice.EmailKey(schedule.Id, period.Start));
+    }
+
+    /// <summary>Hands an auto-collect invoice whose hand-over never happened to direct debit, if the firm still takes direct debits.</summary>
+    public async Task HandOverAsync(Guid invoiceId, CancellationToken cancellationToken = default)
+    {
+        Invoice invoice;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!(await db.Firms.AsNoTracking().SingleAsync(cancellationToken)).Policy.MethodsAllowed.HasFlag(PaymentMethods.DirectDebit))
+                return;
+            invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoiceId, cancellationToken);
+        }
+        await CollectAsync(invoice, cancellationToken);
     }
 
     /// <summary>
