@@ -30,12 +30,16 @@ public sealed class CardOnFileTests(StripePortalApp app) : IClassFixture<StripeP
 
     private CardAutoCharges Sweep => app.Services.GetRequiredService<CardAutoCharges>();
 
-    /// <summary>A client who paid a first invoice by card with "save this card" ticked, and a second invoice due in 10 days.</summary>
+    /// <summary>
+    /// A client who paid a first invoice by card with "save this card" ticked (leaving an overdue one unpaid), and a
+    /// second invoice due in 10 days.
+    /// </summary>
     private async Task<(CardPaymentDriver Stripe, TestClient Client, SavedCard Card, Invoice Next)> AClientWithASavedCardAsync()
     {
         var firm = await app.AFirmAsync();
         var stripe = await CardPaymentDriver.ConnectAsync(app, firm);
         var client = await app.AClientAsync(firm);
+        await app.AnInvoice(client).WithLine("Old balance", 1, 35_00).IssuedDaysAgo(40).DueInDays(30).IssuedAsync();
         var first = await app.AnInvoice(client).WithLine("Onboarding", 1, 90_00).IssuedAsync();
         var checkout = await stripe.StartAsync(client, [new(first.Id, client.Amount(90_00))], saveCard: true);
         await stripe.ChooseAsync(checkout, "pay");

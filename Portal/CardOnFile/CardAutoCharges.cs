@@ -84,7 +84,10 @@ public sealed class CardChargeRun(
             .Where(i => !db.ScheduledCollections.Any(c => c.InvoiceId == i.Id && c.Automatic))
             .ToListAsync(cancellationToken);
         var planned = 0;
-        foreach (var invoice in due.Where(i => i.AmountPayable.IsPositive && !i.Pending.IsPositive && i.MethodsAllowed.HasFlag(PaymentMethods.Card)))
+        // The client agreed to invoices being charged on their due date: those already overdue when the card was saved
+        // are left for them to pay as they choose.
+        foreach (var invoice in due.Where(i => i.AmountPayable.IsPositive && !i.Pending.IsPositive && i.MethodsAllowed.HasFlag(PaymentMethods.Card)
+            && i.DueDate >= firm.LocalToday(cards[i.ClientAccountId].SavedAt)))
         {
             db.CardCharges.Add(new CardCharge(firm.Id, invoice.ClientAccountId, invoice.Id, cards[invoice.ClientAccountId].Id, 1, today, now));
             try

@@ -146,7 +146,9 @@ public sealed class SavedCards(IDbContextFactory<PortalDbContext> dbFactory, Str
                 .OrderBy(i => i.DueDate).ToListAsync(cancellationToken);
             var planned = await db.CardCharges.AsNoTracking().Where(c => c.ClientAccountId == clientAccountId && c.Status == CardChargeStatus.Planned)
                 .ToDictionaryAsync(c => c.InvoiceId, c => c.PlannedFor, cancellationToken);
-            next = candidates.Where(i => i.AmountPayable.IsPositive && !i.Pending.IsPositive && i.MethodsAllowed.HasFlag(Domain.Firms.PaymentMethods.Card))
+            var savedOn = (await db.Firms.AsNoTracking().SingleAsync(cancellationToken)).LocalToday(card.SavedAt);
+            next = candidates.Where(i => i.AmountPayable.IsPositive && !i.Pending.IsPositive && i.MethodsAllowed.HasFlag(Domain.Firms.PaymentMethods.Card)
+                    && (i.DueDate >= savedOn || planned.ContainsKey(i.Id)))
                 .Select(i => new NextCardCharge(i.Number ?? "", i.AmountPayable, planned.TryGetValue(i.Id, out var day) ? day : (i.DueDate < today ? today : i.DueDate)))
                 .OrderBy(n => n.On).FirstOrDefault();
         }
