@@ -160,6 +160,9 @@ switch (options.Mode)
             Console.WriteLine($"recurring_server_cpu_ms_per_invoice={serverCpu.ToString("F2", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"recurring_commands_per_invoice={Figure(recurring.CommandsPerInvoice)}");
         Console.WriteLine($"recurring_provider_calls_per_invoice={recurring.ProviderCallsPerInvoice.ToString("F2", CultureInfo.InvariantCulture)}");
+        // Where the pass's time went: waiting on PostgreSQL, on GoCardless (the sandbox), and the rest in the app itself.
+        Console.WriteLine($"recurring_s_in_commands={recurring.SecondsInCommands.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"recurring_s_in_provider_calls={recurring.SecondsInProviderCalls.ToString("F2", CultureInfo.InvariantCulture)}");
         Console.WriteLine($"pgbench_tps={Figure(tps)}");
         Console.WriteLine($"recurring_vs_pgbench={Ratio(perSecond, tps)}");
         break;
