@@ -12,6 +12,7 @@ using Portal.Bench;
 // dotnet run -c Release --project Portal.Bench -- reminders [--seconds 10] [--clients 1]
 // dotnet run -c Release --project Portal.Bench -- api [--seconds 20] [--clients 16]
 // dotnet run -c Release --project Portal.Bench -- import [--rows 50000]
+// dotnet run -c Release --project Portal.Bench -- recurring [--schedules 20000] [--seconds 20]
 // The browser side of the circuits bench, started by it as a second process.
 if (args is ["circuit-tabs", var baseUrl])
     return await BrowserTabs.DriveAsync(new Uri(baseUrl));
@@ -33,6 +34,7 @@ if (options is null)
     Console.Error.WriteLine("       Portal.Bench reminders [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench api [--seconds N] [--clients N]");
     Console.Error.WriteLine("       Portal.Bench import [--rows N]");
+    Console.Error.WriteLine("       Portal.Bench recurring [--schedules N] [--seconds N]");
     Console.Error.WriteLine("(PORTAL_BENCH_PG=<admin connection string> to use a running server)");
     return 2;
 }
@@ -142,6 +144,29 @@ switch (options.Mode)
         Console.WriteLine($"import_peak_working_set_mb={Figure(import.PeakWorkingSetMb)}");
         break;
     }
+    case BenchMode.Recurring:
+    {
+        var recurring = await RecurringWorkload.RunAsync(server, options.Count);
+        // One generator works through the firms one invoice at a time: pgbench's yardstick gets one client.
+        var tps = await PgBenchYardstickAsync(server, options with { Count = 1 });
+        // Each invoice is made and, for a mandated client, collection-queued within the pass: the pass's rate covers both.
+        var perSecond = recurring.Invoices / recurring.Seconds;
+        Console.WriteLine($"recurring_invoices={recurring.Invoices}");
+        Console.WriteLine($"recurring_collections_queued={recurring.CollectionsQueued}");
+        Console.WriteLine($"recurring_seconds={recurring.Seconds.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"recurring_per_s={Figure(perSecond)}");
+        Console.WriteLine($"recurring_app_cpu_ms_per_invoice={recurring.AppCpuMsPerInvoice.ToString("F2", CultureInfo.InvariantCulture)}");
+        if (recurring.ServerCpuMsPerInvoice is { } serverCpu)
+            Console.WriteLine($"recurring_server_cpu_ms_per_invoice={serverCpu.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"recurring_commands_per_invoice={Figure(recurring.CommandsPerInvoice)}");
+        Console.WriteLine($"recurring_provider_calls_per_invoice={recurring.ProviderCallsPerInvoice.ToString("F2", CultureInfo.InvariantCulture)}");
+        // Where the pass's time went: waiting on PostgreSQL, on GoCardless (the sandbox), and the rest in the app itself.
+        Console.WriteLine($"recurring_s_in_commands={recurring.SecondsInCommands.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"recurring_s_in_provider_calls={recurring.SecondsInProviderCalls.ToString("F2", CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"pgbench_tps={Figure(tps)}");
+        Console.WriteLine($"recurring_vs_pgbench={Ratio(perSecond, tps)}");
+        break;
+    }
     case BenchMode.Circuits:
         var circuits = await CircuitWorkload.RunAsync(server, options.Count, options.ByType);
         Console.WriteLine($"circuits: managed heap {circuits.TotalMemoryBefore / 1024} KB before, {circuits.TotalMemoryAfter / 1024} KB after; "
@@ -184,9 +209,9 @@ static async Task<double> PgBenchSelectOnlyAsync(BenchPostgres server, BenchOpti
 static string Figure(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 static string Ratio(double value, double yardstick) => (value / yardstick).ToString("F2", CultureInfo.InvariantCulture);
 
-internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists, Reminders, Api, Import }
+internal enum BenchMode { Ledger, Webhooks, Live, Circuits, Fec, Email, Lists, Reminders, Api, Import, Recurring }
 
-/// <param name="Count">Ledger workers, webhook senders, list workers or API clients (also pgbench's client count), live contacts, browser tabs, FEC ledger transactions or import rows.</param>
+/// <param name="Count">Ledger workers, webhook senders, list workers or API clients (also pgbench's client count), live contacts, browser tabs, FEC ledger transactions, import rows or recurring schedules.</param>
 /// <param name="ByType">Circuits only: also compare the heap by type before and after (see HeapByType).</param>
 /// <param name="Events">Webhooks only: the size of the burst of events.</param>
 internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool ByType = false, int Events = 10_000)
@@ -211,6 +236,8 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             // Sixteen integrations at once; pgbench's yardstick gets as many clients.
             "api" => (BenchMode.Api, "--clients", 16, true),
             "import" => (BenchMode.Import, "--rows", 50_000, false),
+            // 20 firms' schedules all due on one day; pgbench's yardstick runs with one client, as the generator is one.
+            "recurring" => (BenchMode.Recurring, "--schedules", 20_000, true),
             _ => null,
         };
         if (mode is not { } chosen || args.Length % 2 == 0)
