@@ -151,9 +151,15 @@ public sealed class CardChargeRun(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var amount = charge.PaymentId is { } existing
-            ? (await db.Payments.AsNoTracking().SingleAsync(p => p.Id == existing, cancellationToken)).Amount
-            : invoice.AmountPayable;
+        var existing = charge.PaymentId is { } madeId ? await db.Payments.AsNoTracking().SingleAsync(p => p.Id == madeId, cancellationToken) : null;
+        if (existing is { Status: PaymentStatus.Succeeded or PaymentStatus.Settled })
+        {
+            // Stripe's webhook booked what an earlier pass did not: the charge is done.
+            charge.Paid(now);
+            await db.SaveChangesAsync(cancellationToken);
+            return false;
+        }
+        var amount = existing?.Amount ?? invoice.AmountPayable;
         Guid paymentId;
         try
         {
