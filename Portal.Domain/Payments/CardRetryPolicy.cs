@@ -55,14 +55,20 @@ public static class CardRetryPolicy
     {
         if (failedTry < 1)
             throw new ArgumentOutOfRangeException(nameof(failedTry), "Tries are counted from 1.");
-        if (code is not null && AuthenticationCodes.Contains(code))
-            return new(CardRetryVerdict.NeedsAuthentication);
-        if (code is not null && DeadCardCodes.Contains(code))
-            return new(CardRetryVerdict.NeedsNewCard);
-        if (code is null || !RetryableCodes.Contains(code))
-            return new(CardRetryVerdict.NotRetryable);
+        var kind = Classify(code);
+        if (kind != CardRetryVerdict.Retry)
+            return new(kind);
         if (failedTry > DaysAfterDecline.Count)
             return new(CardRetryVerdict.RetriesUsedUp);
         return new(CardRetryVerdict.Retry, declinedOn.AddDays(DaysAfterDecline[failedTry - 1]));
     }
+
+    /// <summary>What a decline code says whatever the try: worth retrying (<see cref="CardRetryVerdict.Retry"/>), or why not.</summary>
+    public static CardRetryVerdict Classify(string? code) => code switch
+    {
+        not null when AuthenticationCodes.Contains(code) => CardRetryVerdict.NeedsAuthentication,
+        not null when DeadCardCodes.Contains(code) => CardRetryVerdict.NeedsNewCard,
+        not null when RetryableCodes.Contains(code) => CardRetryVerdict.Retry,
+        _ => CardRetryVerdict.NotRetryable,
+    };
 }

@@ -13,14 +13,14 @@ public static class CardChargeText
         CardChargeStatus.Planned => string.Format(T["CardChargePlanned"], DateFormat.Show(line.PlannedFor)),
         CardChargeStatus.Requested => T["CardChargeRequested"],
         CardChargeStatus.Paid => T["CardChargePaid"],
-        CardChargeStatus.Declined => string.Format(T["CardChargeDeclined"], Decline(T, line.DeclineCode, line.Attempt)),
+        CardChargeStatus.Declined => string.Format(T["CardChargeDeclined"], Decline(T, line.DeclineCode)),
         CardChargeStatus.Cancelled => string.Format(T["CardChargeNotMade"], Cancellation(T, line.CancelledBecause)),
         _ => line.Status.ToString(),
     };
 
     /// <summary>A decline in words, by what the client can do about it (never the bank's raw code).</summary>
-    public static string Decline(IStringLocalizer<Text> T, string? code, int attempt) =>
-        CardRetryPolicy.After(attempt, code, DateOnly.MinValue).Verdict switch
+    public static string Decline(IStringLocalizer<Text> T, string? code) =>
+        CardRetryPolicy.Classify(code) switch
         {
             CardRetryVerdict.NeedsAuthentication => T["DeclineNeedsAuthentication"],
             CardRetryVerdict.NeedsNewCard => T["DeclineCardGone"],
