@@ -18,6 +18,16 @@ public sealed partial class ClientAccount
 
     public void ChangeMonthlyStatements(bool monthly) => MonthlyStatements = monthly;
 
+    /// <summary>What the client asked to pay automatically with (see <see cref="Payments.AutomaticPaymentRule"/>).</summary>
+    public Payments.AutomaticPaymentChoice AutomaticPayment { get; private set; }
+
+    public void ChooseAutomaticPayment(Payments.AutomaticPaymentChoice choice)
+    {
+        if (!Enum.IsDefined(choice))
+            throw new DomainException("Choose how to pay automatically: card, direct debit, either, or not at all.");
+        AutomaticPayment = choice;
+    }
+
     public void ChangeReminders(bool paused, bool optedOut)
     {
         RemindersPaused = paused;

@@ -21,6 +21,10 @@ public sealed class PaymentPolicy
     /// <summary>Days after each failure of an automatic direct debit to try it again ("3, 7"); empty: no retries.</summary>
     public string DirectDebitRetryDays { get; set; } = "";
     public bool DirectDebitRetryWaitsForPayday { get; set; }
+    /// <summary>Clients may save a card that is charged automatically on their invoices' due dates.</summary>
+    public bool ChargeSavedCardsOnDueDate { get; set; } = true;
+    /// <summary>Clients may choose which of their card and mandate pays automatically, or turn automatic payment off.</summary>
+    public bool ClientsChooseAutomaticPayment { get; set; } = true;
 
     public Payments.DirectDebitRetryPolicy DirectDebitRetries() => Payments.DirectDebitRetryPolicy.Parse(DirectDebitRetryDays, DirectDebitRetryWaitsForPayday);
 

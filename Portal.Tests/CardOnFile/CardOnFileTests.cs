@@ -23,7 +23,7 @@ namespace Portal.Tests.CardOnFile;
 /// wait, a card that needs its holder's authentication is not, and the client who removes the card or pays another
 /// way stops what was planned.
 /// </summary>
-public sealed class CardOnFileTests(StripePortalApp app) : IClassFixture<StripePortalApp>, IAsyncLifetime
+public sealed partial class CardOnFileTests(StripePortalApp app) : IClassFixture<StripePortalApp>, IAsyncLifetime
 {
     public Task InitializeAsync() => app.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;

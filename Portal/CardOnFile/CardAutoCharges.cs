@@ -68,9 +68,12 @@ public sealed class CardChargeRun(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
-        if (!await ChargesCardsAsync(db, firm, cancellationToken))
+        if (!await AutomaticPayments.ChargesSavedCardsAsync(db, firm, cancellationToken))
             return 0;
+        var leftAlone = (await db.ClientAccounts.AsNoTracking().Select(c => new { c.Id, c.AutomaticPayment }).ToListAsync(cancellationToken))
+            .Where(c => !AutomaticPayments.CardMayCharge(firm, c.AutomaticPayment)).Select(c => c.Id).ToHashSet();
         var cards = (await db.SavedCards.AsNoTracking().Where(c => c.RemovedAt == null).ToListAsync(cancellationToken))
+            .Where(c => !leftAlone.Contains(c.ClientAccountId))
             .GroupBy(c => c.ClientAccountId).ToDictionary(g => g.Key, g => g.MaxBy(c => c.SavedAt)!);
         if (cards.Count == 0)
             return 0;
@@ -80,8 +83,10 @@ public sealed class CardChargeRun(
         var due = await db.Invoices.AsNoTracking()
             .Where(i => clientIds.Contains(i.ClientAccountId) && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate <= today)
             .Where(i => !db.CardCharges.Any(c => c.InvoiceId == i.Id))
-            // A direct debit scheduled on the invoice collects it; the card stays out of its way.
-            .Where(i => !db.ScheduledCollections.Any(c => c.InvoiceId == i.Id && c.Automatic))
+            // A direct debit scheduled on the invoice collects it; the card stays out of its way (unless that direct
+            // debit was cancelled: by the client choosing their card, or by staff).
+            .Where(i => !db.ScheduledCollections.Any(c => c.InvoiceId == i.Id && c.Automatic
+                && db.Payments.Any(p => p.Id == c.PaymentId && p.Status != PaymentStatus.Cancelled)))
             .ToListAsync(cancellationToken);
         var planned = 0;
         // The client agreed to invoices being charged on their due date: those already overdue when the card was saved
@@ -252,8 +257,11 @@ public sealed class CardChargeRun(
     private static async Task<CardChargeCancellation?> ReasonNotToMakeAsync(
         PortalDbContext db, Firm firm, CardCharge charge, Invoice invoice, SavedCard card, CancellationToken cancellationToken)
     {
-        if (!await ChargesCardsAsync(db, firm, cancellationToken) || !invoice.MethodsAllowed.HasFlag(PaymentMethods.Card))
+        if (!await AutomaticPayments.ChargesSavedCardsAsync(db, firm, cancellationToken) || !invoice.MethodsAllowed.HasFlag(PaymentMethods.Card))
             return CardChargeCancellation.CardPaymentOff;
+        var choice = await db.ClientAccounts.Where(c => c.Id == charge.ClientAccountId).Select(c => c.AutomaticPayment).SingleAsync(cancellationToken);
+        if (!AutomaticPayments.CardMayCharge(firm, choice))
+            return CardChargeCancellation.ClientTurnedOff;
         if (!invoice.AcceptsPayment || !invoice.AmountPayable.IsPositive)
             return CardChargeCancellation.NothingLeftToCollect;
         // Any payment on the invoice since the charge was planned (by card on the portal, by transfer, a direct debit,
@@ -270,9 +278,6 @@ public sealed class CardChargeRun(
         return null;
     }
 
-    private static async Task<bool> ChargesCardsAsync(PortalDbContext db, Firm firm, CancellationToken cancellationToken) =>
-        firm.Policy.MethodsAllowed.HasFlag(PaymentMethods.Card)
-        && await db.ProviderConnections.AnyAsync(c => c.Provider == PaymentProvider.Stripe, cancellationToken);
 }
 
 /// <summary>Runs <see cref="CardAutoCharges"/> every few minutes (<c>CardOnFile:ChargeEvery</c>; off when zero).</summary>
@@ -302,6 +307,7 @@ public static class CardOnFileSetup
 {
     public static IServiceCollection AddCardOnFile(this IServiceCollection services) => services
         .AddScoped<SavedCards>()
+        .AddScoped<AutomaticPayments>()
         .AddScoped<CardChargeRun>()
         .AddSingleton<CardAutoCharges>()
         .AddHostedService<CardAutoChargeService>();

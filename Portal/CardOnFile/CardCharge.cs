@@ -32,6 +32,8 @@ public enum CardChargeCancellation
     CardPaymentOff,
     /// <summary>Stripe refused the charge for a reason that is not a decline (the reason is in the log).</summary>
     ChargeRefused,
+    /// <summary>The client turned automatic payment off before the charge's day.</summary>
+    ClientTurnedOff,
 }
 
 /// <summary>

@@ -35,6 +35,7 @@ public static class CardChargeText
         CardChargeCancellation.CardRemoved => T["ChargeCardRemoved"],
         CardChargeCancellation.CardPaymentOff => T["ChargeCardPaymentOff"],
         CardChargeCancellation.ChargeRefused => T["ChargeRefused"],
+        CardChargeCancellation.ClientTurnedOff => T["ChargeClientTurnedOff"],
         _ => because.ToString(),
     };
 }

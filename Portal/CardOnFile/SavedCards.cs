@@ -20,6 +20,15 @@ public sealed class SavedCards(IDbContextFactory<PortalDbContext> dbFactory, Str
     public const string SaveCardKey = "portal_save_card";
     private const string ClientIdKey = "portal_client_id";
 
+    /// <summary>Refuses to save a card for automatic payment where the firm has turned automatic card payment off.</summary>
+    public async Task EnsureFirmChargesSavedCardsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+        if (!firm.Policy.ChargeSavedCardsOnDueDate)
+            throw new DomainException("This firm does not charge saved cards automatically.");
+    }
+
     /// <summary>The client's card that pays automatically, if any.</summary>
     public async Task<SavedCard?> ActiveAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
     {

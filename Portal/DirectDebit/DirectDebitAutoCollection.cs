@@ -65,6 +65,11 @@ public sealed class DirectDebitAutoCollection(IServiceScopeFactory scopes, ILogg
         var usable = mandates.Where(m => m.IsUsable).Select(m => (m.ClientAccountId, m.Currency)).ToHashSet();
         if (usable.Count == 0)
             return 0;
+        // Clients who turned automatic payment off, or chose their card, are left alone.
+        var leftAlone = await CardOnFile.AutomaticPayments.ClientsDirectDebitLeavesAsync(db, await db.Firms.AsNoTracking().SingleAsync(cancellationToken), cancellationToken);
+        usable.RemoveWhere(u => leftAlone.Contains(u.ClientAccountId));
+        if (usable.Count == 0)
+            return 0;
         var alreadyAutomatic = await db.ScheduledCollections.Where(c => c.Automatic && c.InvoiceId != null).Select(c => c.InvoiceId!.Value).ToListAsync(cancellationToken);
         var open = await db.Invoices.AsNoTracking().Where(i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid).ToListAsync(cancellationToken);
         var due = open.Where(i => !alreadyAutomatic.Contains(i.Id) && i.AmountPayable.IsPositive && i.MethodsAllowed.HasFlag(PaymentMethods.DirectDebit)

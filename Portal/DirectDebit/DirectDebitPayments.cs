@@ -65,6 +65,8 @@ public sealed class DirectDebitPayments(
     /// </summary>
     public async Task<(Guid PaymentId, DateOnly ChargeDate)> ScheduleAutomaticAsync(Guid clientAccountId, Guid invoiceId, Money amount, string? requestKey = null, CancellationToken cancellationToken = default)
     {
+        if (!await ClientLetsDirectDebitCollectAsync(clientAccountId, cancellationToken))
+            throw new DomainException("The client chose not to pay automatically by direct debit.");
         var mandate = await mandates.UsableAsync(clientAccountId, amount.Currency, cancellationToken)
             ?? throw new DomainException("The client has no usable mandate in this currency.");
         var key = "direct-debit:" + (requestKey ?? DirectDebitAutoCollection.RequestKey(invoiceId));
@@ -77,6 +79,14 @@ public sealed class DirectDebitPayments(
                 clientAccountId, PaymentMethod.DirectDebit, PaymentProvider.GoCardless, [new InvoiceAmount(invoiceId, amount)], null, key), cancellationToken)).Id
             ?? throw new InvalidOperationException("The payment was not created.");
         return (paymentId, await CollectAsync(paymentId, mandate, automatic: true, cancellationToken));
+    }
+
+    /// <summary>The client has not turned automatic payment off, nor chosen their saved card to pay automatically.</summary>
+    public async Task<bool> ClientLetsDirectDebitCollectAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
+        return await CardOnFile.AutomaticPayments.DirectDebitMayCollectAsync(db, firm, clientAccountId, cancellationToken);
     }
 
     /// <summary>"Set up direct debit" without paying anything now: the hosted flow's address.</summary>

@@ -74,7 +74,7 @@ public sealed class DirectDebitRetries(
         {
             try
             {
-                if (await MakeAsync(db, firm.Policy, retry, now, cancellationToken))
+                if (await MakeAsync(db, firm, retry, now, cancellationToken))
                     made++;
             }
             catch (DbUpdateConcurrencyException conflict)
@@ -88,12 +88,12 @@ public sealed class DirectDebitRetries(
         return made;
     }
 
-    private async Task<bool> MakeAsync(PortalDbContext db, PaymentPolicy policy, DirectDebitRetry retry, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> MakeAsync(PortalDbContext db, Firm firm, DirectDebitRetry retry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var invoice = await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == retry.InvoiceId, cancellationToken);
         if (retry.Status == DirectDebitRetryStatus.Planned)
         {
-            if (await ReasonNotToMakeAsync(db, policy, retry, invoice, cancellationToken) is { } reason)
+            if (await ReasonNotToMakeAsync(db, firm, retry, invoice, cancellationToken) is { } reason)
             {
                 retry.Cancel(reason, now);
                 await db.SaveChangesAsync(cancellationToken);
@@ -124,10 +124,13 @@ public sealed class DirectDebitRetries(
         return true;
     }
 
-    private async Task<RetryCancellation?> ReasonNotToMakeAsync(PortalDbContext db, PaymentPolicy policy, DirectDebitRetry retry, Invoice invoice, CancellationToken cancellationToken)
+    private async Task<RetryCancellation?> ReasonNotToMakeAsync(PortalDbContext db, Firm firm, DirectDebitRetry retry, Invoice invoice, CancellationToken cancellationToken)
     {
+        var policy = firm.Policy;
         if (!policy.AutoCollectDirectDebitOnDueDate || !policy.MethodsAllowed.HasFlag(PaymentMethods.DirectDebit))
             return RetryCancellation.AutomaticCollectionOff;
+        if (!await CardOnFile.AutomaticPayments.DirectDebitMayCollectAsync(db, firm, retry.ClientAccountId, cancellationToken))
+            return RetryCancellation.ClientChoseOtherwise;
         if (invoice.Status is not (InvoiceStatus.Open or InvoiceStatus.PartiallyPaid) || !invoice.AmountPayable.IsPositive)
             return RetryCancellation.NothingLeftToCollect;
         // Any payment on the invoice since the failure (by card, by transfer, a direct debit the client started, even

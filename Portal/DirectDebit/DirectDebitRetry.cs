@@ -30,6 +30,8 @@ public enum RetryCancellation
     AutomaticCollectionOff,
     /// <summary>GoCardless refused the new collection (the reason is in the log and the audit of the payment).</summary>
     CollectionRefused,
+    /// <summary>The client turned automatic payment off, or chose their saved card to pay automatically.</summary>
+    ClientChoseOtherwise,
 }
 
 /// <summary>

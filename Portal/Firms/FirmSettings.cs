@@ -9,7 +9,8 @@ namespace Portal.Firms;
 /// <summary>What an owner or admin sets on the payment policy page; amounts in the firm's default currency.</summary>
 public sealed record PaymentPolicyInput(
     bool PartialPaymentsAllowed, MinimumKind PartialMinimumKind, long PartialMinimumMinor, int PartialMinimumBasisPoints,
-    bool PrepaymentsAllowed, long PrepaymentMinimumMinor, CreditAutoApply CreditAutoApply);
+    bool PrepaymentsAllowed, long PrepaymentMinimumMinor, CreditAutoApply CreditAutoApply,
+    bool ChargeSavedCardsOnDueDate = true, bool ClientsChooseAutomaticPayment = true);
 
 public sealed record BrandingInput(string Name, string? PrimaryColor, string? LogoDataUrl, string InvoicePrefix, string DefaultCurrencyCode);
 
@@ -47,6 +48,8 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, A
             AutoCollectDirectDebitOnDueDate = current.AutoCollectDirectDebitOnDueDate,
             DirectDebitRetryDays = current.DirectDebitRetryDays,
             DirectDebitRetryWaitsForPayday = current.DirectDebitRetryWaitsForPayday,
+            ChargeSavedCardsOnDueDate = input.ChargeSavedCardsOnDueDate,
+            ClientsChooseAutomaticPayment = input.ClientsChooseAutomaticPayment,
         });
         audit.Record(db, "Payment policy changed", "Firm", firm.Id, before, Describe(firm.Policy));
         await db.SaveChangesAsync(cancellationToken);
@@ -54,7 +57,8 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, A
 
     private static string Describe(PaymentPolicy policy) =>
         $"partial {(policy.PartialPaymentsAllowed ? "on" : "off")} (minimum {policy.PartialMinimumKind} {policy.PartialMinimumMinor} / {policy.PartialMinimumBasisPoints} bp); " +
-        $"prepayments {(policy.PrepaymentsAllowed ? "on" : "off")} (minimum {policy.PrepaymentMinimumMinor}); credit auto-apply {policy.CreditAutoApply}";
+        $"prepayments {(policy.PrepaymentsAllowed ? "on" : "off")} (minimum {policy.PrepaymentMinimumMinor}); credit auto-apply {policy.CreditAutoApply}; " +
+        $"saved cards charged on due dates {(policy.ChargeSavedCardsOnDueDate ? "on" : "off")}; clients choose automatic payment {(policy.ClientsChooseAutomaticPayment ? "on" : "off")}";
 }
 
 public static class FirmsSetup

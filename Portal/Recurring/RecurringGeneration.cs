@@ -194,7 +194,11 @@ public sealed class PeriodInvoicer(
             var mandates = services.GetRequiredService<DirectDebitMandates>();
             if (await mandates.UsableAsync(invoice.ClientAccountId, invoice.Currency, cancellationToken) is null)
                 return;
-            await services.GetRequiredService<DirectDebitPayments>().ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken: cancellationToken);
+            var directDebits = services.GetRequiredService<DirectDebitPayments>();
+            // The client who turned automatic payment off, or chose their card, pays this invoice their way.
+            if (!await directDebits.ClientLetsDirectDebitCollectAsync(invoice.ClientAccountId, cancellationToken))
+                return;
+            await directDebits.ScheduleAutomaticAsync(invoice.ClientAccountId, invoice.Id, invoice.AmountPayable, cancellationToken: cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

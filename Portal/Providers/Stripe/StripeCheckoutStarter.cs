@@ -33,6 +33,8 @@ public sealed class StripeCheckoutStarter(
 {
     public async Task<CardCheckout> StartAsync(CardPaymentRequest request, CancellationToken cancellationToken = default)
     {
+        if (request.SaveCardForAutomaticPayment)
+            await savedCards.EnsureFirmChargesSavedCardsAsync(cancellationToken);
         var client = await lookup.ClientAsync(cancellationToken);
         var initiated = await payments.InitiateAsync(new ProviderPaymentRequest(
             request.ClientAccountId, PaymentMethod.Card, PaymentProvider.Stripe, request.Invoices, request.Prepayment, "card:" + request.RequestKey), cancellationToken);

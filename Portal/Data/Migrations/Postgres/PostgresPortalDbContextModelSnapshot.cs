@@ -903,6 +903,11 @@ namespace Portal.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<string>("AutomaticPayment")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
                     b.Property<string>("BillingEmail")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -1233,6 +1238,12 @@ namespace Portal.Data.Migrations.Postgres
                             b1.IsRequired();
 
                             b1.Property<bool>("AutoCollectDirectDebitOnDueDate")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("ChargeSavedCardsOnDueDate")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("ClientsChooseAutomaticPayment")
                                 .HasColumnType("boolean");
 
                             b1.Property<string>("CreditAutoApply")

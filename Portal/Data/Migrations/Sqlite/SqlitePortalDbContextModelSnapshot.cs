@@ -891,6 +891,11 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AutomaticPayment")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BillingEmail")
                         .IsRequired()
                         .HasMaxLength(254)
@@ -1211,6 +1216,12 @@ namespace Portal.Data.Migrations.Sqlite
                             b1.IsRequired();
 
                             b1.Property<bool>("AutoCollectDirectDebitOnDueDate")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("ChargeSavedCardsOnDueDate")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("ClientsChooseAutomaticPayment")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("CreditAutoApply")
