@@ -117,7 +117,20 @@ public class PortalApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             // Table names come from the EF model, not from input.
             var truncate = $"TRUNCATE TABLE {string.Join(", ", tables.Select(t => $"\"{t}\""))} RESTART IDENTITY CASCADE";
-            await db.Database.ExecuteSqlRawAsync(truncate);
+            // The app's own background services (webhooks, sweeps, the mailer) run while a test class starts; TRUNCATE
+            // takes its locks table by table, so PostgreSQL may pick it as the victim of a deadlock with one of them.
+            // The victim's transaction did nothing: doing it again is how a deadlock is meant to be handled.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync(truncate);
+                    break;
+                }
+                catch (Npgsql.PostgresException deadlock) when (deadlock.SqlState == Npgsql.PostgresErrorCodes.DeadlockDetected && attempt < 3)
+                {
+                }
+            }
         }
         else
         {
