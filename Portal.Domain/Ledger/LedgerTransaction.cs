@@ -14,6 +14,8 @@ public enum LedgerTransactionKind
     PaymentReversed,
     DisputeWon,
     WriteOff,
+    /// <summary>A refund the card could not take came back; the client keeps it as credit.</summary>
+    RefundFailed,
 }
 
 /// <summary>

@@ -58,6 +58,10 @@ public static class PostingRules
     public static IReadOnlyList<Posting> RefundToPaymentMethod(LedgerAccount paidFrom, Guid clientAccountId, Money fromWallet, IReadOnlyCollection<InvoiceAmount> fromInvoices) =>
         Negate(PaymentSucceeded(paidFrom, clientAccountId, fromInvoices, fromWallet));
 
+    /// <summary>clearing +R · wallet −R: a refund the card could not take came back to the provider's balance; the client keeps it as credit.</summary>
+    public static IReadOnlyList<Posting> RefundFailed(LedgerAccount receivedInto, Guid clientAccountId, Money cameBack) =>
+        PaymentSucceeded(receivedInto, clientAccountId, [], cameBack);
+
     /// <summary>
     /// receivable +R (the invoice is due again) · wallet −R (the client's credit grows): money a payment put on an
     /// invoice is kept for the client as credit instead. Nothing leaves revenue: that would be a write-off.

@@ -232,6 +232,13 @@ public sealed class Payment : IClientOwned
         MoveTo(RefundedMinor == AmountMinor ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded, now);
     }
 
+    /// <summary>A refund that did not reach the card: counted as refunded no more.</summary>
+    internal void RecordRefundFailed(Money amount, DateTimeOffset now)
+    {
+        RefundedMinor -= amount.Minor;
+        MoveTo(RefundedMinor > 0 ? PaymentStatus.PartiallyRefunded : SettledAt is null ? PaymentStatus.Succeeded : PaymentStatus.Settled, now);
+    }
+
     internal void RecordCreditedBack(Money amount)
     {
         CreditedBackMinor += amount.Minor;

@@ -87,6 +87,32 @@ public static class Refunds
 
     public static string AsCreditFingerprint(Guid paymentId, Guid invoiceId, Money amount) => OperationFingerprint.Of("refund-as-credit", paymentId, invoiceId, amount);
 
+    /// <summary>
+    /// A refund to the card came back: the card was closed, lost or expired, and the provider returned the money to
+    /// the firm's balance (clearing +R). The client is still owed it, so it becomes their credit (wallet −R), which
+    /// staff can refund again another way or the client can spend; the invoices the refund reopened stay as they are,
+    /// since the client or staff may have settled them since. The payment counts R as refunded no more.
+    /// </summary>
+    public static LedgerTransaction Failed(Payment payment, Wallet wallet, Money amount, string idempotencyKey, DateTimeOffset now)
+    {
+        if (amount.Currency != payment.Currency)
+            throw new DomainException($"This payment is in {payment.Currency}; a refund cannot be in {amount.Currency}.");
+        if (!amount.IsPositive)
+            throw new DomainException("A refund must be more than zero.");
+        if (amount > payment.Refunded)
+            throw new DomainException($"Only {payment.Refunded} of this payment was refunded; a failed refund of {amount} cannot come back.");
+        Loaded.EnsureWalletOf(wallet, payment);
+        LedgerTransaction.EnsureKey(idempotencyKey);
+
+        var transaction = LedgerTransaction.Create(payment.FirmId, LedgerTransactionKind.RefundFailed, now, idempotencyKey,
+            OperationFingerprint.Of("refund-failed", payment.Id, amount), $"Refund of {amount} on payment {payment.Id} failed; kept as the client's credit",
+            PostingRules.RefundFailed(payment.ReceivedInto, payment.ClientAccountId, amount), payment.Id);
+        payment.SetWalletAllocation(payment.ToWallet + amount);
+        payment.RecordRefundFailed(amount, now);
+        wallet.Credit(amount);
+        return transaction;
+    }
+
     private static void EnsureRefundable(Payment payment, Money amount)
     {
         if (!PaymentStateMachine.CanRefund(payment.Status))

@@ -37,6 +37,18 @@ internal static class StripeControlEndpoints
             });
         });
 
+        control.MapPost("/refunds/{id}/fail", async (HttpContext context, StripeSandbox sandbox, string id) =>
+        {
+            var body = await SandboxControlEndpoints.ReadJsonAsync(context);
+            var reason = body["failure_reason"]?.GetValue<string>() ?? "expired_or_canceled_card";
+            return OnOwner(sandbox, id, action =>
+            {
+                var refund = action.Account.Get<StripeRefund>(id, "refund");
+                StripeRefunds.Fail(action, refund, reason);
+                return Results.Text(StripeJson.Serialize(refund), "application/json");
+            });
+        });
+
         control.MapPost("/charges/{id}/dispute", async (HttpContext context, StripeSandbox sandbox, string id) =>
         {
             var body = await SandboxControlEndpoints.ReadJsonAsync(context);

@@ -224,9 +224,12 @@ internal sealed class StripeRefund : IStripeObject
     public required string Currency { get; init; }
     public required string Charge { get; init; }
     public required string PaymentIntent { get; init; }
-    public string Status => "succeeded";
+    /// <summary>succeeded, or failed when the card it was sent to could not take it back (lost, expired, closed).</summary>
+    public string Status { get; set; } = "succeeded";
     public string? Reason { get; init; }
+    public string? FailureReason { get; set; }
     public required string BalanceTransaction { get; init; }
+    public string? FailureBalanceTransaction { get; set; }
     public Dictionary<string, string> Metadata { get; init; } = [];
 }
 

@@ -70,6 +70,41 @@ internal static class StripeRefunds
         return StripeJson.ToNode(refund);
     }
 
+    /// <summary>
+    /// The card the refund went to could not take it (closed, lost, expired), as banks answer days later: the money
+    /// comes back to the balance, the charge counts it as refunded no more, and Stripe says so with refund.failed and
+    /// refund.updated.
+    /// </summary>
+    public static void Fail(StripeAction action, StripeRefund refund, string failureReason)
+    {
+        if (refund.Status != "succeeded")
+        {
+            throw StripeApiError.InvalidRequest($"Refund {refund.Id} is {refund.Status}; only a succeeded refund can fail.", "refund");
+        }
+
+        var charge = action.Account.Get<StripeCharge>(refund.Charge, "charge");
+        var balance = action.Account.Add(new StripeBalanceTransaction
+        {
+            Id = SandboxIds.Stripe("txn"),
+            Created = action.Timestamp,
+            Amount = refund.Amount,
+            Currency = refund.Currency,
+            Fee = 0,
+            FeeDetails = [],
+            Type = "refund_failure",
+            ReportingCategory = "refund_failure",
+            Source = refund.Id,
+            AvailableOn = action.Timestamp,
+            Description = "REFUND FAILURE",
+        });
+        refund.Status = "failed";
+        refund.FailureReason = failureReason;
+        refund.FailureBalanceTransaction = balance.Id;
+        charge.AmountRefunded -= refund.Amount;
+        action.Emit("refund.failed", refund);
+        action.Emit("refund.updated", refund);
+    }
+
     public static JsonNode Get(StripeCall call, string id) => StripeJson.ToNode(call.Account.Get<StripeRefund>(id, "refund"));
 
     private static StripeCharge ChargeToRefund(StripeCall call)

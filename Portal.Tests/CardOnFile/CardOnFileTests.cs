@@ -235,6 +235,44 @@ public sealed partial class CardOnFileTests(StripePortalApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_charge_Stripe_later_says_needs_authentication_is_declined_once_and_not_made_again()
+    {
+        var (_, client, _, next) = await AClientWithASavedCardAsync();
+        var firm = client.Firm;
+        await AdvanceToAsync(firm, next.DueDate);
+        await app.AsStaffOfAsync<CardChargeRun, int>(firm, run => run.PlanDueAsync());
+        // What an instance stopped after sending the charge leaves behind: the charge made, its payment waiting for Stripe.
+        Guid paymentId;
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            var charge = await db.CardCharges.SingleAsync();
+            charge.Claim();
+            paymentId = (await app.AsStaffOfAsync<ProviderPayments, MoneyResult>(firm, p => p.InitiateAsync(new ProviderPaymentRequest(
+                client.Id, PaymentMethod.Card, PaymentProvider.Stripe, [new InvoiceAmount(next.Id, client.Amount(240_00))], null, charge.RequestKey)))).Id!.Value;
+            charge.Made(paymentId);
+            await db.SaveChangesAsync();
+        }
+        var intent = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "pi_" + Guid.NewGuid().ToString("N")[..20], ["object"] = "payment_intent", ["status"] = "requires_action",
+            ["amount"] = 240_00, ["currency"] = "eur", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["portal_payment_id"] = paymentId.ToString() },
+        };
+        var secret = await app.WebhookSigningSecretAsync(firm);
+        foreach (var delivery in new[] { "evt_auth_1", "evt_auth_2" })
+            (await app.PostStripeEventAsync(firm.Key, StripePortalApp.StripeEventJson(EventTypes.PaymentIntentRequiresAction, delivery + Guid.NewGuid().ToString("N")[..8], intent.DeepClone().AsObject()), secret))
+                .StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        await app.ProcessWebhooksAsync();
+        await Sweep.RunAsync();
+
+        var closed = (await ChargesAsync(firm)).ShouldHaveSingleItem();
+        (closed.Status, closed.DeclineCode).ShouldBe((CardChargeStatus.Declined, "authentication_required"));
+        (await PaymentsOnAsync(firm, next.Id)).ShouldHaveSingleItem().Status.ShouldBe(PaymentStatus.Failed);
+        (await EmailsKeyedAsync(firm, $"payment-failed:{paymentId:N}")).ShouldHaveSingleItem();
+        (await app.InvoiceAsync(firm, next.Id)).Status.ShouldBe(InvoiceStatus.Open);
+        await app.LedgerShouldBeConsistentAsync(firm);
+    }
+
+    [Fact]
     public async Task A_charge_claimed_by_an_instance_that_stopped_is_made_once_by_the_next_passes()
     {
         var (_, client, _, next) = await AClientWithASavedCardAsync();

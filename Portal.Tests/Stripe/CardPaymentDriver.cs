@@ -78,6 +78,13 @@ public sealed class CardPaymentDriver(StripePortalApp app, TestFirm firm, string
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
     }
 
+    /// <summary>The card a refund went to could not take it (closed, lost, expired), as the bank answers days later.</summary>
+    public async Task FailRefundAsync(string refundId, string reason = "expired_or_canceled_card")
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(app.BaseUrl, "sandbox/stripe/_control/") };
+        (await control.PostAsJsonAsync($"refunds/{refundId}/fail", new { failure_reason = reason })).EnsureSuccessStatusCode();
+    }
+
     public async Task CloseDisputeAsync(string disputeId, string outcome)
     {
         using var control = new HttpClient { BaseAddress = new Uri(app.BaseUrl, "sandbox/stripe/_control/") };

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
 using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
@@ -182,6 +183,48 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
         var fee = await StripeFeeAsync(stripe, checkout.PaymentId);
         ledger.Balance(LedgerAccount.Clearing(PaymentProvider.Stripe), client.Currency).ShouldBe(client.Amount(120_00) - fee);
         await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(150_00), "refund-3")));
+    }
+
+    [Fact]
+    public async Task A_refund_the_card_could_not_take_comes_back_as_the_clients_credit_once_and_staff_are_told()
+    {
+        var (stripe, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Payroll", 1, 120_00).IssuedAsync();
+        var checkout = await stripe.PaidAsync(client, [new(invoice.Id, client.Amount(120_00))]);
+        await app.AsStaffOfAsync<Portal.Notifications.StaffNotifications>(client.Firm, n => n.ChooseAsync(client.Firm.Staff.UserId, Portal.Notifications.NotificationFrequency.FailuresOnly));
+        await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(70_00), "refund-1"));
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeRefunded, EventTypes.RefundCreated);
+        var created = (await app.InboxAsync()).Single(e => e.FirmId == client.Firm.Id && e.Type == EventTypes.RefundCreated);
+        var refundId = System.Text.Json.Nodes.JsonNode.Parse(created.Body)!["data"]!["object"]!["id"]!.GetValue<string>();
+
+        await stripe.FailRefundAsync(refundId);
+        // refund.failed and refund.updated both say so; a late charge.refunded from before the failure books nothing again.
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeRefunded, EventTypes.RefundFailed, EventTypes.RefundUpdated);
+        var before = (await app.InboxAsync()).First(e => e.FirmId == client.Firm.Id && e.Type == EventTypes.ChargeRefunded);
+        var late = System.Text.Json.Nodes.JsonNode.Parse(before.Body)!.AsObject();
+        late["id"] = "evt_late_" + Guid.NewGuid().ToString("N")[..16];
+        using (var posted = await app.PostStripeEventAsync(client.Firm.Key, late.ToJsonString(), await app.WebhookSigningSecretAsync(client.Firm)))
+            posted.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        await app.ProcessWebhooksAsync();
+
+        var payment = await stripe.PaymentAsync(checkout.PaymentId);
+        (payment.Status, payment.Refunded).ShouldBe((PaymentStatus.Succeeded, client.Amount(0)));
+        (await app.CreditOfAsync(client)).ShouldBe(client.Amount(70_00));
+        // The invoice the refund reopened stays as it was: the client is owed the money as credit, which pays it or comes back another way.
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).AmountDue.ShouldBe(client.Amount(70_00));
+        var ledger = await app.LedgerShouldBeConsistentAsync(client.Firm);
+        var fee = await StripeFeeAsync(stripe, checkout.PaymentId);
+        ledger.Balance(LedgerAccount.Clearing(PaymentProvider.Stripe), client.Currency).ShouldBe(client.Amount(120_00) - fee);
+        await using var db = app.OpenDb(client.Firm.Id);
+        (await db.LedgerTransactions.CountAsync(t => t.Kind == LedgerTransactionKind.RefundFailed)).ShouldBe(1);
+        (await db.Set<Portal.Notifications.StaffNotification>().AsNoTracking().Where(n => n.Kind == Portal.Notifications.NotificationKind.RefundFailed).CountAsync()).ShouldBe(1);
+        (await db.Set<Portal.Email.EmailMessage>().AsNoTracking().CountAsync(m => m.IdempotencyKey!.StartsWith("staff-refund-failed:"))).ShouldBe(1);
+
+        // The client's credit can be refunded to the card again, or spent.
+        await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(70_00), "refund-2"));
+        (await app.CreditOfAsync(client)).ShouldBe(client.Amount(0));
+        (await stripe.PaymentAsync(checkout.PaymentId)).Refunded.ShouldBe(client.Amount(70_00));
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
     }
 
     [Fact]

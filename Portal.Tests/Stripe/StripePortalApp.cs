@@ -59,6 +59,13 @@ public class StripePortalApp : PortalApp
         return await db.ProviderConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Provider == provider);
     }
 
+    /// <summary>The secret the firm's Stripe webhook endpoint signs with, as the portal stored it when connecting.</summary>
+    public async Task<string> WebhookSigningSecretAsync(TestFirm firm)
+    {
+        var connection = (await StoredConnectionAsync(firm)).ShouldNotBeNull();
+        return Services.GetRequiredService<Portal.Integrations.ProviderSecrets>().Unprotect(PaymentProvider.Stripe, connection.WebhookSecretProtected);
+    }
+
     /// <summary>Posts a body to the firm's Stripe webhook URL, signed with <paramref name="secret"/> unless a header is given.</summary>
     public async Task<HttpResponseMessage> PostStripeEventAsync(string firmKey, string body, string? secret = WebhookSecret, string? signatureHeader = null, string contentType = "application/json")
     {

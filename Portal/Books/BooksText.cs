@@ -33,6 +33,8 @@ public static class BooksText
             (LedgerTransactionKind.DisputeWon, false) => "Dispute won",
             (LedgerTransactionKind.WriteOff, true) => "Avoir - créance passée en perte",
             (LedgerTransactionKind.WriteOff, false) => "Credit note - written off",
+            (LedgerTransactionKind.RefundFailed, true) => "Remboursement rejeté - avoir client",
+            (LedgerTransactionKind.RefundFailed, false) => "Refund failed - kept as credit",
         };
         var parts = new List<string> { what.Trim() };
         if (invoices.Count > 0)

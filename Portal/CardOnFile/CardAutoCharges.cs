@@ -243,6 +243,12 @@ public sealed class CardChargeRun(
             return null;
         }
         await payments.LinkProviderPaymentAsync(paymentId, intent.Id, cancellationToken);
+        if (intent.Status == "requires_action")
+        {
+            // The bank wants the holder to confirm: only they can, on the hosted page the failure notice sends them to.
+            await MarkNeedsAuthenticationAsync(payments, paymentId, cancellationToken);
+            return new ChargeOutcome(false, NeedsAuthenticationCode);
+        }
         if (intent.Status != "succeeded")
         {
             // Off-session card charges are decided at once; anything else is left for Stripe's webhooks to settle.
@@ -252,6 +258,41 @@ public sealed class CardChargeRun(
         await payments.MarkSucceededAsync(paymentId, await stripe.FeeAsync(intent.Id, cancellationToken), $"card-auto:{paymentId:N}:succeeded",
             new ProviderIds(null, intent.Id), cancellationToken);
         return new ChargeOutcome(true, null);
+    }
+
+    private const string NeedsAuthenticationCode = "authentication_required";
+
+    /// <summary>Books an off-session charge the bank wants its holder to confirm as declined, once (the same key from every path).</summary>
+    private static Task MarkNeedsAuthenticationAsync(ProviderPayments payments, Guid paymentId, CancellationToken cancellationToken) =>
+        payments.MarkDeclinedWithoutClientAsync(paymentId, "The card needs its holder's authentication.", $"card-auto:{paymentId:N}:needs-authentication", cancellationToken);
+
+    /// <summary>
+    /// Stripe says (payment_intent.requires_action) that an automatic charge needs its holder to confirm it: the
+    /// payment is declined and the charge closed without a retry, as when Stripe's answer said so at once. False when
+    /// the payment is not an automatic charge.
+    /// </summary>
+    public async Task<bool> NeedsAuthenticationAsync(Guid paymentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var charge = await db.CardCharges.SingleOrDefaultAsync(c => c.PaymentId == paymentId, cancellationToken);
+        if (charge is null)
+            return false;
+        // Stripe's own answer to the charge may have booked the decline already (the webhook comes after it).
+        if (await db.Payments.AnyAsync(p => p.Id == paymentId && p.Status == PaymentStatus.Initiated, cancellationToken))
+            await MarkNeedsAuthenticationAsync(payments, paymentId, cancellationToken);
+        if (charge.Status == CardChargeStatus.Requested)
+        {
+            charge.Declined(NeedsAuthenticationCode, clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The pass that made the charge closed it meanwhile, from Stripe's own answer.
+            }
+        }
+        return true;
     }
 
     private static async Task<CardChargeCancellation?> ReasonNotToMakeAsync(

@@ -4,7 +4,7 @@ using Portal.Domain;
 
 namespace Portal.Notifications;
 
-public enum NotificationKind { PaymentReceived, PaymentFailed, PaymentReversed }
+public enum NotificationKind { PaymentReceived, PaymentFailed, PaymentReversed, RefundFailed }
 
 /// <summary>How often a member of staff hears about payments. Without a choice: never (the firm picks who is told).</summary>
 public enum NotificationFrequency

@@ -38,6 +38,7 @@ public static class PaymentText
             LedgerTransactionKind.RefundToPaymentMethod => method is PaymentMethod.Card or PaymentMethod.DirectDebit ? T["StatementRefundTo" + method].Value : T["StatementRefund"].Value,
             LedgerTransactionKind.RefundAsCredit => T["StatementKeptAsCredit"].Value,
             LedgerTransactionKind.WriteOff => T["StatementWrittenOff"].Value,
+            LedgerTransactionKind.RefundFailed => T["StatementRefundFailed"].Value,
             LedgerTransactionKind.PaymentReversed => string.Format(T[reversal switch
             {
                 ReversalReason.Bounced => "StatementBounced",

@@ -184,6 +184,18 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
             await DepositInvoicing.RefundedAsync(work, loaded.Payment, creditBefore - loaded.Wallet.Balance);
         }, cancellationToken);
 
+    /// <summary>
+    /// A refund to the card failed at the bank (card closed, lost, expired): the money is back with the provider and the
+    /// client keeps it as credit (<see cref="Refunds.Failed"/>); staff are told, so they can give it back another way.
+    /// Keyed by the provider's refund, so each failure is booked once whichever of its events arrives first.
+    /// </summary>
+    public Task<MoneyResult> RecordRefundFailedAsync(Guid paymentId, Money amount, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        OnPaymentWorkAsync("refund-failed", paymentId, idempotencyKey, [amount], async (work, loaded) =>
+        {
+            work.Post(Refunds.Failed(loaded.Payment, loaded.Wallet, amount, work.IdempotencyKey, work.Now));
+            await notices.RefundFailedAsync(work, loaded.Payment, work.IdempotencyKey);
+        }, cancellationToken);
+
     /// <summary>The client disputed the payment; nothing moves until the money is taken (<see cref="ReverseAsync"/>).</summary>
     public Task<MoneyResult> MarkDisputedAsync(Guid paymentId, string idempotencyKey, CancellationToken cancellationToken = default) =>
         OnPaymentAsync("payment-disputed", paymentId, idempotencyKey, [], (work, loaded) =>

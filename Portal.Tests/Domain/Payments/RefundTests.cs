@@ -49,6 +49,29 @@ public class RefundTests
     }
 
     [Fact]
+    public void A_failed_refund_comes_back_as_the_clients_credit_and_no_more_than_was_refunded()
+    {
+        var client = _books.Client();
+        var invoice = _books.Issued(client, 1_000);
+        var payment = _books.PaidByCard(client, (invoice, 1_000));
+        _books.Post(Refunds.ToPaymentMethod(payment, [invoice], _books.Wallet(client), Books.Eur(400), _books.Key(), Books.Now));
+
+        var failed = _books.Post(Refunds.Failed(payment, _books.Wallet(client), Books.Eur(400), _books.Key(), Books.Now))!;
+
+        failed.Kind.ShouldBe(LedgerTransactionKind.RefundFailed);
+        failed.Postings.Select(p => (p.AccountKind, p.AmountMinor)).ShouldBe([(LedgerAccountKind.Clearing, 400L), (LedgerAccountKind.Wallet, -400L)]);
+        (payment.Status, payment.Refunded).ShouldBe((PaymentStatus.Succeeded, Books.Eur(0)));
+        _books.Wallet(client).Balance.ShouldBe(Books.Eur(400));
+        invoice.AmountDue.ShouldBe(Books.Eur(400));
+        payment.Allocations.Sum(a => a.AmountMinor).ShouldBe(payment.Retained.Minor);
+        Should.Throw<DomainException>(() => Refunds.Failed(payment, _books.Wallet(client), Books.Eur(1), _books.Key(), Books.Now));
+        // The credit can go back to the card again.
+        _books.Post(Refunds.ToPaymentMethod(payment, [invoice], _books.Wallet(client), Books.Eur(400), _books.Key(), Books.Now));
+        (_books.Wallet(client).Balance, payment.Refunded).ShouldBe((Books.Eur(0), Books.Eur(400)));
+        _books.ShouldAgreeWithLedger([invoice]);
+    }
+
+    [Fact]
     public void Credit_already_spent_cannot_be_refunded_to_the_card()
     {
         var client = _books.Client();

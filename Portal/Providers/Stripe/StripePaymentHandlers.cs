@@ -179,6 +179,20 @@ internal sealed class PaymentIntentSucceeded(StripePaymentLookup lookup, IDbCont
     }
 }
 
+/// <summary>
+/// payment_intent.requires_action: on a Checkout payment the client is on the hosted page confirming it, nothing to do;
+/// on a saved card charged off-session only its holder can, so the charge is declined and they are asked to pay.
+/// </summary>
+internal sealed class PaymentIntentRequiresAction(StripePaymentLookup lookup, CardChargeRun cardCharges)
+    : StripePaymentEventHandler<PaymentIntent>(EventTypes.PaymentIntentRequiresAction, lookup)
+{
+    protected override Task<Guid?> FindPaymentAsync(PaymentIntent intent, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(intent.Id, intent.Metadata, cancellationToken);
+
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, PaymentIntent intent, string key, CancellationToken cancellationToken) =>
+        await cardCharges.NeedsAuthenticationAsync(paymentId, cancellationToken) ? WebhookOutcome.Applied : WebhookOutcome.Ignored;
+}
+
 /// <summary>charge.refunded carries the cumulative amount refunded; the money API books only what is new.</summary>
 internal sealed class ChargeRefunded(StripePaymentLookup lookup) : StripePaymentEventHandler<Charge>(EventTypes.ChargeRefunded, lookup)
 {
@@ -187,7 +201,30 @@ internal sealed class ChargeRefunded(StripePaymentLookup lookup) : StripePayment
 
     protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Charge charge, string key, CancellationToken cancellationToken)
     {
-        await Payments.RecordRefundAsync(paymentId, StripeAmounts.FromStripe(charge.AmountRefunded, charge.Currency), key, cancellationToken);
+        // The charge as it is now, not as the event saw it: a delivery arriving after one of its refunds failed would
+        // otherwise book that refund again.
+        var current = await (await Lookup.ClientAsync(cancellationToken)).V1.Charges.GetAsync(charge.Id, cancellationToken: cancellationToken);
+        await Payments.RecordRefundAsync(paymentId, StripeAmounts.FromStripe(current.AmountRefunded, current.Currency), key, cancellationToken);
+        return WebhookOutcome.Applied;
+    }
+}
+
+/// <summary>
+/// A refund the card could not take (closed, lost or expired card), reported by refund.failed and by refund.updated:
+/// booked once per refund, whichever arrives first, and only for a refund Stripe says has failed.
+/// </summary>
+internal sealed class RefundFailed(string eventType, StripePaymentLookup lookup) : StripePaymentEventHandler<Refund>(eventType, lookup)
+{
+    public static readonly string[] Types = [EventTypes.RefundFailed, EventTypes.RefundUpdated];
+
+    protected override Task<Guid?> FindPaymentAsync(Refund refund, CancellationToken cancellationToken) =>
+        Lookup.FromPaymentIntentAsync(refund.PaymentIntentId, refund.Metadata, cancellationToken);
+
+    protected override async Task<WebhookOutcome> ApplyAsync(Guid paymentId, Refund refund, string key, CancellationToken cancellationToken)
+    {
+        if (refund.Status != "failed")
+            return WebhookOutcome.Ignored;
+        await Payments.RecordRefundFailedAsync(paymentId, StripeAmounts.FromStripe(refund.Amount, refund.Currency), $"stripe-refund-failed:{refund.Id}", cancellationToken);
         return WebhookOutcome.Applied;
     }
 }

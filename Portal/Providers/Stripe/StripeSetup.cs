@@ -20,7 +20,10 @@ public static class StripeSetup
         services.AddScoped<IWebhookHandler, CheckoutSessionExpired>();
         services.AddScoped<IWebhookHandler, PaymentIntentPaymentFailed>();
         services.AddScoped<IWebhookHandler, PaymentIntentSucceeded>();
+        services.AddScoped<IWebhookHandler, PaymentIntentRequiresAction>();
         services.AddScoped<IWebhookHandler, ChargeRefunded>();
+        foreach (var type in RefundFailed.Types)
+            services.AddScoped<IWebhookHandler>(sp => ActivatorUtilities.CreateInstance<RefundFailed>(sp, type));
         services.AddScoped<IWebhookHandler, ChargeDisputeCreated>();
         services.AddScoped<IWebhookHandler, ChargeDisputeClosed>();
         foreach (var type in StripePayoutEvent.Types)
