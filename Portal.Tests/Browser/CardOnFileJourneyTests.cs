@@ -80,7 +80,8 @@ public sealed class CardOnFileJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(panel.GetByTestId("next-card-charge")).ToHaveTextAsync("Nothing to charge for now.");
         await Assertions.Expect(page.GetByTestId("invoice-link")).ToHaveCountAsync(0);
 
-        // A month on, the dashboard still open: the generator makes the next period's invoice.
+        // A month on, the dashboard still open: the generator makes the next period's invoice. The sign-in cookie lapses
+        // as the clock moves on, but the page's circuit was opened before and nothing from here on needs a new request.
         var nextIssueOn = (await _app.AsStaffOfAsync<RecurringSchedules, RecurringSchedule>(firm, s => s.GetAsync(scheduleId))).NextIssueOn!.Value;
         await AdvanceToAsync(firm, nextIssueOn);
         (await _app.Generator().GenerateDueAsync()).ShouldBe(1);
