@@ -77,6 +77,10 @@ internal static class LiveChanges
                 Portal.Notifications.StaffNotification notification => new LiveMessage(notification.FirmId, null, LiveKind.Notification, notification.Id,
                     notification.ReadAt is null ? "Unread" : "Read", now),
                 Portal.DirectDebit.ScheduledCollection collection => new LiveMessage(collection.FirmId, collection.ClientAccountId, LiveKind.Payment, collection.PaymentId, "Scheduled", now),
+                // An automatic card charge is saved apart from its payment, after it: planned, paid, declined or not made,
+                // it changes what the invoice's pages and the client's "Automatic payment" panel show. Told as a change of
+                // its invoice: a planned charge has no payment yet.
+                Portal.CardOnFile.CardCharge charge => new LiveMessage(charge.FirmId, charge.ClientAccountId, LiveKind.Invoice, charge.InvoiceId, $"CardCharge{charge.Status}", now),
                 _ => null,
             };
             if (message is not null && queued.Add((message.Kind, message.SubjectId)))
