@@ -236,7 +236,7 @@ internal sealed record BenchOptions(BenchMode Mode, int Seconds, int Count, bool
             // Sixteen integrations at once; pgbench's yardstick gets as many clients.
             "api" => (BenchMode.Api, "--clients", 16, true),
             "import" => (BenchMode.Import, "--rows", 50_000, false),
-            // 20 firms' schedules all due on one day; pgbench's yardstick runs with one client, as the generator is one.
+            // 20 firms' schedules all due on one day; pgbench's yardstick runs with one client, the one the goal was set against.
             "recurring" => (BenchMode.Recurring, "--schedules", 20_000, true),
             _ => null,
         };

@@ -20,7 +20,7 @@ namespace Portal.Bench;
 /// <param name="Invoices">Invoices the measured pass made.</param>
 /// <param name="CollectionsQueued">Direct debits the pass scheduled at the provider for those invoices (one per mandated client).</param>
 /// <param name="AppCpuMsPerInvoice">The bench process's CPU over the pass, per invoice (the sandbox answering GoCardless calls included).</param>
-/// <param name="SecondsInCommands">Time from each PostgreSQL command's start to its end, added up over the pass (the generator runs one at a time).</param>
+/// <param name="SecondsInCommands">Time from each PostgreSQL command's start to its end, added up over the pass (over its concurrent connections, so it can exceed the pass's duration).</param>
 /// <param name="SecondsInProviderCalls">The same for the requests to GoCardless (the in-app sandbox answering them).</param>
 /// <param name="ServerCpuMsPerInvoice">The throwaway cluster's CPU over the pass, per invoice; null on a server given in PORTAL_BENCH_PG.</param>
 internal sealed record RecurringResult(int Invoices, int CollectionsQueued, double Seconds, double AppCpuMsPerInvoice, double? ServerCpuMsPerInvoice,
