@@ -52,6 +52,27 @@ public sealed class RecurringCollectionTests(RecurringCollectionTests.App app) :
     }
 
     [Fact]
+    public async Task A_client_who_turned_automatic_payment_off_gets_the_invoice_and_no_direct_debit()
+    {
+        var firm = await app.AFirmAsync();
+        var gc = await DirectDebitDriver.ConnectAsync(app, firm);
+        var client = await app.AClientAsync(firm);
+        await gc.ActiveMandateAsync(client);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Portal.Tenancy.TenantContext>().ActFor(firm.Id, client.Id);
+            await scope.ServiceProvider.GetRequiredService<Portal.CardOnFile.AutomaticPayments>().ChooseAsync(client.Id, AutomaticPaymentChoice.Off);
+        }
+        await app.AWeeklyScheduleAsync(client, app.LocalToday(), unitPriceMinor: 100_00, autoSend: false, autoCollect: true);
+
+        (await app.Generator().GenerateDueAsync()).ShouldBe(1);
+        await app.Generator().GenerateDueAsync();
+
+        (await app.InvoicesOfAsync(firm)).ShouldHaveSingleItem().Pending.IsZero.ShouldBeTrue();
+        (await gc.GoCardless.ListPaymentsAsync().ToListAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_invoice_whose_hand_over_to_direct_debit_failed_is_handed_over_by_the_next_pass_once()
     {
         var firm = await app.AFirmAsync();
