@@ -53,9 +53,17 @@ public sealed class AutomaticPayments(
             .Select(c => c.Id)];
     }
 
-    /// <summary>An automatic direct debit may be scheduled on this client's invoice.</summary>
-    public static async Task<bool> DirectDebitMayCollectAsync(PortalDbContext db, Firm firm, Guid clientAccountId, CancellationToken cancellationToken) =>
-        !firm.Policy.ClientsChooseAutomaticPayment || !(await ClientsDirectDebitLeavesAsync(db, firm, cancellationToken)).Contains(clientAccountId);
+    /// <summary>An automatic direct debit may be scheduled on this client's invoice (asked once per collection: one read by key).</summary>
+    public static async Task<bool> DirectDebitMayCollectAsync(PortalDbContext db, Firm firm, Guid clientAccountId, CancellationToken cancellationToken)
+    {
+        if (!firm.Policy.ClientsChooseAutomaticPayment)
+            return true;
+        var choice = await db.ClientAccounts.Where(c => c.Id == clientAccountId).Select(c => c.AutomaticPayment).SingleAsync(cancellationToken);
+        var cardCharges = choice == AutomaticPaymentChoice.Card
+            && await db.SavedCards.AnyAsync(c => c.ClientAccountId == clientAccountId && c.RemovedAt == null, cancellationToken)
+            && await ChargesSavedCardsAsync(db, firm, cancellationToken);
+        return AutomaticPaymentRule.Choose(choice, true, cardCharges, mandateCollects: true) == AutomaticPaymentMethod.DirectDebit;
+    }
 
     /// <summary>
     /// The client's saved card may be charged for their invoices (beyond the firm charging cards at all): not when they

@@ -70,7 +70,9 @@ public sealed class CardChargeRun(
         var firm = await db.Firms.AsNoTracking().SingleAsync(cancellationToken);
         if (!await AutomaticPayments.ChargesSavedCardsAsync(db, firm, cancellationToken))
             return 0;
-        var leftAlone = (await db.ClientAccounts.AsNoTracking().Select(c => new { c.Id, c.AutomaticPayment }).ToListAsync(cancellationToken))
+        // Only clients who chose something may have said no; most never chose.
+        var leftAlone = (await db.ClientAccounts.AsNoTracking().Where(c => c.AutomaticPayment != AutomaticPaymentChoice.Either)
+                .Select(c => new { c.Id, c.AutomaticPayment }).ToListAsync(cancellationToken))
             .Where(c => !AutomaticPayments.CardMayCharge(firm, c.AutomaticPayment)).Select(c => c.Id).ToHashSet();
         var cards = (await db.SavedCards.AsNoTracking().Where(c => c.RemovedAt == null).ToListAsync(cancellationToken))
             .Where(c => !leftAlone.Contains(c.ClientAccountId))
