@@ -68,6 +68,17 @@ public sealed partial class CardOnFileTests
         // The firm's default: the mandate pays, and the client may switch to the card.
         var before = await StatusAsync(client);
         (before.PaysWith, before.CanSwitch).ShouldBe((AutomaticPaymentMethod.DirectDebit, true));
+        // The client sees the bank that pays, the next collection and the latest ones, with a way to switch.
+        using (var session = await app.SignInAsync(client.Contact))
+        {
+            var (_, page) = await session.GetPageAsync("/portal");
+            var text = System.Net.WebUtility.HtmlDecode(page);
+            text.ShouldContain("Your invoices are collected by direct debit from");
+            text.ShouldContain("Next collection: ");
+            text.ShouldContain($"Invoice {invoice.Number} · ");
+            text.ShouldContain("data-testid=\"use-card\"");
+            text.ShouldNotContain("data-testid=\"next-card-charge\"");
+        }
 
         var change = await ChooseAsync(client, AutomaticPaymentChoice.Card);
 

@@ -10,13 +10,17 @@ namespace Portal.CardOnFile;
 
 /// <summary>What the client's automatic-payment panel shows about which means pays and what they may change.</summary>
 public sealed record AutomaticPaymentStatus(
-    AutomaticPaymentChoice Choice, bool ClientsMayChoose, bool CardCharges, DirectDebitMandate? Mandate, AutomaticPaymentMethod PaysWith)
+    AutomaticPaymentChoice Choice, bool ClientsMayChoose, bool CardCharges, DirectDebitMandate? Mandate, AutomaticPaymentMethod PaysWith,
+    AutomaticDirectDebit? NextDirectDebit, IReadOnlyList<AutomaticDirectDebit> RecentDirectDebits)
 {
     /// <summary>The client has a card and a mandate that could each pay: they may pick one.</summary>
     public bool CanSwitch => ClientsMayChoose && CardCharges && Mandate is not null && PaysWith != AutomaticPaymentMethod.None;
     /// <summary>Something would pay automatically if the client had not turned it off.</summary>
     public bool CanTurnOnOrOff => ClientsMayChoose && (CardCharges || Mandate is not null);
 }
+
+/// <summary>One automatic direct debit of an invoice, as the client follows it.</summary>
+public sealed record AutomaticDirectDebit(string InvoiceNumber, Money Amount, DateOnly ChargeDate, PaymentStatus Status);
 
 /// <summary>What changing the choice did to collections already on their way.</summary>
 public sealed record AutomaticPaymentChange(int DirectDebitsCancelled, int DirectDebitsAlreadyWithTheBank);
@@ -84,8 +88,20 @@ public sealed class AutomaticPayments(
             ? await mandates.UsableAsync(clientAccountId, client.Currency, cancellationToken)
             : null;
         var paysWith = AutomaticPaymentRule.Choose(client.AutomaticPayment, firm.Policy.ClientsChooseAutomaticPayment, cardCharges, mandate is not null);
-        return new AutomaticPaymentStatus(client.AutomaticPayment, firm.Policy.ClientsChooseAutomaticPayment, cardCharges, mandate, paysWith);
+        var recent = (await (from collection in db.ScheduledCollections.AsNoTracking()
+                             where collection.ClientAccountId == clientAccountId && collection.Automatic && collection.InvoiceId != null
+                             join payment in db.Payments on collection.PaymentId equals payment.Id
+                             join invoice in db.Invoices on collection.InvoiceId equals invoice.Id
+                             orderby collection.ChargeDate descending
+                             select new { invoice.Number, payment.AmountMinor, payment.Currency, collection.ChargeDate, payment.Status })
+                .Take(RecentDirectDebits).ToListAsync(cancellationToken))
+            .Select(d => new AutomaticDirectDebit(d.Number ?? "", new Money(d.AmountMinor, d.Currency), d.ChargeDate, d.Status)).ToList();
+        // The next money to leave the client's bank: the earliest collection still on its way.
+        var next = recent.Where(d => d.Status is PaymentStatus.Initiated or PaymentStatus.Pending).MinBy(d => d.ChargeDate);
+        return new AutomaticPaymentStatus(client.AutomaticPayment, firm.Policy.ClientsChooseAutomaticPayment, cardCharges, mandate, paysWith, next, recent);
     }
+
+    private const int RecentDirectDebits = 5;
 
     /// <summary>
     /// Records the client's choice. When it takes direct debit away from them, their automatic collections GoCardless
