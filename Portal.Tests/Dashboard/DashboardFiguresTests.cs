@@ -65,6 +65,24 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
     }
 
     [Fact]
+    public async Task A_refund_takes_from_the_month_it_is_made_and_a_refund_that_failed_gives_back_in_its_own()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var paid = await ByProviderAsync(client, PaymentMethod.Card, 100_00);
+        var paidIn = FirstOfMonth(app.LocalToday());
+        while (FirstOfMonth(app.LocalToday()) == paidIn)
+            ((TestClock)app.Clock).Advance(TimeSpan.FromDays(1));
+        await Provider(firm, p => p.RecordRefundAsync(paid, client.Amount(40_00), MoneyChecks.NewKey()));
+        await Provider(firm, p => p.RecordRefundFailedAsync(paid, client.Amount(15_00), MoneyChecks.NewKey()));
+
+        var cash = (await app.AsStaffOfAsync<DashboardFigures, StaffFigures>(firm, f => f.ForFirmAsync())).Cash.ShouldHaveSingleItem();
+
+        Minor(cash.Months[10]).ShouldBe((100_00L, 0L, 0L));
+        Minor(cash.Months[11]).ShouldBe((-25_00L, 0L, 0L));
+        cash.Total.ShouldBe(client.Amount(75_00));
+    }
+
+    [Fact]
     public async Task Overdue_money_is_summed_per_currency_and_the_five_clients_owing_most_are_listed_with_their_oldest_due_date()
     {
         var firm = await app.AFirmAsync();

@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Firms;
 using Portal.Domain.Invoices;
+using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 
 namespace Portal.Dashboard;
@@ -110,15 +111,22 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
         // Each month's bounds as instants: the database sorts payments into months by comparing, which reads the same on
         // PostgreSQL and SQLite and keeps the firm's time zone (and its clock changes) out of SQL.
         var starts = Enumerable.Range(0, months + 1).Select(m => firm.StartOfLocalDay(firstMonth.AddMonths(m))).ToArray();
-        var (from, to) = (starts[0], starts[^1]);
-        var collected = db.Payments.Where(p => p.Method != PaymentMethod.Credit
-            && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.Settled || p.Status == PaymentStatus.PartiallyRefunded || p.Status == PaymentStatus.Refunded)
-            && p.SucceededAt >= from && p.SucceededAt < to);
+        var (since, until) = (starts[0], starts[^1]);
+        // Cash is what reached or left the firm's provider balance or bank for payments, each in the month it moved: a
+        // payment in its month, a refund or a chargeback in theirs (a refund in December takes from December, not from
+        // the November the card paid in), a failed refund or a dispute won when the money came back.
+        var cash = from transaction in db.LedgerTransactions
+                   where CashKinds.Contains(transaction.Kind) && transaction.OccurredAt >= since && transaction.OccurredAt < until
+                   join payment in db.Payments on transaction.PaymentId equals payment.Id
+                   where payment.Method != PaymentMethod.Credit
+                   join posting in db.Postings on transaction.Id equals posting.TransactionId
+                   where posting.AccountKind == LedgerAccountKind.Clearing || posting.AccountKind == LedgerAccountKind.Bank
+                   select new { payment.ClientAccountId, Row = new CashMoved { Currency = posting.Currency, Method = payment.Method, At = transaction.OccurredAt, AmountMinor = posting.AmountMinor } };
         if (clientAccountId is { } clientId)
-            collected = collected.Where(p => p.ClientAccountId == clientId);
-        var rows = await collected.Select(MonthOf(starts))
+            cash = cash.Where(c => c.ClientAccountId == clientId);
+        var rows = await cash.Select(c => c.Row).Select(MonthOf(starts))
             .GroupBy(r => new { r.Currency, r.Method, r.Month })
-            .Select(g => new { g.Key.Currency, g.Key.Method, g.Key.Month, Minor = g.Sum(r => r.RetainedMinor) })
+            .Select(g => new { g.Key.Currency, g.Key.Method, g.Key.Month, Minor = g.Sum(r => r.AmountMinor) })
             .ToListAsync(cancellationToken);
 
         return [.. rows.GroupBy(r => r.Currency).OrderBy(g => g.Key.Code).Select(byCurrency => new CashByMonth(byCurrency.Key, [.. Enumerable.Range(0, months).Select(month =>
@@ -137,24 +145,30 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
         PaymentMethod.Credit => throw new InvalidOperationException("Credit used is not cash collected."),
     };
 
-    /// <summary>A payment with the index of its month: how many month starts after the first it succeeded at or after.</summary>
-    private static Expression<Func<Payment, PaidInMonth>> MonthOf(IReadOnlyList<DateTimeOffset> starts)
+    /// <summary>The money movements that are cash collected (or given back) on payments.</summary>
+    private static readonly LedgerTransactionKind[] CashKinds =
+    [
+        LedgerTransactionKind.PaymentSucceeded, LedgerTransactionKind.ManualPayment, LedgerTransactionKind.RefundToPaymentMethod,
+        LedgerTransactionKind.PaymentReversed, LedgerTransactionKind.DisputeWon, LedgerTransactionKind.RefundFailed,
+    ];
+
+    /// <summary>A movement with the index of its month: how many month starts after the first it happened at or after.</summary>
+    private static Expression<Func<CashMoved, PaidInMonth>> MonthOf(IReadOnlyList<DateTimeOffset> starts)
     {
-        var payment = Expression.Parameter(typeof(Payment), "p");
-        var succeededAt = Expression.Property(payment, nameof(Payment.SucceededAt));
+        var moved = Expression.Parameter(typeof(CashMoved), "c");
+        var at = Expression.Property(moved, nameof(CashMoved.At));
         Expression month = Expression.Constant(0);
         foreach (var start in starts.Skip(1).SkipLast(1))
         {
             // A variable captured per month, as a query written by hand would have: EF sends it as a parameter.
             var bound = Expression.Property(Expression.Constant(new Bound(start)), nameof(Bound.Start));
-            month = Expression.Add(month, Expression.Condition(Expression.GreaterThanOrEqual(succeededAt, bound), Expression.Constant(1), Expression.Constant(0)));
+            month = Expression.Add(month, Expression.Condition(Expression.GreaterThanOrEqual(at, bound), Expression.Constant(1), Expression.Constant(0)));
         }
-        return Expression.Lambda<Func<Payment, PaidInMonth>>(Expression.MemberInit(Expression.New(typeof(PaidInMonth)),
-            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Currency))!, Expression.Property(payment, nameof(Payment.Currency))),
-            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Method))!, Expression.Property(payment, nameof(Payment.Method))),
+        return Expression.Lambda<Func<CashMoved, PaidInMonth>>(Expression.MemberInit(Expression.New(typeof(PaidInMonth)),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Currency))!, Expression.Property(moved, nameof(CashMoved.Currency))),
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Method))!, Expression.Property(moved, nameof(CashMoved.Method))),
             Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Month))!, month),
-            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.RetainedMinor))!,
-                Expression.Subtract(Expression.Property(payment, nameof(Payment.AmountMinor)), Expression.Property(payment, nameof(Payment.RefundedMinor))))), payment);
+            Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.AmountMinor))!, Expression.Property(moved, nameof(CashMoved.AmountMinor)))), moved);
     }
 
     /// <summary>
@@ -185,15 +199,24 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
         })];
     }
 
+    /// <summary>Money in (positive) or out (negative) of the firm's provider balance or bank, for a payment.</summary>
+    private sealed class CashMoved
+    {
+        public Currency Currency { get; init; }
+        public PaymentMethod Method { get; init; }
+        public DateTimeOffset At { get; init; }
+        public long AmountMinor { get; init; }
+    }
+
     private sealed class PaidInMonth
     {
         public Currency Currency { get; init; }
         public PaymentMethod Method { get; init; }
         public int Month { get; init; }
-        public long RetainedMinor { get; init; }
+        public long AmountMinor { get; init; }
     }
 
-    private sealed record Bound(DateTimeOffset? Start);
+    private sealed record Bound(DateTimeOffset Start);
 }
 
 public static class DashboardSetup
