@@ -186,7 +186,7 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
     }
 
     [Fact]
-    public async Task A_refund_the_card_could_not_take_comes_back_as_the_clients_credit_once_and_staff_are_told()
+    public async Task A_refund_the_card_could_not_take_comes_back_as_the_clients_credit_once_and_the_client_and_staff_are_told()
     {
         var (stripe, client) = await AConnectedClientAsync();
         var invoice = await app.AnInvoice(client).WithLine("Payroll", 1, 120_00).IssuedAsync();
@@ -219,6 +219,12 @@ public sealed class CardPaymentTests(StripePortalApp app) : IClassFixture<Stripe
         (await db.LedgerTransactions.CountAsync(t => t.Kind == LedgerTransactionKind.RefundFailed)).ShouldBe(1);
         (await db.Set<Portal.Notifications.StaffNotification>().AsNoTracking().Where(n => n.Kind == Portal.Notifications.NotificationKind.RefundFailed).CountAsync()).ShouldBe(1);
         (await db.Set<Portal.Email.EmailMessage>().AsNoTracking().CountAsync(m => m.IdempotencyKey!.StartsWith("staff-refund-failed:"))).ShouldBe(1);
+        // The client is told once too: the money is their credit, with the balance it makes.
+        var toClient = await db.Set<Portal.Email.EmailMessage>().AsNoTracking().Where(m => m.IdempotencyKey!.StartsWith("refund-failed:")).ToListAsync();
+        toClient.Count.ShouldBe(1);
+        toClient[0].To.ShouldStartWith("billing-");
+        toClient[0].Subject.ShouldContain("could not be made to your card");
+        toClient[0].TextBody.ShouldContain("your credit balance is €70.00");
 
         // The client's credit can be refunded to the card again, or spent.
         await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(70_00), "refund-2"));

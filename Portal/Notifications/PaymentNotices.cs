@@ -57,9 +57,16 @@ public sealed class PaymentNotices(EmailTemplates templates, Mailer mailer, ICon
         await ToStaffAsync(work, facts, NotificationKind.PaymentReversed, $"staff-reversed:{payment.Id:N}:{reversal}");
     }
 
-    /// <summary>A refund did not reach the client's card: staff decide how to give the money back (it is the client's credit meanwhile).</summary>
-    public async Task RefundFailedAsync(MoneyWork work, Payment payment, string refundKey) =>
-        await ToStaffAsync(work, await FactsAsync(work, payment), NotificationKind.RefundFailed, $"staff-refund-failed:{refundKey}");
+    /// <summary>
+    /// A refund did not reach the client's card: the client learns that the amount is their credit meanwhile and that
+    /// the firm will be in touch; staff decide how to give the money back.
+    /// </summary>
+    public async Task RefundFailedAsync(MoneyWork work, Payment payment, Wallet wallet, Money amount, string refundKey)
+    {
+        var facts = await FactsAsync(work, payment);
+        await ToClientAsync(work, facts, EmailTemplateKind.RefundFailed, facts.ClientModel().Credit(amount, wallet.Balance).Amount(amount), $"refund-failed:{refundKey}");
+        await ToStaffAsync(work, facts, NotificationKind.RefundFailed, $"staff-refund-failed:{refundKey}");
+    }
 
     /// <summary>A direct debit was scheduled on a mandate: the pre-notification the schemes require.</summary>
     public async Task CollectionScheduledAsync(MoneyWork work, Payment payment)

@@ -193,7 +193,7 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
         OnPaymentWorkAsync("refund-failed", paymentId, idempotencyKey, [amount], async (work, loaded) =>
         {
             work.Post(Refunds.Failed(loaded.Payment, loaded.Wallet, amount, work.IdempotencyKey, work.Now));
-            await notices.RefundFailedAsync(work, loaded.Payment, work.IdempotencyKey);
+            await notices.RefundFailedAsync(work, loaded.Payment, loaded.Wallet, amount, work.IdempotencyKey);
         }, cancellationToken);
 
     /// <summary>The client disputed the payment; nothing moves until the money is taken (<see cref="ReverseAsync"/>).</summary>

@@ -33,4 +33,6 @@ public enum EmailTemplateKind
     ReminderFinalNotice,
     /// <summary>To the client: a statement of account (PDF attached), on demand or monthly, with a link that pays the balance.</summary>
     Statement,
+    /// <summary>To the client: a refund did not reach their card, and the amount is their credit meanwhile.</summary>
+    RefundFailed,
 }
