@@ -81,6 +81,29 @@ public sealed partial class Firm
         return key;
     }
 
+    /// <summary>
+    /// A key made from the firm's name when the person signing up gives none: accents dropped, words joined by hyphens
+    /// ("Cabinet Élise Martin &amp; Fils" → "cabinet-elise-martin-fils"), "firm-" in front of a name that starts with a
+    /// digit or is too short, cut at 40. Null when nothing usable is left (a name in another script): then a key must be given.
+    /// </summary>
+    public static string? KeyFromName(string name)
+    {
+        var plain = new System.Text.StringBuilder();
+        foreach (var c in name.Normalize(System.Text.NormalizationForm.FormD).ToLowerInvariant())
+        {
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark)
+                continue;
+            plain.Append(c is >= 'a' and <= 'z' or >= '0' and <= '9' ? c : '-');
+        }
+        var key = string.Join('-', plain.ToString().Split('-', StringSplitOptions.RemoveEmptyEntries));
+        if (key.Length == 0)
+            return null;
+        if (key[0] is < 'a' or > 'z' || key.Length < 3)
+            key = "firm-" + key;
+        key = key.Length > 40 ? key[..40].TrimEnd('-') : key;
+        return KeyPattern().IsMatch(key) ? key : null;
+    }
+
     [GeneratedRegex("^[a-z][a-z0-9-]{2,39}$")]
     private static partial Regex KeyPattern();
 

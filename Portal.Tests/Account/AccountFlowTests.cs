@@ -37,6 +37,24 @@ public sealed partial class AccountFlowTests(PortalApp app) : IClassFixture<Port
     }
 
     [Fact]
+    public async Task Without_a_key_the_firm_takes_one_made_from_its_name_the_next_free_one_and_lets_guests_pay()
+    {
+        await app.AFirmAsync("harbour-books");
+        using var visitor = app.AnonymousSession();
+        var fields = SignUpFields("Harbour Books", "", "owner@harbour.example");
+        await visitor.SubmitFormAsync("/Account/SignUp", "sign-up", fields);
+        var link = await app.LinkDeliveredToAsync("owner@harbour.example", "/Account/ConfirmSignUp?token=");
+        (await visitor.SubmitFormAsync(link, "confirm-sign-up", [])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        await using var db = app.OpenDb();
+        var firm = await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Name == "Harbour Books");
+        firm.Key.ShouldBe("harbour-books-2");
+        // Its first clients have no sign-in: the pay links it emails let them pay as guests.
+        firm.GuestPayAllowed.ShouldBeTrue();
+        firm.EmailInvoicesWhenIssued.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_second_firm_with_the_same_key_is_refused_and_nothing_is_saved()
     {
         var existing = await app.AFirmAsync("harbour");

@@ -131,7 +131,7 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
     /// the app's only ones are sandboxed previews of an email (its own HTML, where scripts are not allowed, so axe
     /// cannot run inside them and would wait for them forever).
     /// </summary>
-    private static async Task<IReadOnlyList<AxeViolation>> FailingViolationsAsync(IPage page)
+    internal static async Task<IReadOnlyList<AxeViolation>> FailingViolationsAsync(IPage page)
     {
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
             await page.EvaluateAsync(AxeSource.Value);
@@ -158,9 +158,9 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         await page.Context.CloseAsync();
     }
 
-    private sealed record AxeViolation(string Id, string Impact, string Help, AxeNode[] Nodes);
+    internal sealed record AxeViolation(string Id, string Impact, string Help, AxeNode[] Nodes);
 
-    private sealed record AxeNode(string Target, string Html);
+    internal sealed record AxeNode(string Target, string Html);
 
     /// <summary>
     /// Phrases of the app's English texts (its resources) that read differently in French: seen on a French page, they

@@ -77,6 +77,9 @@ public sealed class AppProcessKillTests : IAsyncLifetime
         _app.Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = _app.BaseUrl.ToString();
         var (billed, client) = await _app.AFirmWithAClientAsync();
         var invoice = await _app.AnInvoice(client).WithLine("Audit", 1, 120_00).IssuedAsync();
+        // Guests may pay: opening the link below then sends nothing (otherwise its address, which has no sign-in, would
+        // be invited, by this instance that sends nothing).
+        await _app.AsStaffOfAsync<DeliverySettings>(billed, s => s.SaveAsync(emailInvoicesWhenIssued: false, guestPayAllowed: true));
         var invoiceTo = (await _app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(billed, d => d.SendAsync(invoice.Id))).Recipient!;
 
         // The first process: the mail server answers "try later", so everything it queues stays owed.

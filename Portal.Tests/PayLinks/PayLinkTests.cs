@@ -9,6 +9,7 @@ using Portal.Email;
 using Portal.Invoices;
 using Portal.Invoices.Delivery;
 using Portal.PayLinks;
+using Portal.Team;
 using Portal.Tests.Fixture;
 
 namespace Portal.Tests.PayLinks;
@@ -183,6 +184,38 @@ public sealed class PayLinkTests(PayLinkTests.PayLinksApp app) : IClassFixture<P
         (await visitor.GetPageAsync($"/portal/invoices/{invoice.Id}")).Html.ShouldContain(invoice.Number!);
         (await visitor.GetAsync("/pay/guest")).Headers.Location!.OriginalString.ShouldEndWith(PayLinkEndpoints.InvalidPage, Case.Insensitive);
         (await TimelineAsync(invoice.Id)).Select(e => e.Kind).ShouldBe([InvoiceTimelineKind.Sent, InvoiceTimelineKind.LinkOpened]);
+    }
+
+    [Fact]
+    public async Task Without_guest_pay_a_recipient_with_no_sign_in_is_invited_once_and_the_invitation_opens_the_clients_portal()
+    {
+        var (firm, client) = await app.AFirmWithAClientAsync();
+        var invoice = await app.AnInvoice(client).IssuedAsync();
+        const string address = "bookkeeping@newcomer.example";
+        var sent = await app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(firm, d => d.SendAsync(invoice.Id, address));
+        sent.Sent.ShouldBeTrue();
+        var link = await app.LinkDeliveredToAsync(address, "/pay/");
+        using var visitor = app.AnonymousSession();
+
+        (await visitor.GetAsync(link)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.CheckEmailPage);
+
+        // Not a sign-in link, which this address cannot use: an invitation to the client's portal, sent once however
+        // often the link is opened.
+        var invitation = await app.LinkDeliveredToAsync(address, "/Account/AcceptInvitation/");
+        (await visitor.GetAsync(link)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.CheckEmailPage);
+        await using (var db = app.OpenDb())
+        {
+            (await db.Set<EmailMessage>().IgnoreQueryFilters().CountAsync(m => m.To == address)).ShouldBe(2, "the invoice and one invitation");
+            var pending = await db.Set<Invitation>().IgnoreQueryFilters().SingleAsync(i => i.Email == address);
+            pending.ClientAccountId.ShouldBe(client.Id);
+            pending.InvitedByUserId.ShouldBe(Invitation.SentForPayLink);
+        }
+        var accepted = await visitor.SubmitFormAsync(invitation, "accept-invitation", new()
+        {
+            ["Input.DisplayName"] = "Newcomer Books", ["Input.Password"] = "Newcomer-books-2026", ["Input.ConfirmPassword"] = "Newcomer-books-2026",
+        });
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await visitor.GetPageAsync($"/portal/invoices/{invoice.Id}")).Html.ShouldContain(invoice.Number!);
     }
 
     [Fact]

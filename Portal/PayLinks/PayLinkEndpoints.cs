@@ -42,7 +42,7 @@ public static class PayLinkEndpoints
     }
 
     private static async Task<IResult> OpenAsync(
-        string token, HttpContext http, PayLinks payLinks, GuestSessions guests, MagicLinks magicLinks, UserManager<PortalUser> users)
+        string token, HttpContext http, PayLinks payLinks, GuestSessions guests, MagicLinks magicLinks, Team.Invitations invitations, UserManager<PortalUser> users)
     {
         http.Response.Headers.CacheControl = "no-store";
         var check = await payLinks.CheckAsync(token, http.RequestAborted);
@@ -83,6 +83,8 @@ public static class PayLinkEndpoints
             .Select(u => u.Email).FirstOrDefaultAsync(http.RequestAborted);
         if (login is not null)
             await magicLinks.RequestAsync(login, invoicePage, http.RequestAborted);
+        else
+            await invitations.InviteLinkRecipientAsync(link.FirmId, link.ClientAccountId, link.Recipient, http.RequestAborted);
         return Results.Redirect(CheckEmailPage);
     }
 

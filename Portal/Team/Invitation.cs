@@ -31,6 +31,9 @@ public sealed class Invitation : ITenantOwned
         ExpiresAt = now + Lifetime;
     }
 
+    /// <summary>Who invited, for an invitation no person sent: the app's, when a pay link's recipient had no sign-in.</summary>
+    public const string SentForPayLink = "pay-link";
+
     public static Invitation ForStaff(Guid firmId, string email, string role, string tokenHash, string invitedByUserId, DateTimeOffset now)
     {
         if (role is not (Roles.Staff or Roles.Admin or Roles.Accountant))

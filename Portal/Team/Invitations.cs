@@ -106,12 +106,47 @@ public sealed class Invitations(
         return await SendAsync(db, invitation, token, cancellationToken);
     }
 
+    /// <summary>
+    /// Someone opened a pay link that was emailed to an address with no sign-in, at a firm where guests may not pay:
+    /// that address gets an invitation to the client's portal, so the client is not left waiting for a sign-in link that
+    /// cannot come. Only that mailbox can accept it, so whoever holds the pay link gains nothing; and none is sent while
+    /// one is still waiting there, so a link opened again and again does not fill the client's inbox. Nothing is sent
+    /// when the address signs in to this firm already (as staff or another client's contact).
+    /// </summary>
+    public async Task InviteLinkRecipientAsync(Guid firmId, Guid clientAccountId, string email, CancellationToken cancellationToken = default)
+    {
+        string normalized;
+        try
+        {
+            normalized = EmailAddress.Normalize(email);
+        }
+        catch (DomainException)
+        {
+            return; // a link handed out with no address (a statement's, printed) has no one to invite
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var upper = normalized.ToUpperInvariant();
+        if (await db.Users.AnyAsync(u => u.FirmId == firmId && u.NormalizedEmail == upper, cancellationToken)
+            || await db.Set<Invitation>().IgnoreQueryFilters()
+                .AnyAsync(i => i.FirmId == firmId && i.Email == normalized && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, cancellationToken))
+            return;
+        var client = await db.ClientAccounts.IgnoreQueryFilters().SingleAsync(c => c.Id == clientAccountId && c.FirmId == firmId, cancellationToken);
+        var (token, hash) = SecretToken.Create();
+        await SendAsync(db, Invitation.ForContact(client, client.Name, normalized, hash, Invitation.SentForPayLink, now), token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the invitation, withdraws earlier ones to the same address in its firm, and emails its link. The firm is
+    /// named explicitly: a visitor opening a pay link reaches here with no firm of their own.
+    /// </summary>
     private async Task<PendingInvitation> SendAsync(PortalDbContext db, Invitation invitation, string token, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        foreach (var earlier in await db.Set<Invitation>().Where(i => i.Email == invitation.Email && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(cancellationToken))
+        foreach (var earlier in await db.Set<Invitation>().IgnoreQueryFilters()
+            .Where(i => i.FirmId == invitation.FirmId && i.Email == invitation.Email && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(cancellationToken))
             earlier.Revoke(now);
-        var firm = await db.Firms.Select(f => new { f.Name, f.TimeZone }).SingleAsync(cancellationToken);
+        var firm = await db.Firms.IgnoreQueryFilters().Where(f => f.Id == invitation.FirmId).Select(f => new { f.Name, f.TimeZone }).SingleAsync(cancellationToken);
         var firmName = firm.Name;
         db.Add(invitation);
         mailer.QueueWithSecretLink(db, invitation.FirmId, invitation.Email,
