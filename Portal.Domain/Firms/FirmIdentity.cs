@@ -4,7 +4,8 @@ namespace Portal.Domain.Firms;
 
 /// <summary>
 /// Who the firm is in law and where it is paid, as printed on its invoices: legal name and address, French
-/// company numbers (SIREN, SIRET), VAT number, and the bank account a client can pay by transfer (IBAN, BIC).
+/// company numbers (SIREN, SIRET), VAT number, the bank account a client can pay by transfer (IBAN, BIC), and the
+/// SEPA creditor identifier its direct debits are collected under.
 /// Every field is optional, but a field given is checked: a wrong SIREN or IBAN on an invoice costs the firm
 /// a rejected invoice or a payment that never arrives.
 /// </summary>
@@ -19,7 +20,8 @@ public sealed record FirmLegalIdentity(
     string? LatePaymentPenalty = null,
     string? ElectronicAddress = null,
     bool VatOnDebits = false,
-    CompanySize? Size = null)
+    CompanySize? Size = null,
+    string? SepaCreditorId = null)
 {
     public static readonly FirmLegalIdentity None = new();
 
@@ -60,8 +62,13 @@ public sealed partial class Firm
     public bool VatOnDebits { get; private set; }
     /// <summary>The firm's size category, as its owner states it; null until stated.</summary>
     public CompanySize? Size { get; private set; }
+    /// <summary>
+    /// The SEPA creditor identifier (in France the ICS) the firm's direct debits are collected under, as on its mandates:
+    /// its own, or its payment provider's. Factur-X carries it with the mandate reference (BT-90, BT-89).
+    /// </summary>
+    public string? SepaCreditorId { get; private set; }
 
-    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty, ElectronicAddress, VatOnDebits, Size);
+    public FirmLegalIdentity LegalIdentity => new(LegalName, LegalAddress, Siren, Siret, VatNumber, Iban, Bic, LatePaymentPenalty, ElectronicAddress, VatOnDebits, Size, SepaCreditorId);
 
     /// <summary>Checks and normalises every field (spaces out of numbers, upper case) and keeps them all, or none.</summary>
     public void SetLegalIdentity(FirmLegalIdentity identity)
@@ -77,6 +84,7 @@ public sealed partial class Firm
         var vat = CompanyIdentifiers.NormalizeVatNumber(identity.VatNumber, siren);
         var iban = BankIdentifiers.NormalizeIban(identity.Iban);
         var bic = BankIdentifiers.NormalizeBic(identity.Bic);
+        var creditorId = BankIdentifiers.NormalizeSepaCreditorId(identity.SepaCreditorId);
         var electronicAddress = Firms.ElectronicAddress.Normalize(identity.ElectronicAddress, siren);
         if (identity.Size is { } size && !Enum.IsDefined(size))
             throw new DomainException("The firm's size is not one the law knows.");
@@ -92,6 +100,7 @@ public sealed partial class Firm
         ElectronicAddress = electronicAddress;
         VatOnDebits = identity.VatOnDebits;
         Size = identity.Size;
+        SepaCreditorId = creditorId;
     }
 
     private static string? Text(string? value, int max, string what)
@@ -221,6 +230,23 @@ public static partial class BankIdentifiers
             : throw new DomainException($"'{value}' is not a BIC: 8 or 11 letters and digits (bank, country, place, optional branch).");
     }
 
+    /// <summary>
+    /// A SEPA creditor identifier: country, two check digits, a three-character business code the check leaves out, then
+    /// the national identifier (in France, ZZZ and six characters: FR72ZZZ123456). Its check digits follow the IBAN's
+    /// rule, ISO 7064 mod 97, over the national identifier and the country.
+    /// </summary>
+    public static string? NormalizeSepaCreditorId(string? value)
+    {
+        var id = CompanyIdentifiers.Compact(value)?.ToUpperInvariant();
+        if (id is null)
+            return null;
+        if (!CreditorIdShape().IsMatch(id))
+            throw new DomainException($"'{value}' is not a SEPA creditor identifier: two letters of the country, two check digits, a three-character business code, then the national identifier (for example FR72ZZZ123456).");
+        if (Mod97(id[7..] + id[..4]) != 1)
+            throw new DomainException($"The SEPA creditor identifier {id} is not valid (its check digits do not match); copy it from your mandates or your bank's letter.");
+        return id;
+    }
+
     /// <summary>The IBAN in groups of four, as people read and type it.</summary>
     public static string Grouped(string iban) => string.Join(' ', iban.Chunk(4).Select(c => new string(c)));
 
@@ -240,4 +266,7 @@ public static partial class BankIdentifiers
 
     [GeneratedRegex("^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$")]
     private static partial Regex BicShape();
+
+    [GeneratedRegex("^[A-Z]{2}[0-9]{2}[A-Z0-9]{3}[A-Z0-9]{1,28}$")]
+    private static partial Regex CreditorIdShape();
 }

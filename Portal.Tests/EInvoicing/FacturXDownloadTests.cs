@@ -54,6 +54,29 @@ public sealed class FacturXDownloadTests(PortalApp app) : IClassFixture<PortalAp
     }
 
     [Fact]
+    public async Task An_invoice_collected_by_direct_debit_carries_its_mandate_and_the_firms_sepa_creditor_identifier()
+    {
+        var (firm, client) = await AFrenchFirmAndBusinessClientAsync();
+        await app.GiveIdentityAsync(firm, DocumentFixtures.FrenchIdentity with { ElectronicAddress = "732829320_FACTURES", SepaCreditorId = "fr72 zzz 123456" });
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 1000_00, 2000).IssuedAsync();
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            db.ScheduledCollections.Add(new Portal.DirectDebit.ScheduledCollection(Guid.NewGuid(), firm.Id, client.Id, invoice.Id, "MD000CREDITOR1", app.Today.AddDays(30), automatic: true));
+            await db.SaveChangesAsync();
+        }
+        using var staff = await app.SignInAsync(firm.Staff);
+
+        var (status, content, _) = await staff.DownloadAsync($"/staff/invoices/{invoice.Id}/factur-x.xml");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        var xml = content.ShouldBeValidFacturX();
+        xml.Settlement().Element(FacturXSchema.Ram + "CreditorReferenceID")!.Value.ShouldBe("FR72ZZZ123456");
+        xml.Text("SupplyChainTradeTransaction/ApplicableHeaderTradeSettlement/SpecifiedTradePaymentTerms/DirectDebitMandateID").ShouldBe("MD000CREDITOR1");
+        xml.Settlement().Elements(FacturXSchema.Ram + "SpecifiedTradeSettlementPaymentMeans").Select(m => m.Element(FacturXSchema.Ram + "TypeCode")!.Value)
+            .ShouldBe(["59", "58", "48"]);
+    }
+
+    [Fact]
     public async Task An_invoice_paid_on_its_issue_date_is_paid_at_issue_and_a_write_off_counts_as_settled()
     {
         var (firm, client) = await AFrenchFirmAndBusinessClientAsync();

@@ -47,7 +47,7 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>The CII content of a numbered credit note (type 381), naming the invoice it corrects.</summary>
     public static async Task<CiiDocument> CreditNoteDocumentAsync(PortalDbContext db, CreditNote note, Invoice invoice, CancellationToken ct)
     {
-        var (seller, buyer, kind, delivery, penalty, vatOnDebits, _, _) = await PartiesAsync(db, invoice, ct);
+        var (seller, buyer, kind, delivery, penalty, vatOnDebits, _, _, _) = await PartiesAsync(db, invoice, ct);
         // A credit note with no tax lines (money kept as credit takes back no revenue) carries its total at 0%.
         var lines = note.Lines.Count > 0
             ? note.Lines.OrderBy(l => l.TaxRateBasisPoints).Select(l => new CiiLine($"Avoir sur la facture {note.InvoiceNumber} : {note.Reason}", 1m, l.NetMinor, l.NetMinor, l.TaxMinor, l.TaxRateBasisPoints)).ToList()
@@ -61,11 +61,11 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>The CII content of an issued invoice, as of now.</summary>
     public static async Task<CiiDocument> InvoiceDocumentAsync(PortalDbContext db, Invoice invoice, CancellationToken ct)
     {
-        var (seller, buyer, kind, delivery, penalty, vatOnDebits, iban, bic) = await PartiesAsync(db, invoice, ct);
+        var (seller, buyer, kind, delivery, penalty, vatOnDebits, iban, bic, creditorId) = await PartiesAsync(db, invoice, ct);
         var lines = invoice.Lines.OrderBy(l => l.Position)
             .Select(l => new CiiLine(l.Description, l.Quantity, l.UnitPriceMinor, l.NetMinor, l.TaxMinor, l.TaxRateBasisPoints)).ToList();
         var paidInFullOn = await PaidInFullOnAsync(db, invoice, ct);
-        var means = await PaymentMeansAsync(db, invoice, iban, bic, ct);
+        var means = await PaymentMeansAsync(db, invoice, iban, bic, creditorId, ct);
         // Settled already: money received and amounts credited on it, so the amount due is what the invoice page shows.
         var prepaid = invoice.Status == InvoiceStatus.Void ? 0 : invoice.PaidMinor + invoice.CreditedMinor;
         return new CiiDocument(CiiDocumentType.Invoice, invoice.Number!, invoice.IssueDate, invoice.Currency, invoice.Category(paidInFullOn), seller, buyer, kind, delivery,
@@ -94,9 +94,10 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
 
     /// <summary>
     /// How this client pays this invoice: by direct debit when it is being or was collected so (with the mandate's
-    /// reference), by transfer to the firm's IBAN when the firm has one, by card when the invoice takes cards.
+    /// reference and the firm's SEPA creditor identifier), by transfer to the firm's IBAN when the firm has one, by card
+    /// when the invoice takes cards.
     /// </summary>
-    private static async Task<List<CiiPaymentMeans>> PaymentMeansAsync(PortalDbContext db, Invoice invoice, string? iban, string? bic, CancellationToken ct)
+    private static async Task<List<CiiPaymentMeans>> PaymentMeansAsync(PortalDbContext db, Invoice invoice, string? iban, string? bic, string? creditorId, CancellationToken ct)
     {
         var means = new List<CiiPaymentMeans>();
         var firm = await db.Firms.AsNoTracking().SingleAsync(f => f.Id == invoice.FirmId, ct);
@@ -104,7 +105,7 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         if (mandateId is not null)
         {
             var mandate = await db.Set<DirectDebitMandate>().AsNoTracking().FirstOrDefaultAsync(m => m.MandateId == mandateId, ct);
-            means.Add(new CiiPaymentMeans(CiiPaymentMeansCode.SepaDirectDebit, MandateReference: mandate?.Reference ?? mandateId));
+            means.Add(new CiiPaymentMeans(CiiPaymentMeansCode.SepaDirectDebit, MandateReference: mandate?.Reference ?? mandateId, CreditorId: creditorId));
         }
         if (iban is not null)
             means.Add(new CiiPaymentMeans(CiiPaymentMeansCode.SepaTransfer, iban, bic));
@@ -113,7 +114,7 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         return means;
     }
 
-    private static async Task<(CiiParty Seller, CiiParty Buyer, ClientKind Kind, string? Delivery, string Penalty, bool VatOnDebits, string? Iban, string? Bic)> PartiesAsync(
+    private static async Task<(CiiParty Seller, CiiParty Buyer, ClientKind Kind, string? Delivery, string Penalty, bool VatOnDebits, string? Iban, string? Bic, string? CreditorId)> PartiesAsync(
         PortalDbContext db, Invoice invoice, CancellationToken ct)
     {
         var kept = await db.IssuedInvoiceInputs.AsNoTracking().SingleOrDefaultAsync(i => i.InvoiceId == invoice.Id, ct);
@@ -137,6 +138,6 @@ public sealed class FacturXDocuments(IDbContextFactory<PortalDbContext> dbFactor
         // A client whose country was never given is taken to be in France, as the firm is.
         var country = legal.Country ?? "FR";
         var buyer = new CiiParty(parties.Buyer.Name, legal.Siren, legal.Siret, legal.VatNumber, legal.Siren, legal.Address, country);
-        return (seller, buyer, legal.Kind, legal.DeliveryAddress, s.LatePaymentPenalty ?? DefaultPenalty, s.VatOnDebits, s.Iban, s.Bic);
+        return (seller, buyer, legal.Kind, legal.DeliveryAddress, s.LatePaymentPenalty ?? DefaultPenalty, s.VatOnDebits, s.Iban, s.Bic, s.SepaCreditorId);
     }
 }

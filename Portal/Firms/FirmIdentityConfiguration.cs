@@ -19,5 +19,6 @@ internal sealed class FirmIdentityConfiguration : IEntityTypeConfiguration<Firm>
         firm.Property(f => f.Bic).HasMaxLength(11);
         firm.Property(f => f.LatePaymentPenalty).HasMaxLength(300);
         firm.Property(f => f.ElectronicAddress).HasMaxLength(125);
+        firm.Property(f => f.SepaCreditorId).HasMaxLength(35);
     }
 }

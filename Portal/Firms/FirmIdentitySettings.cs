@@ -26,5 +26,5 @@ public sealed class FirmIdentitySettings(IDbContextFactory<PortalDbContext> dbFa
     }
 
     private static string Describe(FirmLegalIdentity identity) =>
-        $"{identity.LegalName}; SIREN {identity.Siren}; SIRET {identity.Siret}; VAT {identity.VatNumber}; IBAN {identity.Iban}; BIC {identity.Bic}; e-invoicing address {identity.ElectronicAddress}; VAT on debits {identity.VatOnDebits}; size {identity.Size?.ToString() ?? "not stated"}";
+        $"{identity.LegalName}; SIREN {identity.Siren}; SIRET {identity.Siret}; VAT {identity.VatNumber}; IBAN {identity.Iban}; BIC {identity.Bic}; e-invoicing address {identity.ElectronicAddress}; VAT on debits {identity.VatOnDebits}; size {identity.Size?.ToString() ?? "not stated"}; SEPA creditor id {identity.SepaCreditorId}";
 }

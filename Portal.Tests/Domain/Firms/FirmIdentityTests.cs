@@ -99,6 +99,34 @@ public sealed class FirmIdentityTests
         Should.Throw<DomainException>(() => BankIdentifiers.NormalizeIban(iban)).Message.ShouldContain(reason);
 
     [Theory]
+    [InlineData("FR72ZZZ123456", "FR72ZZZ123456")]
+    [InlineData("fr72 zzz 123456", "FR72ZZZ123456")]
+    // The Bundesbank's own example: the business code (ZZZ) is left out of the check.
+    [InlineData("DE98ZZZ09999999999", "DE98ZZZ09999999999")]
+    [InlineData("DE98ABC09999999999", "DE98ABC09999999999")]
+    public void Sepa_creditor_identifier_with_good_check_digits_is_kept_compact(string creditorId, string expected) =>
+        BankIdentifiers.NormalizeSepaCreditorId(creditorId).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("FR73ZZZ123456", "check digits")]
+    [InlineData("DE98ZZZ09999999998", "check digits")]
+    [InlineData("FR72ZZ", "business code")]
+    [InlineData("7212ZZZ123456", "business code")]
+    public void Sepa_creditor_identifier_with_wrong_check_digits_or_shape_is_refused(string creditorId, string reason) =>
+        Should.Throw<DomainException>(() => BankIdentifiers.NormalizeSepaCreditorId(creditorId)).Message.ShouldContain(reason);
+
+    [Fact]
+    public void The_sepa_creditor_identifier_is_part_of_the_identity_kept_whole_or_not_at_all()
+    {
+        var firm = AFirm();
+        firm.SetLegalIdentity(new FirmLegalIdentity(LegalName: "Acme SAS", SepaCreditorId: "fr72 zzz 123456"));
+        firm.LegalIdentity.SepaCreditorId.ShouldBe("FR72ZZZ123456");
+
+        Should.Throw<DomainException>(() => firm.SetLegalIdentity(new FirmLegalIdentity(LegalName: "Other SAS", SepaCreditorId: "FR73ZZZ123456")));
+        (firm.LegalIdentity.LegalName, firm.SepaCreditorId).ShouldBe(("Acme SAS", "FR72ZZZ123456"));
+    }
+
+    [Theory]
     [InlineData("BNPAFRPP", true)]
     [InlineData("bnpafrppxxx", true)]
     [InlineData("DEUTDEFF500", true)]
