@@ -147,6 +147,30 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         return System.Text.Json.JsonSerializer.Deserialize<AxeViolation[]>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
+    /// <summary>
+    /// The page now open, as it is, checked on a desktop and on a 390×844 phone, then put back at its size: for pages
+    /// the sweep cannot reach by a path, such as a provider's hosted page, which exists only inside a payment.
+    /// </summary>
+    internal static async Task ShouldHaveNoSeriousViolationAsync(IPage page)
+    {
+        var size = page.ViewportSize;
+        var problems = new List<string>();
+        foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var violation in await FailingViolationsAsync(page))
+                foreach (var node in violation.Nodes)
+                    problems.Add($"{page.Url} at {width}x{height}: {violation.Id} ({violation.Impact}) at {node.Target}: {violation.Help}");
+            if (await page.Locator("h1").CountAsync() != 1)
+                problems.Add($"{page.Url} at {width}x{height}: not exactly one h1");
+        }
+        if (string.IsNullOrWhiteSpace(await page.TitleAsync()))
+            problems.Add($"{page.Url}: the page has no title");
+        if (size is not null)
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+        problems.ShouldBeEmpty();
+    }
+
     /// <summary>The check itself can fail: an image without a text alternative, put on a page, is found and named.</summary>
     private async Task AxeSeesAViolationAsync()
     {

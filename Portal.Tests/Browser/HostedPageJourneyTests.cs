@@ -33,6 +33,8 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await client.GoToAsync($"/portal/invoices/{invoiceId}");
         await client.GetByTestId("pay-by-direct-debit-button").ClickAsync();
         await client.WaitForPageAsync("/sandbox/gocardless/flow/");
+        // The provider's hosted pages are part of the client's journey: they meet the app's own bar.
+        await AccessibilityTests.ShouldHaveNoSeriousViolationAsync(client);
 
         await client.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
 
@@ -52,6 +54,7 @@ public sealed class HostedPageJourneyTests(Fixture.Browser browser) : IAsyncLife
         await Assertions.Expect(client.GetByLabel(number)).ToBeCheckedAsync();
         await client.GetByTestId("pay-by-card").ClickAsync();
         await client.WaitForPageAsync("/sandbox/stripe/pay/");
+        await AccessibilityTests.ShouldHaveNoSeriousViolationAsync(client);
         await client.GetByRole(AriaRole.Button, new() { Name = "Pay with card •••• 4242" }).ClickAsync();
 
         await client.WaitForPageAsync("/portal/payments/");

@@ -32,6 +32,7 @@ public sealed class PayPalJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await client.GetByTestId("pay-with-paypal").ClickAsync();
 
         await client.WaitForPageAsync("/sandbox/paypal/checkoutnow");
+        await AccessibilityTests.ShouldHaveNoSeriousViolationAsync(client);
         await client.GetByRole(AriaRole.Button, new() { Name = "Approve (payment held for review)" }).ClickAsync();
 
         await client.WaitForPageAsync("/portal/payments/");

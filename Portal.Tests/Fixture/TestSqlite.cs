@@ -16,7 +16,15 @@ public static class TestSqlite
     public static async Task<string> CreateDatabaseAsync(string path)
     {
         File.Copy(await MigratedTemplate.Value, path);
-        return $"Data Source={path};Pooling=false";
+        // Pooled, as the app's own connections are: a new connection reads and parses the whole schema again.
+        return $"Data Source={path}";
+    }
+
+    /// <summary>Closes the pooled connections to the database at <paramref name="connectionString"/>, so its file can go.</summary>
+    public static void Release(string connectionString)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(connection);
     }
 
     private static async Task<string> BuildMigratedTemplateAsync()
