@@ -24,3 +24,11 @@ document.addEventListener("click", event => {
         if (!(event.target instanceof Node && menu.contains(event.target)))
             menu.removeAttribute("open");
 });
+
+// A server-rendered form sent back with errors opens on its first field in error: the field's error is tied to it
+// (aria-describedby), so it is read out at once, and the person can type the correction without looking for it.
+document.addEventListener("DOMContentLoaded", () => {
+    const invalid = document.querySelector("form [aria-invalid='true']");
+    if (invalid instanceof HTMLElement)
+        invalid.focus();
+});

@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.Tests.Fixture;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>
+/// A form sent back with errors, as a person using a screen reader or only a keyboard meets it: the page opens on the
+/// first field in error, each field's error is read with the field (its accessible description), and the keyboard
+/// reaches the button with a visible focus ring. In English and in French.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifetime
+{
+    private readonly PortalApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+    public Task DisposeAsync() => ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Theory]
+    [InlineData("en", "Create a firm account", "This field is required.")]
+    [InlineData("fr", "Créer un compte cabinet", "Ce champ est obligatoire.")]
+    public async Task A_form_sent_back_with_errors_opens_on_the_first_field_in_error_reads_each_error_with_its_field_and_the_keyboard_reaches_the_button(
+        string language, string button, string required)
+    {
+        var page = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await page.GotoAsync($"/culture/{language}?redirectUri=/Account/SignUp");
+        await page.WaitForPageAsync("/Account/SignUp$");
+        var firmName = page.Locator("#firm-name");
+        // Before anything is sent, no field is in error and no error is read.
+        await Assertions.Expect(firmName).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(firmName).ToHaveAccessibleDescriptionAsync("");
+
+        await page.EvaluateAsync("() => window.beforeSend = true");
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+        await page.WaitForFunctionAsync("() => window.beforeSend !== true");
+
+        // The page comes back on the first field in error, which says so and reads its error.
+        await Assertions.Expect(firmName).ToBeFocusedAsync();
+        await Assertions.Expect(firmName).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(firmName).ToHaveAccessibleDescriptionAsync(required);
+        await Assertions.Expect(page.Locator("#name")).ToHaveAccessibleDescriptionAsync(required);
+        await Assertions.Expect(page.Locator("#email")).ToHaveAccessibleDescriptionAsync(required);
+        // A field with a hint reads the hint, then the error.
+        await Assertions.Expect(page.Locator("#password")).ToHaveAccessibleDescriptionAsync(new Regex(Regex.Escape(required) + "$"));
+        // A field left empty that may be empty is not in error.
+        await Assertions.Expect(page.Locator("#firm-key")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+
+        // From the field in focus, the keyboard alone reaches the button, and each stop shows where the focus is.
+        for (var presses = 0; ; presses++)
+        {
+            presses.ShouldBeLessThan(12, "the button is not reached with the Tab key");
+            (await page.EvaluateAsync<bool>("""
+                () => {
+                    const style = getComputedStyle(document.activeElement);
+                    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+                }
+                """)).ShouldBeTrue($"no visible focus on {await page.EvaluateAsync<string>("() => document.activeElement.outerHTML")}");
+            if (await page.EvaluateAsync<bool>("() => document.activeElement.matches('button[type=submit]')"))
+                break;
+            await page.Keyboard.PressAsync("Tab");
+        }
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = button })).ToBeFocusedAsync();
+    }
+}
