@@ -63,4 +63,30 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         }
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = button })).ToBeFocusedAsync();
     }
+
+    [Fact]
+    public async Task A_staff_form_with_errors_moves_to_the_first_field_in_error_and_reads_its_error_with_it()
+    {
+        var firm = await _app.AFirmAsync();
+        var page = await browser.NewPageAsync(_app.BaseUrl);
+        await page.SignInAsync(firm.Staff.Email, firm.Staff.Password);
+        await page.GoToAsync("/staff/clients/new");
+        var name = page.Field("client-name");
+        var email = page.Field("client-email");
+
+        await page.GetByTestId("save-client").ClickAsync();
+
+        await Assertions.Expect(name).ToBeFocusedAsync();
+        await Assertions.Expect(name).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(name).ToHaveAccessibleDescriptionAsync(new Regex("Required"));
+        await Assertions.Expect(email).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(email).ToHaveAccessibleDescriptionAsync(new Regex("Required"));
+        (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+
+        // The name given, the next press moves to the email, still in error.
+        await name.FillAsync("Maison Rouge");
+        await page.GetByTestId("save-client").ClickAsync();
+        await Assertions.Expect(email).ToBeFocusedAsync();
+        await Assertions.Expect(name).Not.ToHaveAttributeAsync("aria-invalid", "true");
+    }
 }
