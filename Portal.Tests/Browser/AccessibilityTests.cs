@@ -108,7 +108,12 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         // Pages read their data once the circuit runs; the heading is there once the page has rendered.
         try { await page.Locator("h1").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 5_000 }); }
         catch (TimeoutException) { }
+        return await ProblemsOnPageAsync(page, where);
+    }
 
+    /// <summary>What the sweep fails a page for: a serious or critical violation, no title, or not exactly one h1.</summary>
+    private static async Task<List<string>> ProblemsOnPageAsync(IPage page, string where)
+    {
         var problems = new List<string>();
         foreach (var violation in await FailingViolationsAsync(page))
             foreach (var node in violation.Nodes)
@@ -158,14 +163,8 @@ public sealed class AccessibilityTests(Fixture.Browser browser, ITestOutputHelpe
         foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);
-            foreach (var violation in await FailingViolationsAsync(page))
-                foreach (var node in violation.Nodes)
-                    problems.Add($"{page.Url} at {width}x{height}: {violation.Id} ({violation.Impact}) at {node.Target}: {violation.Help}");
-            if (await page.Locator("h1").CountAsync() != 1)
-                problems.Add($"{page.Url} at {width}x{height}: not exactly one h1");
+            problems.AddRange(await ProblemsOnPageAsync(page, $"{page.Url} at {width}x{height}"));
         }
-        if (string.IsNullOrWhiteSpace(await page.TitleAsync()))
-            problems.Add($"{page.Url}: the page has no title");
         if (size is not null)
             await page.SetViewportSizeAsync(size.Width, size.Height);
         problems.ShouldBeEmpty();
