@@ -9,7 +9,9 @@ using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Ledger;
 using Portal.Payments;
+using Microsoft.EntityFrameworkCore;
 using Portal.Tests.Fixture;
+using Portal.Tests.Recurring;
 using Portal.Tests.Reminders;
 
 namespace Portal.Tests.Dashboard;
@@ -140,7 +142,7 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
         var figures = await app.AsStaffOfAsync<DashboardFigures, StaffFigures>(firm, f => f.ForFirmAsync());
 
         var expected = figures.Expected.ShouldHaveSingleItem();
-        (expected.Total, expected.Collections).ShouldBe((client.Amount(600_00), 3));
+        (expected.Total, expected.Collections, expected.ToSendCount).ShouldBe((client.Amount(600_00), 3, 0));
         expected.Weeks.Select(w => (w.From, w.To, w.Amount.Minor)).ShouldBe(
         [
             (today, today.AddDays(6), 100_00L),
@@ -149,6 +151,67 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
             (today.AddDays(21), today.AddDays(27), 0L),
             (today.AddDays(28), today.AddDays(29), 300_00L),
         ]);
+    }
+
+    [Fact]
+    public async Task Direct_debits_still_to_send_are_expected_on_the_day_GoCardless_will_charge_them_for_clients_it_can_collect_from()
+    {
+        var (firm, client, noMandate) = await app.AFirmWithTwoClientsAsync();
+        var today = app.Today;
+        await SetPolicyAsync(firm, new PaymentPolicy { AutoCollectDirectDebitOnDueDate = true });
+        // GoCardless can first charge this client's mandate in three days.
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            var mandate = new DirectDebitMandate(firm.Id, client.Id, "MD000FORECAST", "CU000FORECAST", "sepa_core", client.Currency, app.Clock.GetUtcNow());
+            mandate.Update(MandateStatus.Active, today.AddDays(3), app.Clock.GetUtcNow());
+            db.DirectDebitMandates.Add(mandate);
+            await db.SaveChangesAsync();
+        }
+        // Sent: in flight at GoCardless.
+        await ScheduledAsync(client, 100_00, today.AddDays(10));
+        // Waiting for automatic collection: due in five days; overdue (charged on the mandate's first day); due after the window.
+        await OwingAsync(client, 200_00, dueDaysAgo: -5);
+        await OwingAsync(client, 250_00, dueDaysAgo: 1);
+        await OwingAsync(client, 275_00, dueDaysAgo: -40);
+        // A failed automatic collection retried in a week, of what its invoice still owes.
+        var (failedInvoice, failedPayment) = await ScheduledAsync(client, 300_00, today.AddDays(-5), Outcome.Failed);
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            db.DirectDebitRetries.Add(new DirectDebitRetry(firm.Id, client.Id, failedInvoice, failedPayment, 1, "insufficient_funds", today.AddDays(7), app.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+        // A weekly auto-collect schedule (108.00 with tax, due 14 days after issue) from the day after tomorrow: it makes
+        // four invoices in the window, and two of them fall due in it.
+        await app.AWeeklyScheduleAsync(client, today.AddDays(2), autoCollect: true);
+        // A client without a mandate pays its way: none of this is expected.
+        await OwingAsync(noMandate, 400_00, dueDaysAgo: -5);
+        await app.AWeeklyScheduleAsync(noMandate, today.AddDays(2), autoCollect: true);
+
+        var expected = (await app.AsStaffOfAsync<DashboardFigures, StaffFigures>(firm, f => f.ForFirmAsync())).Expected.ShouldHaveSingleItem();
+
+        (expected.Sent.Minor, expected.SentCount, expected.ToSend.Minor, expected.ToSendCount).ShouldBe((100_00L, 1, 966_00L, 5));
+        expected.Weeks.Select(w => (w.From, w.Sent.Minor, w.ToSend.Minor)).ShouldBe(
+        [
+            (today, 0L, 250_00L + 200_00L),
+            (today.AddDays(7), 100_00L, 300_00L),
+            (today.AddDays(14), 0L, 108_00L),
+            (today.AddDays(21), 0L, 108_00L),
+            (today.AddDays(28), 0L, 0L),
+        ]);
+
+        // Without automatic collection on due dates, only what the schedules hand over is still to come.
+        await SetPolicyAsync(firm, new PaymentPolicy());
+        expected = (await app.AsStaffOfAsync<DashboardFigures, StaffFigures>(firm, f => f.ForFirmAsync())).Expected.ShouldHaveSingleItem();
+        (expected.Sent.Minor, expected.ToSend.Minor, expected.ToSendCount).ShouldBe((100_00L, 216_00L, 2));
+
+        // A client who turns automatic payment off is no longer expected to pay by direct debit.
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.ClientAccounts.SingleAsync(c => c.Id == client.Id)).ChooseAutomaticPayment(AutomaticPaymentChoice.Off);
+            await db.SaveChangesAsync();
+        }
+        expected = (await app.AsStaffOfAsync<DashboardFigures, StaffFigures>(firm, f => f.ForFirmAsync())).Expected.ShouldHaveSingleItem();
+        (expected.Sent.Minor, expected.ToSendCount).ShouldBe((100_00L, 0));
     }
 
     [Fact]
@@ -193,6 +256,8 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
         page.ShouldContain(language == "fr" ? "Clients les plus en retard" : "Clients most overdue");
         page.ShouldContain(Eur(123_45));
         page.ShouldContain(Eur(80_00));
+        page.ShouldContain(language == "fr" ? $"Déjà envoyé à GoCardless : {Eur(80_00)}. Encore à envoyer : {Eur(0)}"
+            : $"Already sent to GoCardless: {Eur(80_00)}. Still to send: {Eur(0)}");
         page.ShouldContain(Eur(250_00));
         page.ShouldContain("Maison Dupont");
         page.ShouldContain($"/staff/clients/{owner.Id}");
@@ -245,8 +310,15 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
         return paymentId;
     }
 
+    private async Task SetPolicyAsync(TestFirm firm, PaymentPolicy policy)
+    {
+        await using var db = app.OpenDb(firm.Id);
+        (await db.Firms.SingleAsync()).ChangePolicy(policy);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>A direct debit sent to GoCardless for <paramref name="chargeDate"/>, still in flight unless it failed.</summary>
-    private async Task ScheduledAsync(TestClient client, long minor, DateOnly chargeDate, Outcome outcome = Outcome.Succeeded)
+    private async Task<(Guid InvoiceId, Guid PaymentId)> ScheduledAsync(TestClient client, long minor, DateOnly chargeDate, Outcome outcome = Outcome.Succeeded)
     {
         var invoice = await OwingAsync(client, minor, dueDaysAgo: -60);
         var paymentId = (await Provider(client.Firm, p => p.InitiateAsync(new(client.Id, PaymentMethod.DirectDebit, PaymentProvider.GoCardless,
@@ -259,5 +331,6 @@ public sealed class DashboardFiguresTests(PortalApp app) : IClassFixture<PortalA
         await Provider(client.Firm, p => p.MarkProcessingAsync(paymentId, MoneyChecks.NewKey()));
         if (outcome == Outcome.Failed)
             await Provider(client.Firm, p => p.MarkFailedAsync(paymentId, "insufficient_funds", MoneyChecks.NewKey()));
+        return (invoice, paymentId);
     }
 }

@@ -34,11 +34,21 @@ public sealed record CashByMonth(Currency Currency, IReadOnlyList<CashMonth> Mon
 /// <summary>A client owing money past its due date: how much, and since when.</summary>
 public sealed record OverdueClient(Guid ClientAccountId, string Name, Money Overdue, DateOnly OldestDueDate);
 
-/// <summary>Direct debits expected in the week that starts on <paramref name="From"/> (the last week may be shorter).</summary>
-public sealed record ExpectedWeek(DateOnly From, DateOnly To, Money Amount);
+/// <summary>
+/// Direct debits expected in the week that starts on <paramref name="From"/> (the last week may be shorter): those
+/// already sent to GoCardless, and those the portal will send (see <see cref="ExpectedDirectDebitsForecast"/>).
+/// </summary>
+public sealed record ExpectedWeek(DateOnly From, DateOnly To, Money Sent, Money ToSend)
+{
+    public Money Amount => Sent + ToSend;
+}
 
-/// <summary>Direct debits expected over the coming days in one currency, by week.</summary>
-public sealed record ExpectedDirectDebits(Currency Currency, Money Total, int Collections, IReadOnlyList<ExpectedWeek> Weeks);
+/// <summary>Direct debits expected over the coming days in one currency: sent and still to send, in all and by week.</summary>
+public sealed record ExpectedDirectDebits(Currency Currency, Money Sent, int SentCount, Money ToSend, int ToSendCount, IReadOnlyList<ExpectedWeek> Weeks)
+{
+    public Money Total => Sent + ToSend;
+    public int Collections => SentCount + ToSendCount;
+}
 
 /// <summary>What the staff dashboard shows beyond its lists; overdue and expected money as of <paramref name="Today"/>.</summary>
 public sealed record StaffFigures(
@@ -86,7 +96,7 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
             top.AddRange(rows.Select(r => new OverdueClient(r.ClientAccountId, names.GetValueOrDefault(r.ClientAccountId, ""), new Money(r.Minor, currency), r.Oldest)));
         }
 
-        return new StaffFigures(today, cash, outstanding, overdue, await ExpectedAsync(db, today, cancellationToken), top);
+        return new StaffFigures(today, cash, outstanding, overdue, await ExpectedDirectDebitsForecast.ForFirmAsync(db, firm, today, ExpectedDays, cancellationToken), top);
     }
 
     /// <summary>
@@ -169,34 +179,6 @@ public sealed class DashboardFigures(IDbContextFactory<PortalDbContext> dbFactor
             Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Method))!, Expression.Property(moved, nameof(CashMoved.Method))),
             Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.Month))!, month),
             Expression.Bind(typeof(PaidInMonth).GetProperty(nameof(PaidInMonth.AmountMinor))!, Expression.Property(moved, nameof(CashMoved.AmountMinor)))), moved);
-    }
-
-    /// <summary>
-    /// What GoCardless has been asked to collect and will collect on its charge date: direct debits submitted and still
-    /// in flight, charged from today to the end of the window. Invoices a firm collects automatically are submitted as
-    /// soon as the client has a mandate, so they are here too; an invoice whose client has no mandate is not expected money.
-    /// </summary>
-    private static async Task<IReadOnlyList<ExpectedDirectDebits>> ExpectedAsync(PortalDbContext db, DateOnly today, CancellationToken cancellationToken)
-    {
-        var end = today.AddDays(ExpectedDays);
-        var rows = await (
-            from collection in db.ScheduledCollections
-            join payment in db.Payments on collection.PaymentId equals payment.Id
-            where payment.Status == PaymentStatus.Pending && collection.ChargeDate >= today && collection.ChargeDate < end
-            group payment by new { collection.ChargeDate, payment.Currency } into day
-            select new { day.Key.ChargeDate, day.Key.Currency, Minor = day.Sum(p => p.AmountMinor), Count = day.Count() })
-            .ToListAsync(cancellationToken);
-        return [.. rows.GroupBy(r => r.Currency).OrderBy(g => g.Key.Code).Select(byCurrency =>
-        {
-            var currency = byCurrency.Key;
-            var weeks = Enumerable.Range(0, (ExpectedDays + 6) / 7).Select(week =>
-            {
-                var from = today.AddDays(week * 7);
-                var to = DateOnly.FromDayNumber(Math.Min(from.DayNumber + 6, end.DayNumber - 1));
-                return new ExpectedWeek(from, to, new Money(byCurrency.Where(r => r.ChargeDate >= from && r.ChargeDate <= to).Sum(r => r.Minor), currency));
-            }).ToList();
-            return new ExpectedDirectDebits(currency, new Money(byCurrency.Sum(r => r.Minor), currency), byCurrency.Sum(r => r.Count), weeks);
-        })];
     }
 
     /// <summary>Money in (positive) or out (negative) of the firm's provider balance or bank, for a payment.</summary>

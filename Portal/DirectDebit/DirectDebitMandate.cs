@@ -48,7 +48,10 @@ public sealed class DirectDebitMandate : IClientOwned
     public DateTimeOffset? EndedAt { get; private set; }
 
     /// <summary>GoCardless accepts payments on a mandate still being set up; it refuses them once it has ended.</summary>
-    public bool IsUsable => Status is MandateStatus.PendingCustomerApproval or MandateStatus.PendingSubmission or MandateStatus.Submitted or MandateStatus.Active;
+    public bool IsUsable => UsableStatuses.Contains(Status);
+
+    /// <summary>The states <see cref="IsUsable"/> accepts, for queries.</summary>
+    public static readonly MandateStatus[] UsableStatuses = [MandateStatus.PendingCustomerApproval, MandateStatus.PendingSubmission, MandateStatus.Submitted, MandateStatus.Active];
 
     public void Describe(string? bankName, string? accountNumberEnding, string? reference = null)
     {
