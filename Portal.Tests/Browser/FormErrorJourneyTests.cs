@@ -89,4 +89,52 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         await Assertions.Expect(email).ToBeFocusedAsync();
         await Assertions.Expect(name).Not.ToHaveAttributeAsync("aria-invalid", "true");
     }
+
+    [Fact]
+    public async Task An_invoice_saved_with_fields_missing_moves_to_each_field_in_error_in_turn_and_reads_why()
+    {
+        var firm = await _app.AFirmAsync();
+        // Two clients, so the editor cannot choose for the person.
+        await _app.AClientAsync(firm, name: "Maison Dupont");
+        await _app.AClientAsync(firm, name: "Atelier Martin");
+        var page = await browser.NewPageAsync(_app.BaseUrl);
+        await page.SignInAsync(firm.Staff.Email, firm.Staff.Password);
+        await page.GoToAsync("/staff/invoices/new");
+        var client = page.GetByRole(AriaRole.Combobox, new() { Name = "Client" });
+        var description = page.Field("line-description");
+
+        await page.GetByTestId("save-draft").ClickAsync();
+
+        await Assertions.Expect(client).ToBeFocusedAsync();
+        await Assertions.Expect(client).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(client).ToHaveAccessibleDescriptionAsync(new Regex("Choose a client"));
+        await Assertions.Expect(description).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(description).ToHaveAccessibleDescriptionAsync(new Regex("Required"));
+        (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+
+        // The client chosen, the next press moves to the line without a description; nothing was saved meanwhile.
+        await page.ChooseAsync("invoice-client", "Maison Dupont (EUR)");
+        await page.GetByTestId("save-draft").ClickAsync();
+        await Assertions.Expect(description).ToBeFocusedAsync();
+        await Assertions.Expect(client).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/invoices/new$"));
+    }
+
+    [Fact]
+    public async Task A_schedule_saved_without_its_client_moves_to_the_client_and_reads_why()
+    {
+        var firm = await _app.AFirmAsync();
+        var page = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await page.SignInAsync(firm.Staff.Email, firm.Staff.Password);
+        await page.GoToAsync("/staff/recurring/new");
+        var client = page.GetByRole(AriaRole.Combobox, new() { Name = "Client" });
+
+        await page.GetByTestId("save-schedule").ClickAsync();
+
+        await Assertions.Expect(client).ToBeFocusedAsync();
+        await Assertions.Expect(client).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(client).ToHaveAccessibleDescriptionAsync(new Regex("Choose a client"));
+        await Assertions.Expect(page.Field("line-description")).ToHaveAttributeAsync("aria-invalid", "true");
+        (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+    }
 }

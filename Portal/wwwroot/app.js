@@ -32,3 +32,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (invalid instanceof HTMLElement)
         invalid.focus();
 });
+
+// An interactive form saved with errors moves to its first field in error (FocusFirstError.razor), for the same reason.
+window.portalFocusFirstInvalid = () => {
+    const invalid = document.querySelector("[aria-invalid='true']");
+    if (invalid instanceof HTMLElement)
+        invalid.focus();
+};
