@@ -149,15 +149,38 @@ public sealed class DepositInvoice : IClientOwned
         if (!amount.IsPositive || amount > Remaining)
             throw new DomainException($"{amount} cannot be taken from deposit invoice {Number}: {Remaining} of it is left.");
         var consumedAfter = ConsumedMinor + amount.Minor;
-        var numerator = (Int128)TaxMinor * consumedAfter;
-        var taxAfter = numerator / TotalMinor;
-        if (Int128.Abs(numerator % TotalMinor) * 2 >= TotalMinor)
-            taxAfter += Int128.Sign(numerator);
-        var tax = new Money((long)taxAfter - ConsumedTaxMinor, Currency);
+        var taxAfter = TaxShareOf(consumedAfter);
+        var tax = new Money(taxAfter - ConsumedTaxMinor, Currency);
         ConsumedMinor = consumedAfter;
-        ConsumedTaxMinor = (long)taxAfter;
+        ConsumedTaxMinor = taxAfter;
         Version = Guid.NewGuid();
         return (amount - tax, tax);
+    }
+
+    /// <summary>
+    /// A refund that took <paramref name="amount"/> of the deposit out of the client's credit failed, and the money is
+    /// back in that credit: the deposit stands for it again, with its share of the tax by the same rule as
+    /// <see cref="Consume"/>.
+    /// </summary>
+    public void Restore(Money amount)
+    {
+        if (amount.Currency != Currency)
+            throw new DomainException($"This deposit invoice is in {Currency}; {amount.Currency} cannot come back to it.");
+        if (!amount.IsPositive || amount.Minor > ConsumedMinor)
+            throw new DomainException($"{amount} cannot come back to deposit invoice {Number}: {new Money(ConsumedMinor, Currency)} of it has left the credit.");
+        ConsumedMinor -= amount.Minor;
+        ConsumedTaxMinor = TaxShareOf(ConsumedMinor);
+        Version = Guid.NewGuid();
+    }
+
+    /// <summary>The deposit's tax × <paramref name="consumed"/> ÷ its total, rounded half away from zero.</summary>
+    private long TaxShareOf(long consumed)
+    {
+        var numerator = (Int128)TaxMinor * consumed;
+        var share = numerator / TotalMinor;
+        if (Int128.Abs(numerator % TotalMinor) * 2 >= TotalMinor)
+            share += Int128.Sign(numerator);
+        return (long)share;
     }
 
     /// <summary>

@@ -323,4 +323,32 @@ public sealed class DepositInvoiceTests(StripePortalApp app) : IClassFixture<Str
         (used.Total, used.Net, used.Tax).ShouldBe((client.Amount(60_00), client.Amount(50_00), client.Amount(10_00)));
         (await DepositsAsync(client.Firm)).ShouldHaveSingleItem().Remaining.ShouldBe(client.Amount(0));
     }
+
+    [Fact]
+    public async Task A_refund_of_deposit_credit_that_fails_puts_the_deposit_back_and_later_uses_deduct_all_of_it()
+    {
+        var (stripe, client) = await AFrenchFirmTakingCardsAsync();
+        var checkout = await stripe.PaidAsync(client, [], client.Amount(100_00));
+        await app.AsStaffOfAsync<StripeRefunder>(client.Firm, refunder => refunder.RefundToCardAsync(checkout.PaymentId, client.Amount(40_00), "refund-1"));
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeRefunded, EventTypes.RefundCreated);
+        (await DepositsAsync(client.Firm)).ShouldHaveSingleItem().Remaining.ShouldBe(client.Amount(60_00));
+        var created = (await app.InboxAsync()).Single(e => e.FirmId == client.Firm.Id && e.Type == EventTypes.RefundCreated);
+        var refundId = System.Text.Json.Nodes.JsonNode.Parse(created.Body)!["data"]!["object"]!["id"]!.GetValue<string>();
+
+        await stripe.FailRefundAsync(refundId);
+        await stripe.ApplyWebhooksAsync(EventTypes.CheckoutSessionCompleted, EventTypes.ChargeRefunded, EventTypes.RefundFailed, EventTypes.RefundUpdated);
+
+        // The 40.00 is the client's credit again, and the deposit invoice stands for all of it once more (only once,
+        // though two events told of the failure).
+        (await app.CreditOfAsync(client)).ShouldBe(client.Amount(100_00));
+        var deposit = (await DepositsAsync(client.Firm)).ShouldHaveSingleItem();
+        (deposit.Remaining, deposit.ConsumedTaxMinor).ShouldBe((client.Amount(100_00), 0L));
+        // Using all the credit deducts the whole deposit, with exactly its net and its tax.
+        var invoice = await app.AnInvoice(client).WithLine("Annual accounts", 1, 150_00, 2000).IssuedAsync();
+        await UseCreditAsync(client, invoice.Id, 100_00);
+        var used = (await DeductionsAsync(client.Firm, invoice.Id)).ShouldHaveSingleItem();
+        (used.Total, used.Net, used.Tax).ShouldBe((deposit.Total, deposit.Net, deposit.Tax));
+        (await DepositsAsync(client.Firm)).ShouldHaveSingleItem().Remaining.ShouldBe(client.Amount(0));
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
+    }
 }

@@ -91,6 +91,23 @@ public sealed class DepositInvoicing(IDbContextFactory<PortalDbContext> dbFactor
         return (deposit, taken, net, tax);
     }
 
+    /// <summary>
+    /// A refund of the payment failed and <paramref name="cameBack"/> is in the client's credit again: what that refund had
+    /// taken of the payment's deposit invoice (what left it other than by deductions on invoices) stands as a deposit again,
+    /// so the credit is deducted from it when used.
+    /// </summary>
+    public static async Task RefundFailedAsync(MoneyWork work, Payment payment, Money cameBack)
+    {
+        var deposit = await work.Db.DepositInvoices.SingleOrDefaultAsync(d => d.PaymentId == payment.Id);
+        if (deposit is null)
+            return;
+        var deducted = await work.Db.DepositDeductions.Where(d => d.DepositInvoiceId == deposit.Id).SumAsync(d => d.TotalMinor);
+        var refunded = new Money(deposit.ConsumedMinor - deducted, deposit.Currency);
+        var restored = Money.Min(cameBack, refunded);
+        if (restored.IsPositive)
+            deposit.Restore(restored);
+    }
+
     /// <summary>A client's deposit invoices, newest first; through the tenant, so a contact sees only its own.</summary>
     public async Task<IReadOnlyList<DepositInvoice>> OfClientAsync(Guid clientAccountId, CancellationToken cancellationToken = default)
     {

@@ -193,6 +193,8 @@ public sealed class ProviderPayments(LedgerWriter writer, IDbContextFactory<Port
         OnPaymentWorkAsync("refund-failed", paymentId, idempotencyKey, [amount], async (work, loaded) =>
         {
             work.Post(Refunds.Failed(loaded.Payment, loaded.Wallet, amount, work.IdempotencyKey, work.Now));
+            // The credit it gives back is covered by the payment's deposit invoice again.
+            await DepositInvoicing.RefundFailedAsync(work, loaded.Payment, amount);
             await notices.RefundFailedAsync(work, loaded.Payment, loaded.Wallet, amount, work.IdempotencyKey);
         }, cancellationToken);
 
