@@ -51,25 +51,26 @@ public sealed partial class ClientAccount
     {
         if (!Enum.IsDefined(details.Kind))
             throw new DomainException("Choose whether the client is a French business, a consumer or international.");
-        var siren = CompanyIdentifiers.NormalizeSiren(details.Siren);
-        var siret = CompanyIdentifiers.NormalizeSiret(details.Siret);
+        // Each refusal names its field, so the form shows it there.
+        var siren = DomainException.OnField(nameof(details.Siren), () => CompanyIdentifiers.NormalizeSiren(details.Siren));
+        var siret = DomainException.OnField(nameof(details.Siret), () => CompanyIdentifiers.NormalizeSiret(details.Siret));
         if (siren is not null && siret is not null && !siret.StartsWith(siren, StringComparison.Ordinal))
-            throw new DomainException($"The SIRET {siret} does not belong to the SIREN {siren}: its first nine digits must be the SIREN.");
+            throw new DomainException($"The SIRET {siret} does not belong to the SIREN {siren}: its first nine digits must be the SIREN.").About(nameof(details.Siret));
         siren ??= siret?[..9];
-        var vat = CompanyIdentifiers.NormalizeVatNumber(details.VatNumber);
+        var vat = DomainException.OnField(nameof(details.VatNumber), () => CompanyIdentifiers.NormalizeVatNumber(details.VatNumber));
         if (vat is not null && vat.StartsWith("FR", StringComparison.Ordinal) && siren is not null && vat[4..] != siren)
-            throw new DomainException($"The VAT number {vat} is for the SIREN {vat[4..]}, not the client's SIREN {siren}.");
-        var country = NormalizeCountry(details.Country);
+            throw new DomainException($"The VAT number {vat} is for the SIREN {vat[4..]}, not the client's SIREN {siren}.").About(nameof(details.VatNumber));
+        var country = DomainException.OnField(nameof(details.Country), () => NormalizeCountry(details.Country));
         if (details.Kind == ClientKind.FrenchBusiness && country is not null && country != "FR")
-            throw new DomainException($"A French business is in France (FR), not {country}; choose international for a company abroad.");
+            throw new DomainException($"A French business is in France (FR), not {country}; choose international for a company abroad.").About(nameof(details.Country));
         if (details.Kind == ClientKind.International && country is null)
-            throw new DomainException("Give the country of an international client.");
+            throw new DomainException("Give the country of an international client.").About(nameof(details.Country));
         if (details.Kind == ClientKind.International && country == "FR")
-            throw new DomainException("An international client is outside France: give its country, or choose French business or consumer.");
+            throw new DomainException("An international client is outside France: give its country, or choose French business or consumer.").About(nameof(details.Country));
         if (details.Kind == ClientKind.Consumer && (siren is not null || siret is not null))
-            throw new DomainException("A consumer has no SIREN or SIRET; choose French business for a company.");
-        var address = Text(details.Address, "The address");
-        var delivery = Text(details.DeliveryAddress, "The delivery address");
+            throw new DomainException("A consumer has no SIREN or SIRET; choose French business for a company.").About(siren is not null ? nameof(details.Siren) : nameof(details.Siret));
+        var address = DomainException.OnField(nameof(details.Address), () => Text(details.Address, "The address"));
+        var delivery = DomainException.OnField(nameof(details.DeliveryAddress), () => Text(details.DeliveryAddress, "The delivery address"));
 
         Kind = details.Kind;
         Siren = siren;

@@ -73,19 +73,20 @@ public sealed partial class Firm
     /// <summary>Checks and normalises every field (spaces out of numbers, upper case) and keeps them all, or none.</summary>
     public void SetLegalIdentity(FirmLegalIdentity identity)
     {
-        var legalName = Text(identity.LegalName, 200, "The legal name");
-        var address = Text(identity.Address, 400, "The address");
-        var penalty = Text(identity.LatePaymentPenalty, 300, "The late-payment penalty text");
-        var siren = CompanyIdentifiers.NormalizeSiren(identity.Siren);
-        var siret = CompanyIdentifiers.NormalizeSiret(identity.Siret);
+        // Each refusal names its field, so the form shows it there.
+        var legalName = DomainException.OnField(nameof(identity.LegalName), () => Text(identity.LegalName, 200, "The legal name"));
+        var address = DomainException.OnField(nameof(identity.Address), () => Text(identity.Address, 400, "The address"));
+        var penalty = DomainException.OnField(nameof(identity.LatePaymentPenalty), () => Text(identity.LatePaymentPenalty, 300, "The late-payment penalty text"));
+        var siren = DomainException.OnField(nameof(identity.Siren), () => CompanyIdentifiers.NormalizeSiren(identity.Siren));
+        var siret = DomainException.OnField(nameof(identity.Siret), () => CompanyIdentifiers.NormalizeSiret(identity.Siret));
         if (siren is not null && siret is not null && !siret.StartsWith(siren, StringComparison.Ordinal))
-            throw new DomainException($"The SIRET {siret} does not belong to the SIREN {siren}: its first nine digits must be the SIREN.");
+            throw new DomainException($"The SIRET {siret} does not belong to the SIREN {siren}: its first nine digits must be the SIREN.").About(nameof(identity.Siret));
         siren ??= siret?[..9];
-        var vat = CompanyIdentifiers.NormalizeVatNumber(identity.VatNumber, siren);
-        var iban = BankIdentifiers.NormalizeIban(identity.Iban);
-        var bic = BankIdentifiers.NormalizeBic(identity.Bic);
-        var creditorId = BankIdentifiers.NormalizeSepaCreditorId(identity.SepaCreditorId);
-        var electronicAddress = Firms.ElectronicAddress.Normalize(identity.ElectronicAddress, siren);
+        var vat = DomainException.OnField(nameof(identity.VatNumber), () => CompanyIdentifiers.NormalizeVatNumber(identity.VatNumber, siren));
+        var iban = DomainException.OnField(nameof(identity.Iban), () => BankIdentifiers.NormalizeIban(identity.Iban));
+        var bic = DomainException.OnField(nameof(identity.Bic), () => BankIdentifiers.NormalizeBic(identity.Bic));
+        var creditorId = DomainException.OnField(nameof(identity.SepaCreditorId), () => BankIdentifiers.NormalizeSepaCreditorId(identity.SepaCreditorId));
+        var electronicAddress = DomainException.OnField(nameof(identity.ElectronicAddress), () => Firms.ElectronicAddress.Normalize(identity.ElectronicAddress, siren));
         if (identity.Size is { } size && !Enum.IsDefined(size))
             throw new DomainException("The firm's size is not one the law knows.");
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tests.Fixture;
@@ -88,6 +89,21 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         await page.GetByTestId("save-client").ClickAsync();
         await Assertions.Expect(email).ToBeFocusedAsync();
         await Assertions.Expect(name).Not.ToHaveAttributeAsync("aria-invalid", "true");
+
+        // What the client's rules refuse is shown on its field too: a SIREN whose check digit is wrong.
+        await email.FillAsync("compta@maison-rouge.example");
+        var siren = page.Field("client-siren");
+        await siren.FillAsync("123456789");
+        await page.GetByTestId("save-client").ClickAsync();
+        await Assertions.Expect(siren).ToBeFocusedAsync();
+        await Assertions.Expect(siren).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(siren).ToHaveAccessibleDescriptionAsync(new Regex("The SIREN 123456789 is not valid"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/clients/new$"));
+
+        // Corrected, the client is made.
+        await siren.FillAsync("732829320");
+        await page.GetByTestId("save-client").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/clients/[0-9a-f-]{36}$"));
     }
 
     [Fact]
@@ -136,5 +152,36 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         await Assertions.Expect(client).ToHaveAccessibleDescriptionAsync(new Regex("Choose a client"));
         await Assertions.Expect(page.Field("line-description")).ToHaveAttributeAsync("aria-invalid", "true");
         (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_refused_identifier_is_shown_on_its_field_which_takes_the_focus_and_nothing_is_kept_until_it_is_right()
+    {
+        var firm = await _app.AFirmAsync();
+        var page = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await page.SignInAsync(firm.Owner.Email, firm.Owner.Password);
+        await page.GoToAsync("/staff/settings/identity");
+        var name = page.Field("legal-name");
+        var siren = page.Field("siren");
+        await name.FillAsync("Cabinet Martin SARL");
+        await siren.FillAsync("123456789");
+
+        await page.GetByTestId("save-identity").ClickAsync();
+
+        await Assertions.Expect(siren).ToBeFocusedAsync();
+        await Assertions.Expect(siren).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(siren).ToHaveAccessibleDescriptionAsync(new Regex("The SIREN 123456789 is not valid"));
+        await Assertions.Expect(name).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
+        await using (var db = _app.OpenDb(firm.Id))
+            (await db.Firms.SingleAsync()).LegalName.ShouldBeNull();
+
+        // Corrected, it saves, and the field is no longer in error.
+        await siren.FillAsync("732 829 320");
+        await page.GetByTestId("save-identity").ClickAsync();
+        await Assertions.Expect(page.GetByText("Legal identity saved")).ToBeVisibleAsync();
+        await Assertions.Expect(siren).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await using (var db = _app.OpenDb(firm.Id))
+            (await db.Firms.SingleAsync()).Siren.ShouldBe("732829320");
     }
 }

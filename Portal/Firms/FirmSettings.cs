@@ -21,9 +21,9 @@ public sealed class FirmSettings(IDbContextFactory<PortalDbContext> dbFactory, A
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var firm = await db.Firms.SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("firm");
-        firm.Rename(input.Name);
+        DomainException.OnField(nameof(input.Name), () => firm.Rename(input.Name));
         firm.Brand(string.IsNullOrWhiteSpace(input.PrimaryColor) ? null : input.PrimaryColor.Trim(), input.LogoDataUrl);
-        firm.SetInvoicePrefix(input.InvoicePrefix);
+        DomainException.OnField(nameof(input.InvoicePrefix), () => firm.SetInvoicePrefix(input.InvoicePrefix));
         firm.ChangeDefaultCurrency(Currency.FromCode(input.DefaultCurrencyCode));
         await db.SaveChangesAsync(cancellationToken);
     }

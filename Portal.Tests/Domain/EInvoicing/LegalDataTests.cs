@@ -86,21 +86,23 @@ public sealed class LegalDataTests
     }
 
     [Theory]
-    [InlineData(ClientKind.FrenchBusiness, "552100554", null, "FR44732829320", null, "not the client's SIREN 552100554")]
-    [InlineData(ClientKind.FrenchBusiness, "732829320", "55210055400013", null, null, "does not belong to the SIREN")]
-    [InlineData(ClientKind.FrenchBusiness, null, null, null, "DE", "choose international")]
-    [InlineData(ClientKind.International, null, null, "BE0123456749", null, "Give the country")]
-    [InlineData(ClientKind.International, null, null, null, "FR", "outside France")]
-    [InlineData(ClientKind.Consumer, "732829320", null, null, null, "A consumer has no SIREN")]
-    [InlineData(ClientKind.International, null, null, null, "France", "not a country code")]
-    [InlineData(ClientKind.FrenchBusiness, "732829321", null, null, null, "check digit")]
-    public void Client_details_that_contradict_each_other_are_refused_and_change_nothing(ClientKind kind, string? siren, string? siret, string? vat, string? country, string reason)
+    [InlineData(ClientKind.FrenchBusiness, "552100554", null, "FR44732829320", null, "not the client's SIREN 552100554", "VatNumber")]
+    [InlineData(ClientKind.FrenchBusiness, "732829320", "55210055400013", null, null, "does not belong to the SIREN", "Siret")]
+    [InlineData(ClientKind.FrenchBusiness, null, null, null, "DE", "choose international", "Country")]
+    [InlineData(ClientKind.International, null, null, "BE0123456749", null, "Give the country", "Country")]
+    [InlineData(ClientKind.International, null, null, null, "FR", "outside France", "Country")]
+    [InlineData(ClientKind.Consumer, "732829320", null, null, null, "A consumer has no SIREN", "Siren")]
+    [InlineData(ClientKind.International, null, null, null, "France", "not a country code", "Country")]
+    [InlineData(ClientKind.FrenchBusiness, "732829321", null, null, null, "check digit", "Siren")]
+    public void Client_details_that_contradict_each_other_are_refused_on_the_field_to_correct_and_change_nothing(
+        ClientKind kind, string? siren, string? siret, string? vat, string? country, string reason, string field)
     {
         var client = _books.Client();
         client.SetLegalDetails(new ClientLegalDetails(ClientKind.Consumer, Address: "Before"));
 
-        Should.Throw<DomainException>(() => client.SetLegalDetails(new ClientLegalDetails(kind, siren, siret, vat, country, "After")))
-            .Message.ShouldContain(reason);
+        var refusal = Should.Throw<DomainException>(() => client.SetLegalDetails(new ClientLegalDetails(kind, siren, siret, vat, country, "After")));
+        refusal.Message.ShouldContain(reason);
+        refusal.Field.ShouldBe(field);
         client.LegalDetails.ShouldBe(new ClientLegalDetails(ClientKind.Consumer, Address: "Before"));
     }
 

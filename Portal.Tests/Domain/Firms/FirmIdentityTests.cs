@@ -53,8 +53,8 @@ public sealed class FirmIdentityTests
     public void Siret_of_another_company_than_the_siren_is_refused()
     {
         var firm = AFirm();
-        Should.Throw<DomainException>(() => firm.SetLegalIdentity(new FirmLegalIdentity(Siren: "732829320", Siret: "55210055400013")))
-            .Message.ShouldContain("does not belong");
+        var refusal = Should.Throw<DomainException>(() => firm.SetLegalIdentity(new FirmLegalIdentity(Siren: "732829320", Siret: "55210055400013")));
+        (refusal.Message, refusal.Field).ShouldBe(("The SIRET 55210055400013 does not belong to the SIREN 732829320: its first nine digits must be the SIREN.", "Siret"));
         firm.Siren.ShouldBeNull();
     }
 
@@ -72,8 +72,26 @@ public sealed class FirmIdentityTests
     public void Vat_number_must_be_the_firms_own_siren()
     {
         var firm = AFirm();
-        Should.Throw<DomainException>(() => firm.SetLegalIdentity(new FirmLegalIdentity(Siren: "552100554", VatNumber: "FR44732829320")))
-            .Message.ShouldContain("not the firm's SIREN");
+        var refusal = Should.Throw<DomainException>(() => firm.SetLegalIdentity(new FirmLegalIdentity(Siren: "552100554", VatNumber: "FR44732829320")));
+        refusal.Message.ShouldContain("not the firm's SIREN");
+        refusal.Field.ShouldBe(nameof(FirmLegalIdentity.VatNumber));
+    }
+
+    [Theory]
+    [InlineData(nameof(FirmLegalIdentity.Siren), "123456789")]
+    [InlineData(nameof(FirmLegalIdentity.Iban), "FR76 3000 6000 0112 3456 7890 188")]
+    [InlineData(nameof(FirmLegalIdentity.Bic), "BNP")]
+    [InlineData(nameof(FirmLegalIdentity.SepaCreditorId), "FR00ZZZ123456")]
+    public void A_refused_value_names_the_field_it_came_in(string field, string value)
+    {
+        var identity = field switch
+        {
+            nameof(FirmLegalIdentity.Siren) => new FirmLegalIdentity(Siren: value),
+            nameof(FirmLegalIdentity.Iban) => new FirmLegalIdentity(Iban: value),
+            nameof(FirmLegalIdentity.Bic) => new FirmLegalIdentity(Bic: value),
+            _ => new FirmLegalIdentity(SepaCreditorId: value),
+        };
+        Should.Throw<DomainException>(() => AFirm().SetLegalIdentity(identity)).Field.ShouldBe(field);
     }
 
     [Fact]

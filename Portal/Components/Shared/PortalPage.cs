@@ -45,16 +45,40 @@ public abstract class PortalPage : ComponentBase
 
     protected bool Busy { get; private set; }
 
+    /// <summary>The last action's refusals about single fields, which the fields of <see cref="Form"/> show (<see cref="FieldRefusals.Of{T}"/>).</summary>
+    protected FieldRefusals Refusals { get; } = new();
+
+    /// <summary>
+    /// The page's form, when a refusal about one of its fields (<see cref="DomainException.Field"/>) is to be shown on
+    /// that field rather than in a message.
+    /// </summary>
+    protected MudForm? Form { get; set; }
+
+    /// <summary>Where the page with a <see cref="Form"/> has its <see cref="FocusFirstError"/>: the focus moves to the refused field.</summary>
+    protected FocusFirstError? FirstError { get; set; }
+
     /// <summary>Runs a user action; a domain rule or a missing row becomes a message, and the page stays usable.</summary>
     protected async Task<bool> TryAsync(Func<Task> action, string? success = null)
     {
         Busy = true;
+        Refusals.Clear();
         try
         {
             await action();
             if (success is not null)
                 Snackbar.Add(success, Severity.Success);
             return true;
+        }
+        catch (DomainException ex) when (ex.Field is { } field && Form is { } form)
+        {
+            var text = ex.ToText(T);
+            Refusals.Add(field, text);
+            await form.ValidateAsync();
+            // A field the page shows now says it; a refusal no field of the form took is said in a message.
+            if (form.Errors.Contains(text))
+                FirstError?.Request();
+            else
+                Snackbar.Add(text, Severity.Error);
         }
         catch (DomainException ex)
         {
