@@ -104,6 +104,25 @@ public sealed partial class Firm
         SepaCreditorId = creditorId;
     }
 
+    /// <summary>
+    /// Takes the SEPA creditor identifier the firm's direct-debit provider collects under, when the firm has not stated
+    /// one. False when the firm keeps its own, or the provider's is not a valid identifier.
+    /// </summary>
+    public bool AdoptSepaCreditorId(string? fromProvider)
+    {
+        if (SepaCreditorId is not null || string.IsNullOrWhiteSpace(fromProvider))
+            return false;
+        try
+        {
+            SepaCreditorId = BankIdentifiers.NormalizeSepaCreditorId(fromProvider);
+        }
+        catch (DomainException)
+        {
+            return false;
+        }
+        return SepaCreditorId is not null;
+    }
+
     private static string? Text(string? value, int max, string what)
     {
         var trimmed = value?.Trim();

@@ -51,9 +51,30 @@ internal static class GoCardlessReads
         ["country_code"] = "GB",
         ["verification_status"] = "successful",
         ["can_create_refunds"] = true,
-        ["scheme_identifiers"] = new JsonArray(),
+        ["scheme_identifiers"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "Sandbox creditor " + call.Account.CreditorId[^4..],
+            ["scheme"] = "sepa",
+            ["reference"] = SepaCreditorIdentifier(call.Account.CreditorId),
+            ["currency"] = "EUR",
+            ["minimum_advance_notice"] = 3,
+            ["can_specify_mandate_reference"] = false,
+            ["status"] = "active",
+        }),
         ["links"] = new JsonObject(),
     };
+
+    /// <summary>
+    /// A French SEPA creditor identifier (ICS) of the creditor's own: FR, two check digits, the ZZZ business code and six
+    /// characters from the creditor's id, with check digits that hold (ISO 7064 mod 97 over the national part and FR00).
+    /// </summary>
+    internal static string SepaCreditorIdentifier(string creditorId)
+    {
+        var national = new string([.. creditorId.ToUpperInvariant().Where(char.IsAsciiLetterOrDigit).TakeLast(6)]).PadLeft(6, '0');
+        var digits = string.Concat((national + "FR00").Select(c => char.IsAsciiDigit(c) ? c.ToString() : (c - 'A' + 10).ToString(CultureInfo.InvariantCulture)));
+        var remainder = digits.Aggregate(0, (r, d) => (r * 10 + (d - '0')) % 97);
+        return $"FR{98 - remainder:D2}ZZZ{national}";
+    }
 
     private static bool LinkMatches(string? wanted, GcEvent gcEvent, string link) =>
         wanted is null || gcEvent.Links.GetValueOrDefault(link) == wanted;

@@ -327,4 +327,28 @@ public sealed class DirectDebitPaymentTests(StripePortalApp app) : IClassFixture
         await Should.ThrowAsync<DomainException>(() => app.AsStaffOfAsync<GoCardlessConnector>(firm,
             connector => connector.ConnectAsync(new GoCardlessConnectionInput(Portal.Integrations.ProviderMode.Sandbox, "live_AbCdEfGhIjKlMnOpQr", null))));
     }
+
+    [Fact]
+    public async Task Testing_the_connection_gives_a_firm_without_one_the_SEPA_creditor_identifier_GoCardless_collects_under_and_a_firms_own_stays()
+    {
+        var firm = await app.AFirmAsync();
+        var stated = await app.AFirmAsync();
+        await app.AsStaffOfAsync<Portal.Firms.FirmIdentitySettings>(stated, s => s.SaveAsync(new Portal.Domain.Firms.FirmLegalIdentity(SepaCreditorId: "FR72ZZZ123456")));
+        await DirectDebitDriver.ConnectAsync(app, firm);
+        await DirectDebitDriver.ConnectAsync(app, stated);
+
+        var check = await app.AsStaffOfAsync<GoCardlessConnector, GoCardlessConnectionCheckResult>(firm, connector => connector.TestAsync());
+        await app.AsStaffOfAsync<GoCardlessConnector, GoCardlessConnectionCheckResult>(stated, connector => connector.TestAsync());
+
+        // The sandbox's creditor collects SEPA debits under an identifier of its own, whose check digits hold.
+        var fromGoCardless = check.SepaCreditorId.ShouldNotBeNull();
+        Portal.Domain.Firms.BankIdentifiers.NormalizeSepaCreditorId(fromGoCardless).ShouldBe(fromGoCardless);
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.Firms.SingleAsync()).SepaCreditorId.ShouldBe(fromGoCardless);
+            (await db.AuditEntries.SingleAsync(a => a.Action == "SEPA creditor identifier taken from GoCardless")).After.ShouldBe(fromGoCardless);
+        }
+        await using (var db = app.OpenDb(stated.Id))
+            (await db.Firms.SingleAsync()).SepaCreditorId.ShouldBe("FR72ZZZ123456");
+    }
 }

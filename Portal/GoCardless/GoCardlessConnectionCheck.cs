@@ -1,6 +1,6 @@
 namespace Portal.GoCardless;
 
-public sealed record GoCardlessConnectionCheckResult(bool IsWorking, string? CreditorId, string? CreditorName, string? Problem);
+public sealed record GoCardlessConnectionCheckResult(bool IsWorking, string? CreditorId, string? CreditorName, string? Problem, string? SepaCreditorId = null);
 
 // "Test connection" for an owner pasting an access token: reads the creditor and says plainly what is wrong.
 public sealed class GoCardlessConnectionCheck(GoCardlessClients clients)
@@ -13,7 +13,7 @@ public sealed class GoCardlessConnectionCheck(GoCardlessClients clients)
             var creditor = await client.ListCreditorsAsync(new GoCardlessPaging(Limit: 1), cancellationToken).FirstOrDefaultAsync(cancellationToken);
             return creditor is null
                 ? new(false, null, null, "The access token works but sees no creditor; finish the GoCardless account setup first.")
-                : new(true, creditor.Id, creditor.Name, null);
+                : new(true, creditor.Id, creditor.Name, null, creditor.SepaCreditorIdentifier);
         }
         catch (ArgumentException wrongEnvironment)
         {

@@ -17,7 +17,7 @@ public sealed record GoCardlessConnectionInput(ProviderMode Mode, string AccessT
 /// </summary>
 public sealed class GoCardlessConnector(
     ProviderConnections connections, IDbContextFactory<PortalDbContext> dbFactory, GoCardlessClients clients, GoCardlessConnectionCheck check,
-    ProviderSecrets secrets, InAppSandbox.InAppSandbox sandbox, IServiceProvider services, TimeProvider clock, ILogger<GoCardlessConnector> logger)
+    ProviderSecrets secrets, InAppSandbox.InAppSandbox sandbox, IServiceProvider services, Audit.AuditRecorder audit, TimeProvider clock, ILogger<GoCardlessConnector> logger)
 {
     public static GoCardlessEnvironment EnvironmentOf(ProviderMode mode) => mode switch
     {
@@ -54,7 +54,11 @@ public sealed class GoCardlessConnector(
         }
     }
 
-    /// <summary>Reads the creditor with the stored token: its name on success, GoCardless's reason otherwise.</summary>
+    /// <summary>
+    /// Reads the creditor with the stored token: its name on success, GoCardless's reason otherwise. A firm that has not
+    /// stated its SEPA creditor identifier takes the one GoCardless collects its debits under (printed on Factur-X
+    /// invoices paid by direct debit, BT-90); one the firm stated stays.
+    /// </summary>
     public async Task<GoCardlessConnectionCheckResult> TestAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -64,6 +68,9 @@ public sealed class GoCardlessConnector(
         if (result.IsWorking)
         {
             connection.MarkVerified(result.CreditorId!, result.CreditorName, clock.GetUtcNow());
+            var firm = await db.Firms.SingleAsync(cancellationToken);
+            if (firm.AdoptSepaCreditorId(result.SepaCreditorId))
+                audit.Record(db, "SEPA creditor identifier taken from GoCardless", "Firm", firm.Id, null, firm.SepaCreditorId);
             await db.SaveChangesAsync(cancellationToken);
         }
         return result;
