@@ -56,6 +56,19 @@ public sealed class DomainException : Exception
         return true;
     });
 
+    /// <summary>Runs an operation about one input, and ties a refusal it raises, now or when it completes, to <paramref name="field"/>.</summary>
+    public static async Task OnFieldAsync(string field, Func<Task> operation)
+    {
+        try
+        {
+            await operation();
+        }
+        catch (DomainException refusal) when (refusal.Field is null)
+        {
+            throw refusal.About(field);
+        }
+    }
+
     /// <summary>The message as a composite format: "{0} is more than the {1} due on {2}."</summary>
     public string Template { get; }
 
