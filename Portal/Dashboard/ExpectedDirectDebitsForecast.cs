@@ -106,12 +106,14 @@ internal static class ExpectedDirectDebitsForecast
         PortalDbContext db, Dictionary<(Guid, Currency), DateOnly> firstChargeDays, DateOnly end, CancellationToken cancellationToken)
     {
         var clientIds = firstChargeDays.Keys.Select(k => k.Item1).Distinct().ToList();
-        var invoices = await db.Invoices.AsNoTracking()
+        // What automatic collection would ask for: what is payable now (an open invoice is never void).
+        var invoices = await db.Invoices
             .Where(i => (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.PartiallyPaid) && i.DueDate < end && clientIds.Contains(i.ClientAccountId))
             .Where(i => !db.ScheduledCollections.Any(c => c.Automatic && c.InvoiceId == i.Id))
+            .Select(i => new { i.ClientAccountId, i.Currency, i.DueDate, i.MethodsAllowed, Payable = i.TotalMinor - i.CreditedMinor - i.PaidMinor - i.PendingMinor })
             .ToListAsync(cancellationToken);
-        return invoices.Where(i => i.AmountPayable.IsPositive && i.MethodsAllowed.HasFlag(PaymentMethods.DirectDebit) && firstChargeDays.ContainsKey((i.ClientAccountId, i.Currency)))
-            .Select(i => new Expected(Later(i.DueDate, firstChargeDays[(i.ClientAccountId, i.Currency)]), i.AmountPayable, Sent: false));
+        return invoices.Where(i => i.Payable > 0 && i.MethodsAllowed.HasFlag(PaymentMethods.DirectDebit) && firstChargeDays.ContainsKey((i.ClientAccountId, i.Currency)))
+            .Select(i => new Expected(Later(i.DueDate, firstChargeDays[(i.ClientAccountId, i.Currency)]), new Money(i.Payable, i.Currency), Sent: false));
     }
 
     /// <summary>
