@@ -57,6 +57,17 @@ public abstract class PortalPage : ComponentBase
     /// <summary>Where the page with a <see cref="Form"/> has its <see cref="FocusFirstError"/>: the focus moves to the refused field.</summary>
     protected FocusFirstError? FirstError { get; set; }
 
+    /// <summary>Checks the fields of <see cref="Form"/>; when one is in error, the focus moves to the first (<see cref="FirstError"/>).</summary>
+    protected async Task<bool> CheckFormAsync()
+    {
+        if (Form is not { } form)
+            return true;
+        await form.ValidateAsync();
+        if (!form.IsValid)
+            FirstError?.Request();
+        return form.IsValid;
+    }
+
     /// <summary>Runs a user action; a domain rule or a missing row becomes a message, and the page stays usable.</summary>
     protected async Task<bool> TryAsync(Func<Task> action, string? success = null)
     {
