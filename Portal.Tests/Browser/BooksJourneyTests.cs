@@ -62,10 +62,9 @@ public sealed class BooksJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("closed-periods")).ToHaveTextAsync("No month is closed yet.");
         (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
 
-        await month.FillAsync(thisMonth.Previous.ToString());
+        await month.CorrectAsync(thisMonth.Previous.ToString());
         await page.GetByTestId("close-month").ClickAsync();
         await Assertions.Expect(page.GetByTestId("closed-periods")).ToHaveTextAsync(thisMonth.Previous.ToString());
-        await Assertions.Expect(month).Not.ToHaveAttributeAsync("aria-invalid", "true");
         await using var db = _app.OpenDb(firm.Id);
         (await db.ClosedPeriods.SingleAsync()).Month.ShouldBe(thisMonth.Previous.Month);
     }

@@ -85,13 +85,12 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         (await AccessibilityTests.FailingViolationsAsync(page)).Select(v => $"{v.Id}: {v.Help}").ShouldBeEmpty();
 
         // The name given, the next press moves to the email, still in error.
-        await name.FillAsync("Maison Rouge");
+        await name.CorrectAsync("Maison Rouge");
         await page.GetByTestId("save-client").ClickAsync();
         await Assertions.Expect(email).ToBeFocusedAsync();
-        await Assertions.Expect(name).Not.ToHaveAttributeAsync("aria-invalid", "true");
 
         // What the client's rules refuse is shown on its field too: a SIREN whose check digit is wrong.
-        await email.FillAsync("compta@maison-rouge.example");
+        await email.CorrectAsync("compta@maison-rouge.example");
         var siren = page.Field("client-siren");
         await siren.FillAsync("123456789");
         await page.GetByTestId("save-client").ClickAsync();
@@ -101,7 +100,7 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/clients/new$"));
 
         // Corrected, the client is made.
-        await siren.FillAsync("732829320");
+        await siren.CorrectAsync("732829320");
         await page.GetByTestId("save-client").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/clients/[0-9a-f-]{36}$"));
     }
@@ -177,7 +176,7 @@ public sealed class FormErrorJourneyTests(Fixture.Browser browser) : IAsyncLifet
             (await db.Firms.SingleAsync()).LegalName.ShouldBeNull();
 
         // Corrected, it saves, and the field is no longer in error.
-        await siren.FillAsync("732 829 320");
+        await siren.CorrectAsync("732 829 320");
         await page.GetByTestId("save-identity").ClickAsync();
         await Assertions.Expect(page.GetByText("Legal identity saved")).ToBeVisibleAsync();
         await Assertions.Expect(siren).Not.ToHaveAttributeAsync("aria-invalid", "true");

@@ -92,6 +92,20 @@ public static class PortalPages
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
     /// <summary>
+    /// Types a corrected value into a field that shows an error and waits until the field no longer says it is in
+    /// error, while the person is still in it. Fields that can be in error take what is typed as it is typed, so their
+    /// error line goes before the person reaches the button below. If it went only when the field is left, the press on
+    /// the button would itself take it away and move the button up under the pointer, and the press would be lost
+    /// (a full run once lost a Save that way).
+    /// </summary>
+    public static async Task CorrectAsync(this ILocator field, string value)
+    {
+        await field.FillAsync(value);
+        await Assertions.Expect(field).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(field).ToBeFocusedAsync();
+    }
+
+    /// <summary>
     /// Chooses <paramref name="option"/> in the MudBlazor select with test id <paramref name="testId"/>, and waits
     /// until the list has closed and the field shows the choice, as a person does before moving on. The select
     /// finishes a choice in a round trip to the server, which also hands the focus back to the select; once, on a
