@@ -36,6 +36,12 @@ internal static class PayPalEndpoints
                 call.Account.Refunds.GetValueOrDefault(id) ?? throw PayPalApiError.NotFound("INVALID_RESOURCE_ID", $"Specified resource ID {id} does not exist."),
                 call.BaseUrl))));
 
+        pp.MapGet("/v1/customer/disputes/{id}", (HttpContext c, PayPalApi api, string id) => api.RunAsync(c, call =>
+        {
+            var dispute = call.Account.Disputes.GetValueOrDefault(id) ?? throw PayPalApiError.NotFound("INVALID_RESOURCE_ID", $"Specified resource ID {id} does not exist.");
+            return new PpResult(200, PayPalShapes.Dispute(dispute, call.Account.Captures[dispute.CaptureId], call.BaseUrl));
+        }));
+
         pp.MapPost("/v1/notifications/verify-webhook-signature", (HttpContext c, PayPalApi api) => api.RunAsync(c, call => Verify(call)));
 
         pp.MapGet("/checkoutnow", (PayPalSandbox sandbox, string? token) => PayPalApprovalPage.Show(sandbox, token));
@@ -90,6 +96,40 @@ internal static class PayPalEndpoints
             Control(sandbox, sandbox.OwnerOfCapture(id), c.Request.BaseUrl(), account =>
                 PayPalShapes.Refund(PayPalLifecycle.Reverse(sandbox, account, account.Captures[id], sandbox.Clock.GetUtcNow(), c.Request.BaseUrl()), c.Request.BaseUrl())));
 
+        // The payer disputes a capture: {"reason":"MERCHANDISE_OR_SERVICE_NOT_RECEIVED"} by default.
+        control.MapPost("/captures/{id}/dispute", async (HttpContext c, PayPalSandbox sandbox, string id) =>
+        {
+            var body = await SandboxControlEndpoints.ReadJsonAsync(c);
+            var reason = body["reason"]?.GetValue<string>() ?? "MERCHANDISE_OR_SERVICE_NOT_RECEIVED";
+            return Control(sandbox, sandbox.OwnerOfCapture(id), c.Request.BaseUrl(), account =>
+            {
+                var capture = account.Captures[id];
+                return PayPalShapes.Dispute(PayPalLifecycle.OpenDispute(sandbox, account, capture, reason, sandbox.Clock.GetUtcNow(), c.Request.BaseUrl()), capture, c.Request.BaseUrl());
+            });
+        });
+
+        // PayPal's decision: {"winner":"payer"|"seller"}.
+        control.MapPost("/disputes/{id}/resolve", async (HttpContext c, PayPalSandbox sandbox, string id) =>
+        {
+            var body = await SandboxControlEndpoints.ReadJsonAsync(c);
+            var payerWins = body["winner"]?.GetValue<string>() switch
+            {
+                "payer" => true,
+                "seller" => false,
+                _ => (bool?)null,
+            };
+            if (payerWins is null)
+            {
+                return Results.BadRequest(new { error = "Say who wins: {\"winner\":\"payer\"} or {\"winner\":\"seller\"}." });
+            }
+
+            return Control(sandbox, sandbox.OwnerOfDispute(id), c.Request.BaseUrl(), account =>
+            {
+                var dispute = PayPalLifecycle.ResolveDispute(sandbox, account, account.Disputes[id], payerWins.Value, sandbox.Clock.GetUtcNow(), c.Request.BaseUrl());
+                return PayPalShapes.Dispute(dispute, account.Captures[dispute.CaptureId], c.Request.BaseUrl());
+            });
+        });
+
         pp.Map("/{**rest}", (HttpContext c, PayPalApi api) => api.RunAsync(c, _ =>
             throw new PayPalApiError(404, "NOT_FOUND", $"{c.Request.Method} {c.Request.Path} is not an endpoint the Portal sandbox emulates.")));
     }
@@ -126,7 +166,7 @@ internal static class PayPalEndpoints
     {
         if (account is null)
         {
-            return Results.NotFound(new { error = "No such order or capture." });
+            return Results.NotFound(new { error = "No such order, capture or dispute." });
         }
 
         lock (account.Gate)

@@ -208,6 +208,51 @@ internal static class PayPalLifecycle
         return refund;
     }
 
+    // The payer disputes a completed capture (a chargeback through their card issuer): the dispute waits for the seller.
+    public static PpDispute OpenDispute(PayPalSandbox sandbox, PayPalAccount account, PpCapture capture, string reason, DateTimeOffset now, string baseUrl)
+    {
+        if (capture.Status is not ("COMPLETED" or "PARTIALLY_REFUNDED"))
+        {
+            throw PayPalApiError.Unprocessable("CAPTURE_CANNOT_BE_DISPUTED", $"Capture {capture.Id} is {capture.Status}; only a completed capture can be disputed.");
+        }
+
+        var dispute = new PpDispute
+        {
+            Id = "PP-D-" + SandboxIds.PayPal(),
+            CaptureId = capture.Id,
+            Reason = reason,
+            Amount = capture.Amount.With(capture.RemainingUnits),
+            CreateTime = now,
+            UpdateTime = now,
+        };
+        account.Disputes[dispute.Id] = dispute;
+        sandbox.RegisterDispute(dispute, account);
+        sandbox.Emit(account, "CUSTOMER.DISPUTE.CREATED", "dispute", $"A new dispute opened with Case # {dispute.Id}", PayPalShapes.Dispute(dispute, capture, baseUrl), baseUrl);
+        return dispute;
+    }
+
+    // PayPal decides: for the payer, what is left of the capture is reversed first (PAYMENT.CAPTURE.REVERSED), then the
+    // dispute reads resolved; for the seller, only the dispute changes.
+    public static PpDispute ResolveDispute(PayPalSandbox sandbox, PayPalAccount account, PpDispute dispute, bool payerWins, DateTimeOffset now, string baseUrl)
+    {
+        if (dispute.Status == "RESOLVED")
+        {
+            throw PayPalApiError.Unprocessable("DISPUTE_ALREADY_RESOLVED", $"Dispute {dispute.Id} is already resolved.");
+        }
+
+        var capture = account.Captures[dispute.CaptureId];
+        if (payerWins && capture.RemainingUnits > 0)
+        {
+            Reverse(sandbox, account, capture, now, baseUrl);
+        }
+
+        dispute.Status = "RESOLVED";
+        dispute.OutcomeCode = payerWins ? "RESOLVED_BUYER_FAVOUR" : "RESOLVED_SELLER_FAVOUR";
+        dispute.UpdateTime = now;
+        sandbox.Emit(account, "CUSTOMER.DISPUTE.RESOLVED", "dispute", $"A dispute was resolved with case # {dispute.Id}", PayPalShapes.Dispute(dispute, capture, baseUrl), baseUrl);
+        return dispute;
+    }
+
     public static PpRefund Refund(PayPalSandbox sandbox, PayPalAccount account, PpCapture capture, JsonObject body, DateTimeOffset now, string baseUrl)
     {
         switch (capture.Status)

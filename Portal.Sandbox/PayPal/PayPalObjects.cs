@@ -87,6 +87,19 @@ internal sealed class PpRefund
     public required DateTimeOffset CreateTime { get; init; }
 }
 
+// A payer's dispute over one capture. Open until the control endpoint resolves it for the payer or for the seller.
+internal sealed class PpDispute
+{
+    public required string Id { get; init; }
+    public required string CaptureId { get; init; }
+    public required string Reason { get; init; }
+    public required PpAmount Amount { get; init; }
+    public string Status { get; set; } = "WAITING_FOR_SELLER_RESPONSE";
+    public string? OutcomeCode { get; set; }
+    public required DateTimeOffset CreateTime { get; init; }
+    public DateTimeOffset UpdateTime { get; set; }
+}
+
 // The JSON PayPal answers with, built from the emulator's state.
 internal static class PayPalShapes
 {
@@ -178,6 +191,43 @@ internal static class PayPalShapes
                 ["paypal_fee"] = fee.ToNode(),
                 ["net_amount"] = capture.Amount.With(capture.Amount.Units - fee.Units).ToNode(),
             };
+        }
+
+        return node;
+    }
+
+    public static JsonObject Dispute(PpDispute dispute, PpCapture capture, string baseUrl)
+    {
+        var node = new JsonObject
+        {
+            ["dispute_id"] = dispute.Id,
+            ["create_time"] = Time(dispute.CreateTime),
+            ["update_time"] = Time(dispute.UpdateTime),
+            ["disputed_transactions"] = new JsonArray(new JsonObject
+            {
+                ["seller_transaction_id"] = capture.Id,
+                ["create_time"] = Time(capture.CreateTime),
+                ["transaction_status"] = capture.Status,
+                ["gross_amount"] = capture.Amount.ToNode(),
+                ["invoice_number"] = capture.InvoiceId,
+                ["custom"] = capture.CustomId,
+            }),
+            ["reason"] = dispute.Reason,
+            ["status"] = dispute.Status,
+            ["dispute_amount"] = dispute.Amount.ToNode(),
+            ["dispute_life_cycle_stage"] = "CHARGEBACK",
+            ["dispute_channel"] = "EXTERNAL",
+            ["links"] = new JsonArray { Link($"{baseUrl}/sandbox/paypal/v1/customer/disputes/{dispute.Id}", "self", "GET") },
+        };
+        if (dispute.OutcomeCode is not null)
+        {
+            var outcome = new JsonObject { ["outcome_code"] = dispute.OutcomeCode };
+            if (dispute.OutcomeCode == "RESOLVED_BUYER_FAVOUR")
+            {
+                outcome["amount_refunded"] = dispute.Amount.ToNode();
+            }
+
+            node["dispute_outcome"] = outcome;
         }
 
         return node;

@@ -28,6 +28,8 @@ internal sealed class PayPalAccount(string clientId, string clientSecret)
     public Dictionary<string, PpCapture> Captures { get; } = [];
 
     public Dictionary<string, PpRefund> Refunds { get; } = [];
+
+    public Dictionary<string, PpDispute> Disputes { get; } = [];
 }
 
 // A webhook transmission as the emulator sent it: what verify-webhook-signature compares a claimed one against.
@@ -49,6 +51,7 @@ internal sealed class PayPalSandbox(SandboxOptions options, WebhookQueue webhook
     private readonly ConcurrentDictionary<string, (PayPalAccount Account, DateTimeOffset ExpiresAt)> _tokens = new();
     private readonly ConcurrentDictionary<string, PayPalAccount> _ownerOfOrder = new();
     private readonly ConcurrentDictionary<string, PayPalAccount> _ownerOfCapture = new();
+    private readonly ConcurrentDictionary<string, PayPalAccount> _ownerOfDispute = new();
     private readonly ConcurrentDictionary<string, PayPalTransmission> _transmissions = new();
     private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
 
@@ -115,6 +118,10 @@ internal sealed class PayPalSandbox(SandboxOptions options, WebhookQueue webhook
     public void RegisterOrder(PpOrder order, PayPalAccount account) => _ownerOfOrder[order.Id] = account;
 
     public void RegisterCapture(PpCapture capture, PayPalAccount account) => _ownerOfCapture[capture.Id] = account;
+
+    public PayPalAccount? OwnerOfDispute(string disputeId) => _ownerOfDispute.GetValueOrDefault(disputeId);
+
+    public void RegisterDispute(PpDispute dispute, PayPalAccount account) => _ownerOfDispute[dispute.Id] = account;
 
     public PayPalTransmission? Transmission(string transmissionId) => _transmissions.GetValueOrDefault(transmissionId);
 

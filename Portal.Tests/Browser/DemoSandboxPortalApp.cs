@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Demo;
+using Portal.Invoices.Delivery;
 using Portal.Domain.Invoices;
 using Portal.Domain.Payments;
 using Portal.Tests.Fixture;
@@ -19,6 +23,26 @@ public class DemoSandboxPortalApp : DemoPortalApp
         base.ConfigureWebHost(builder);
         builder.UseSetting("Sandbox:Enabled", "true");
         builder.UseSetting("Webhooks:ProcessInBackground", "true");
+    }
+
+    /// <summary>The demo firm with its owner's and staff member's logins.</summary>
+    public async Task<TestFirm> DemoFirmAsync()
+    {
+        await using var db = OpenDb();
+        var id = await db.Firms.IgnoreQueryFilters().Where(f => f.Key == "demo").Select(f => f.Id).SingleAsync();
+        async Task<TestLogin> LoginAsync(string email) =>
+            new(await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(), email, DemoData.Password);
+        return new TestFirm(id, "demo", await LoginAsync("owner@demo.portal"), await LoginAsync("staff@demo.portal"));
+    }
+
+    /// <summary>Staff send the demo invoice <paramref name="number"/>; the pay link in the email the app delivered.</summary>
+    public async Task<string> PayLinkForAsync(string number)
+    {
+        var invoiceId = await InvoiceIdAsync(number);
+        // Sent outside any request, as a job would: links are built from the configured address.
+        Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = BaseUrl.ToString();
+        var sent = await this.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(await DemoFirmAsync(), d => d.SendAsync(invoiceId));
+        return await this.LinkDeliveredToAsync(sent.Recipient!, "/pay/");
     }
 
     public async Task<Guid> ClientIdAsync(string name)

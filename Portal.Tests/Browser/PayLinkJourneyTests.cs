@@ -26,7 +26,7 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
     [Fact]
     public async Task A_client_opens_the_emailed_link_pays_by_card_as_a_guest_and_dead_links_show_one_page()
     {
-        var demo = await DemoFirmAsync();
+        var demo = await _app.DemoFirmAsync();
         await using (var db = _app.OpenDb(demo.Id))
         {
             (await db.Firms.SingleAsync()).ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
@@ -73,12 +73,12 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         // Tampered, revoked and expired links: the same page, byte for byte.
         await dead.GotoAsync(link[..^3] + "abc");
         (await dead.Locator("main").InnerHTMLAsync()).ShouldBe(deadPage);
-        var revoked = await SendAsync(demo, await _app.OldestOpenInvoiceAsync("Northwind Traders"));
+        var revoked = await _app.PayLinkForAsync(await _app.OldestOpenInvoiceAsync("Northwind Traders"));
         var northwind = await _app.ClientIdAsync("Northwind Traders");
         await _app.AsStaffOfAsync<Portal.PayLinks.PayLinks, int>(demo, p => p.RevokeAllForClientAsync(northwind));
         await dead.GotoAsync(revoked);
         (await dead.Locator("main").InnerHTMLAsync()).ShouldBe(deadPage);
-        var expiring = await SendAsync(demo, await _app.OldestOpenInvoiceAsync("Blue River Studio"));
+        var expiring = await _app.PayLinkForAsync(await _app.OldestOpenInvoiceAsync("Blue River Studio"));
         ((TestClock)_app.Clock).Advance(PayLink.Lifetime);
         await dead.GotoAsync(expiring);
         (await dead.Locator("main").InnerHTMLAsync()).ShouldBe(deadPage);
@@ -91,23 +91,5 @@ public sealed class PayLinkJourneyTests(Fixture.Browser browser) : IAsyncLifetim
         fresh.ShouldNotBe(expiring);
         await dead.GotoAsync(fresh);
         await dead.WaitForPageAsync("/pay/guest$");
-    }
-
-    private async Task<TestFirm> DemoFirmAsync()
-    {
-        await using var db = _app.OpenDb();
-        var firmId = await db.Firms.IgnoreQueryFilters().Where(f => f.Key == "demo").Select(f => f.Id).SingleAsync();
-        var owner = await db.Users.Where(u => u.Email == "owner@demo.portal").Select(u => u.Id).SingleAsync();
-        var staff = await db.Users.Where(u => u.Email == "staff@demo.portal").Select(u => u.Id).SingleAsync();
-        return new TestFirm(firmId, "demo", new TestLogin(owner, "owner@demo.portal", DemoData.Password), new TestLogin(staff, "staff@demo.portal", DemoData.Password));
-    }
-
-    private async Task<string> SendAsync(TestFirm demo, string number)
-    {
-        var invoiceId = await _app.InvoiceIdAsync(number);
-        // Sent outside any request, as a job would: links are built from the configured address.
-        _app.Services.GetRequiredService<IConfiguration>()["Portal:PublicBaseUrl"] = _app.BaseUrl.ToString();
-        var sent = await _app.AsStaffOfAsync<InvoiceDelivery, DeliveryResult>(demo, d => d.SendAsync(invoiceId));
-        return await _app.LinkDeliveredToAsync(sent.Recipient!, "/pay/");
     }
 }

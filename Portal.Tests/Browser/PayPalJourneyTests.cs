@@ -54,4 +54,36 @@ public sealed class PayPalJourneyTests(Fixture.Browser browser) : IAsyncLifetime
         await using var check = _app.OpenDb();
         (await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Number == number)).Status.ShouldBe(InvoiceStatus.Paid);
     }
+
+    [Fact]
+    public async Task A_guest_with_a_pay_link_pays_with_paypal_and_sees_the_invoice_paid()
+    {
+        await using (var db = _app.OpenDb())
+        {
+            (await db.Firms.IgnoreQueryFilters().SingleAsync(f => f.Key == "demo")).ChangeDelivery(emailInvoicesWhenIssued: false, guestPayAllowed: true);
+            await db.SaveChangesAsync();
+        }
+        var number = await _app.OldestOpenInvoiceAsync("Maison Dupont");
+        var link = await _app.PayLinkForAsync(number);
+
+        var guest = await browser.NewPageAsync(_app.BaseUrl, width: 390, height: 844);
+        await guest.GotoAsync(link);
+        await guest.WaitForPageAsync("/pay/guest$");
+        await Assertions.Expect(guest.GetByTestId("guest-pay-by-card")).ToBeVisibleAsync();
+        await guest.GetByTestId("guest-pay-with-paypal").ClickAsync();
+
+        await guest.WaitForPageAsync("/sandbox/paypal/checkoutnow");
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Approve payment", Exact = true }).ClickAsync();
+
+        // Back on the guest's own page, never the signed-in portal: captured on the way, paid.
+        await guest.WaitForPageAsync("/pay/guest/payments/");
+        await _app.ExplainingFailureAsync(() => Assertions.Expect(guest.GetByTestId("payment-status")).ToContainTextAsync("Paid. Thank you!"));
+        await Assertions.Expect(guest.GetByTestId("invoice-status")).ToHaveTextAsync("Paid");
+        await guest.ScreenshotAsync("guest-paypal-paid");
+        await using var check = _app.OpenDb();
+        var invoice = await check.Invoices.IgnoreQueryFilters().SingleAsync(i => i.Number == number);
+        invoice.Status.ShouldBe(InvoiceStatus.Paid);
+        (await check.Payments.IgnoreQueryFilters().Include(p => p.Allocations).SingleAsync(p => p.Allocations.Any(a => a.InvoiceId == invoice.Id)))
+            .Provider.ShouldBe(Portal.Domain.Payments.PaymentProvider.PayPal);
+    }
 }

@@ -23,7 +23,7 @@ public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsy
     [Fact]
     public async Task An_overdue_reminder_leads_to_a_partial_card_payment_and_the_second_notice_asks_for_the_rest()
     {
-        var firm = await DemoFirmAsync();
+        var firm = await _app.DemoFirmAsync();
         await _app.TurnOnRemindersAsync(firm);
         var client = await _app.AClientAsync(firm, name: "Atelier Moreau");
         var billing = await _app.BillingEmailAsync(client);
@@ -69,15 +69,6 @@ public sealed partial class ReminderJourneyTests(Fixture.Browser browser) : IAsy
         var second = mails.Where(m => (m.Subject ?? "").StartsWith($"Second notice: invoice {number}", StringComparison.Ordinal)).ShouldHaveSingleItem();
         (second.TextBody ?? "").ShouldContain("still shows €200.00 unpaid");
         PayLink().Match(second.TextBody ?? "").Value.ShouldNotBeEmpty();
-    }
-
-    private async Task<TestFirm> DemoFirmAsync()
-    {
-        await using var db = _app.OpenDb();
-        var id = await db.Firms.IgnoreQueryFilters().Where(f => f.Key == "demo").Select(f => f.Id).SingleAsync();
-        async Task<TestLogin> LoginAsync(string email) =>
-            new(await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(), email, DemoData.Password);
-        return new TestFirm(id, "demo", await LoginAsync("owner@demo.portal"), await LoginAsync("staff@demo.portal"));
     }
 
     private async Task<string> NumberAsync(Guid invoiceId)

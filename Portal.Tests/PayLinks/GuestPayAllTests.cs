@@ -114,6 +114,53 @@ public sealed partial class GuestPayAllTests(MailPortalApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task With_paypal_connected_the_guest_pays_the_ticked_invoices_with_paypal_and_no_other_clients_payment_is_captured()
+    {
+        var (firm, client, _) = await AFirmThatLetsGuestsPayAsync();
+        var paypal = await Portal.Tests.Providers.PayPal.PayPalPaymentDriver.ConnectAsync(app, firm);
+        var first = await app.AnInvoice(client).WithLine("Annual accounts", 1, 480_00).DueInLocalDays(app, -7, issuedDaysAgo: 40).IssuedAsync();
+        var second = await app.AnInvoice(client).WithLine("Payroll", 1, 120_00).DueInLocalDays(app, -15, issuedDaysAgo: 45).IssuedAsync();
+        (await app.Sweeper().SweepAsync()).ShouldBe((2, 2));
+        var link = await PayAllLinkAsync(client);
+        // A neighbour's PayPal payment, approved on PayPal and waiting for the portal to capture it.
+        var neighbour = await app.AClientAsync(firm);
+        var neighboursInvoice = await app.AnInvoice(neighbour).WithLine("Audit", 1, 200_00).IssuedAsync();
+        var neighbours = await paypal.StartAsync(neighbour, [new(neighboursInvoice.Id, neighbour.Amount(200_00))]);
+        await Portal.Tests.Providers.PayPal.PayPalPaymentDriver.ChooseAsync(neighbours, "approve");
+
+        using var guest = app.AnonymousSession();
+        await guest.GetAsync(link);
+        var (_, page) = await guest.GetPageAsync(PayLinkEndpoints.GuestInvoicesPage);
+        page.ShouldContain("data-testid=\"guest-pay-selected\"");
+        page.ShouldContain("data-testid=\"guest-pay-selected-with-paypal\"");
+        var checkout = await PayTickedAsync(guest, page, [first.Id, second.Id], "paypal");
+        var approve = checkout.Headers.Location.ShouldNotBeNull();
+        approve.AbsolutePath.ShouldBe("/sandbox/paypal/checkoutnow");
+
+        // PayPal sends the guest back to the guest pages, where the order is captured.
+        var back = await Portal.Tests.Providers.PayPal.PayPalPaymentDriver.ChooseAsync(approve, "approve");
+        back.AbsolutePath.ShouldStartWith("/pay/guest/all/paypal/return/");
+        // Without the guest's session the way back captures nothing; with it, another client's payment is not found.
+        using (var stranger = app.AnonymousSession())
+            (await stranger.GetAsync(back.PathAndQuery)).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.InvalidPage);
+        (await guest.GetAsync($"/pay/guest/all/paypal/return/{neighbours.PaymentId}")).Headers.Location!.OriginalString.ShouldBe(PayLinkEndpoints.GuestInvoicesPage);
+        (await paypal.PaymentAsync(neighbours.PaymentId)).Status.ShouldBe(Portal.Domain.Payments.PaymentStatus.Initiated);
+
+        var returned = await guest.GetAsync(back.PathAndQuery);
+        var paymentId = Guid.Parse(back.Segments[^1]);
+        returned.Headers.Location!.OriginalString.ShouldBe($"{PayLinkEndpoints.GuestInvoicesPage}/payments/{paymentId}");
+        await paypal.ApplyWebhooksAsync("PAYMENT.CAPTURE.COMPLETED");
+        var paid = (await guest.GetPageAsync(returned.Headers.Location.OriginalString)).Html;
+        paid.ShouldContain("Paid. Thank you!");
+        paid.ShouldContain("data-testid=\"nothing-left\"");
+        var payment = await paypal.PaymentAsync(paymentId);
+        (payment.Provider, payment.Status).ShouldBe((Portal.Domain.Payments.PaymentProvider.PayPal, Portal.Domain.Payments.PaymentStatus.Succeeded));
+        (await app.InvoiceAsync(firm, first.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        (await app.InvoiceAsync(firm, second.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        await app.LedgerShouldBeConsistentAsync(firm);
+    }
+
+    [Fact]
     public async Task Without_guest_pay_the_reminder_keeps_the_sign_in_link()
     {
         var firm = await app.AFirmAsync();
@@ -177,7 +224,7 @@ public sealed partial class GuestPayAllTests(MailPortalApp app) : IClassFixture<
         return links[0]!;
     }
 
-    private static async Task<HttpResponseMessage> PayTickedAsync(PortalSession guest, string page, IEnumerable<Guid> ticked)
+    private static async Task<HttpResponseMessage> PayTickedAsync(PortalSession guest, string page, IEnumerable<Guid> ticked, string method = "card")
     {
         var fields = new List<KeyValuePair<string, string>>
         {
@@ -185,7 +232,7 @@ public sealed partial class GuestPayAllTests(MailPortalApp app) : IClassFixture<
             new("requestKey", RequestKey().Match(page).Groups[1].Value),
         };
         fields.AddRange(ticked.Select(id => new KeyValuePair<string, string>("invoice", id.ToString())));
-        return await guest.Http.PostAsync("/pay/guest/all/card", new FormUrlEncodedContent(fields));
+        return await guest.Http.PostAsync($"/pay/guest/all/{method}", new FormUrlEncodedContent(fields));
     }
 
     private static List<string> ListedNumbers(string page) =>

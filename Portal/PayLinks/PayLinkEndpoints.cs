@@ -6,7 +6,7 @@ using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Ledger;
-using Portal.Providers.Stripe;
+using Portal.Providers.PayPal.Checkout;
 using Portal.Tenancy;
 
 namespace Portal.PayLinks;
@@ -36,8 +36,13 @@ public static class PayLinkEndpoints
         // The form only ever answers "if it matches, we sent it" and can only email a client's own address: no
         // antiforgery token, so the dead-link page is the same bytes for every link.
         pay.MapPost("/fresh-link", FreshLinkAsync).DisableAntiforgery();
-        pay.MapPost("/guest/card", GuestCardAsync);
-        pay.MapPost("/guest/all/card", GuestInvoicesCardAsync);
+        // A guest pays by card (Stripe's page) or with PayPal (PayPal's page, then back to the portal to capture).
+        pay.MapPost("/guest/{method:regex(^(card|paypal)$)}", GuestInvoiceAsync);
+        pay.MapPost("/guest/all/{method:regex(^(card|paypal)$)}", GuestInvoicesAsync);
+        pay.MapGet("/guest/paypal/return/{paymentId:guid}", (Guid paymentId, HttpContext http, GuestSessions guests, PayLinks payLinks, TenantContext tenant, PayPalPayments paypal) =>
+            GuestPayPalReturnAsync(paymentId, GuestPage, http, guests, payLinks, tenant, paypal));
+        pay.MapGet("/guest/all/paypal/return/{paymentId:guid}", (Guid paymentId, HttpContext http, GuestSessions guests, PayLinks payLinks, TenantContext tenant, PayPalPayments paypal) =>
+            GuestPayPalReturnAsync(paymentId, GuestInvoicesPage, http, guests, payLinks, tenant, paypal));
         return app;
     }
 
@@ -96,9 +101,9 @@ public static class PayLinkEndpoints
         return Results.Redirect(FreshLinkRequestedPage);
     }
 
-    private static async Task<IResult> GuestCardAsync(
-        HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, TenantContext tenant, CurrentActor actor,
-        StripeCheckoutStarter checkout, IConfiguration configuration)
+    /// <summary>Pays what the guest's one invoice has left to pay, by card or with PayPal.</summary>
+    private static async Task<IResult> GuestInvoiceAsync(
+        string method, HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, GuestCheckouts checkouts)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
             return Results.BadRequest();
@@ -112,45 +117,15 @@ public static class PayLinkEndpoints
         var requestKey = form["requestKey"].ToString();
         if (!Guid.TryParseExact(requestKey, "N", out _))
             return Results.BadRequest();
-        return await StartGuestCheckoutAsync(http, guest.Link, [new InvoiceAmount(invoice.Id, invoice.AmountPayable)], requestKey,
-            GuestPage, "pay/guest/payments/", tenant, actor, checkout, configuration);
+        return await checkouts.StartAsync(http, method, guest.Link, [new InvoiceAmount(invoice.Id, invoice.AmountPayable)], requestKey, GuestPage);
     }
 
     /// <summary>
-    /// Starts a guest's card payment of <paramref name="amounts"/> through the signed-in clients' checkout, acting for the
-    /// link's client and nothing more, for this request only; a refusal goes back to <paramref name="page"/>.
+    /// Pays the invoices a guest ticked on the page of a link over several invoices, in one payment through the same
+    /// checkouts as the signed-in pay page. Only invoices the link lists now can be paid: any other id is refused.
     /// </summary>
-    private static async Task<IResult> StartGuestCheckoutAsync(HttpContext http, PayLink link, IReadOnlyList<InvoiceAmount> amounts, string requestKey,
-        string page, string returnPathPrefix, TenantContext tenant, CurrentActor actor, StripeCheckoutStarter checkout, IConfiguration configuration)
-    {
-        tenant.ActFor(link.FirmId, link.ClientAccountId);
-        actor.ActAs(new AuditActor(null, $"Guest by pay link ({link.Recipient})", IsStaff: false));
-        var request = http.Request;
-        var portalBase = configuration["Portal:PublicBaseUrl"] is { Length: > 0 } configured
-            ? new Uri(configured.TrimEnd('/') + "/")
-            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        try
-        {
-            var started = await checkout.StartAsync(new CardPaymentRequest(
-                link.ClientAccountId, amounts, null, "guest:" + requestKey, portalBase, link.Recipient)
-            {
-                ReturnPathPrefix = returnPathPrefix,
-            }, http.RequestAborted);
-            return Results.Redirect(started.Url);
-        }
-        catch (DomainException)
-        {
-            return Results.Redirect(page + "?card=refused");
-        }
-    }
-
-    /// <summary>
-    /// Pays the invoices a guest ticked on the page of a link over several invoices, in one card payment through the
-    /// same checkout as the signed-in pay page. Only invoices the link lists now can be paid: any other id is refused.
-    /// </summary>
-    private static async Task<IResult> GuestInvoicesCardAsync(
-        HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, TenantContext tenant, CurrentActor actor,
-        StripeCheckoutStarter checkout, IConfiguration configuration)
+    private static async Task<IResult> GuestInvoicesAsync(
+        string method, HttpContext http, IAntiforgery antiforgery, GuestSessions guests, PayLinks payLinks, GuestCheckouts checkouts)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
             return Results.BadRequest();
@@ -174,7 +149,25 @@ public static class PayLinkEndpoints
         if (!ticked.All(listed.ContainsKey))
             return Results.Redirect(GuestInvoicesPage + "?card=changed");
         var amounts = guest.Invoices.Where(i => ticked.Contains(i.Id)).Select(i => new InvoiceAmount(i.Id, i.AmountPayable)).ToList();
-        return await StartGuestCheckoutAsync(http, guest.Link, amounts, requestKey, GuestInvoicesPage, "pay/guest/all/payments/",
-            tenant, actor, checkout, configuration);
+        return await checkouts.StartAsync(http, method, guest.Link, amounts, requestKey, GuestInvoicesPage);
+    }
+
+    /// <summary>
+    /// The guest is back from PayPal's page: the order is captured, as for a signed-in client, and the guest sees the
+    /// payment on their page. Only a payment of the guest session's own client is captured.
+    /// </summary>
+    private static async Task<IResult> GuestPayPalReturnAsync(
+        Guid paymentId, string page, HttpContext http, GuestSessions guests, PayLinks payLinks, TenantContext tenant, PayPalPayments paypal)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var link = guests.Read(http) is not { } linkId ? null
+            : page == GuestPage ? (await payLinks.GuestAsync(linkId, http.RequestAborted))?.Link
+            : (await payLinks.GuestInvoicesAsync(linkId, http.RequestAborted))?.Link;
+        if (link is null)
+            return Results.Redirect(InvalidPage);
+        tenant.ActFor(link.FirmId, link.ClientAccountId);
+        return await paypal.CaptureOnReturnAsync(paymentId, link.ClientAccountId, http.RequestAborted)
+            ? Results.Redirect($"{page}/payments/{paymentId}")
+            : Results.Redirect(page);
     }
 }

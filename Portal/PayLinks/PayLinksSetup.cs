@@ -22,6 +22,7 @@ public static class PayLinksSetup
         services.AddSingleton<PayLinkMail>();
         services.AddScoped<FreshLinkRequests>();
         services.AddSingleton<GuestSessions>();
+        services.AddScoped<GuestCheckouts>();
         // Guessing tokens or flooding the fresh-link form goes through these few endpoints: limit them per address.
         services.Configure<RateLimiterOptions>(options => options.AddPolicy(RateLimitPolicy, http =>
         {

@@ -51,10 +51,13 @@ public sealed class PayPalPaymentDriver(StripePortalApp app, TestFirm firm)
             starter.StartAsync(new PayPalPaymentRequest(client.Id, invoices, prepayment, Guid.NewGuid().ToString("N"), app.BaseUrl)));
 
     /// <summary>What the payer's browser does on PayPal's approval page; returns where it is sent back to.</summary>
-    public static async Task<Uri> ChooseAsync(PayPalCheckout checkout, string choice)
+    public static Task<Uri> ChooseAsync(PayPalCheckout checkout, string choice) => ChooseAsync(new Uri(checkout.ApproveUrl), choice);
+
+    /// <summary>What the payer's browser does on the approval page at <paramref name="approveUrl"/>; returns where it is sent back to.</summary>
+    public static async Task<Uri> ChooseAsync(Uri approveUrl, string choice)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var response = await browser.PostAsync(checkout.ApproveUrl, new FormUrlEncodedContent([new("action", choice), new("email", "payer@example.test")]));
+        using var response = await browser.PostAsync(approveUrl, new FormUrlEncodedContent([new("action", choice), new("email", "payer@example.test")]));
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         return response.Headers.Location!;
     }
@@ -76,12 +79,27 @@ public sealed class PayPalPaymentDriver(StripePortalApp app, TestFirm firm)
         return checkout;
     }
 
-    public async Task ControlAsync(string path)
+    public Task ControlAsync(string path) => ControlAsync(path, new { });
+
+    /// <summary>Asks the emulator to act as PayPal or the payer would; returns the object it answers with.</summary>
+    public async Task<System.Text.Json.Nodes.JsonNode> ControlAsync(string path, object body)
     {
         using var control = new HttpClient { BaseAddress = new Uri(app.BaseUrl, "sandbox/paypal/_control/") };
-        using var response = await control.PostAsJsonAsync(path, new { });
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        using var response = await control.PostAsJsonAsync(path, body);
+        var answer = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, answer);
+        return System.Text.Json.Nodes.JsonNode.Parse(answer)!;
     }
+
+    /// <summary>The payer disputes the payment's capture; returns the dispute's id.</summary>
+    public async Task<string> DisputeAsync(Guid paymentId)
+    {
+        var capture = (await PaymentAsync(paymentId)).ProviderPaymentId.ShouldNotBeNull();
+        return (await ControlAsync($"captures/{capture}/dispute", new { reason = "MERCHANDISE_OR_SERVICE_NOT_AS_DESCRIBED" }))["dispute_id"]!.GetValue<string>();
+    }
+
+    /// <summary>PayPal decides a dispute for the payer or for the seller.</summary>
+    public Task ResolveDisputeAsync(string disputeId, string winner) => ControlAsync($"disputes/{disputeId}/resolve", new { winner });
 
     public Task<PayPalClient> ClientAsync() => app.AsProviderForAsync<PayPalConnector, PayPalClient>(firm, connector => connector.ClientAsync());
 

@@ -208,6 +208,70 @@ public sealed class PayPalPaymentTests(StripePortalApp app) : IClassFixture<Stri
     }
 
     [Fact]
+    public async Task A_dispute_the_payer_wins_takes_the_money_back_once_and_the_invoice_is_due_again()
+    {
+        var (paypal, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Bookkeeping", 1, 150_00).IssuedAsync();
+        var checkout = await paypal.PaidAsync(client, [new(invoice.Id, client.Amount(150_00))]);
+
+        var dispute = await paypal.DisputeAsync(checkout.PaymentId);
+        await paypal.ApplyWebhooksAsync("CUSTOMER.DISPUTE.CREATED");
+        // Open, it is said on the payment and nothing moves.
+        var disputed = await paypal.PaymentAsync(checkout.PaymentId);
+        (disputed.Status, disputed.Disputed).ShouldBe((PaymentStatus.Succeeded, true));
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+
+        await paypal.ResolveDisputeAsync(dispute, "payer");
+        await paypal.ApplyWebhooksAsync("CUSTOMER.DISPUTE.CREATED", "PAYMENT.CAPTURE.REVERSED", "CUSTOMER.DISPUTE.RESOLVED");
+
+        var payment = await paypal.PaymentAsync(checkout.PaymentId);
+        payment.Status.ShouldBe(PaymentStatus.Reversed);
+        (await paypal.LedgerTransactionsAsync(checkout.PaymentId, LedgerTransactionKind.PaymentReversed)).ShouldBe(1);
+        var reopened = await app.InvoiceAsync(client.Firm, invoice.Id);
+        (reopened.Status, reopened.AmountDue).ShouldBe((InvoiceStatus.Open, client.Amount(150_00)));
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
+    }
+
+    [Fact]
+    public async Task A_dispute_the_firm_wins_leaves_the_invoice_paid_and_the_payment_no_longer_disputed()
+    {
+        var (paypal, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Payroll", 1, 90_00).IssuedAsync();
+        var checkout = await paypal.PaidAsync(client, [new(invoice.Id, client.Amount(90_00))]);
+
+        var dispute = await paypal.DisputeAsync(checkout.PaymentId);
+        await paypal.ApplyWebhooksAsync("CUSTOMER.DISPUTE.CREATED");
+        (await paypal.PaymentAsync(checkout.PaymentId)).Disputed.ShouldBeTrue();
+        await paypal.ResolveDisputeAsync(dispute, "seller");
+        await paypal.ApplyWebhooksAsync("CUSTOMER.DISPUTE.CREATED", "CUSTOMER.DISPUTE.RESOLVED");
+
+        var payment = await paypal.PaymentAsync(checkout.PaymentId);
+        (payment.Status, payment.Disputed).ShouldBe((PaymentStatus.Succeeded, false));
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        (await paypal.LedgerTransactionsAsync(checkout.PaymentId, LedgerTransactionKind.PaymentReversed)).ShouldBe(0);
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
+    }
+
+    [Fact]
+    public async Task Dispute_events_applied_only_after_paypal_decided_for_the_payer_take_the_money_back_once()
+    {
+        var (paypal, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Tax return", 1, 60_00).IssuedAsync();
+        var checkout = await paypal.PaidAsync(client, [new(invoice.Id, client.Amount(60_00))]);
+
+        // Each of the three events is applied when the dispute already reads resolved: whichever comes first takes the
+        // money back, and the others find nothing left to do.
+        var dispute = await paypal.DisputeAsync(checkout.PaymentId);
+        await paypal.ResolveDisputeAsync(dispute, "payer");
+        await paypal.ApplyWebhooksAsync("CUSTOMER.DISPUTE.CREATED", "PAYMENT.CAPTURE.REVERSED", "CUSTOMER.DISPUTE.RESOLVED");
+
+        var payment = await paypal.PaymentAsync(checkout.PaymentId);
+        (payment.Status, payment.Disputed).ShouldBe((PaymentStatus.Reversed, true));
+        (await paypal.LedgerTransactionsAsync(checkout.PaymentId, LedgerTransactionKind.PaymentReversed)).ShouldBe(1);
+        (await app.LedgerShouldBeConsistentAsync(client.Firm)).AmountDue(invoice.Id, client.Currency).ShouldBe(client.Amount(60_00));
+    }
+
+    [Fact]
     public async Task A_currency_paypal_does_not_take_is_refused_with_its_reason_and_nothing_is_recorded()
     {
         var (paypal, client) = await AConnectedClientAsync("BRL");

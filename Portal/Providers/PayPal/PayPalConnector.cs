@@ -149,6 +149,8 @@ public static class PayPalPaymentsSetup
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureDenied>();
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureRefunded>();
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureReversed>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.CustomerDisputeCreated>();
+        services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.CustomerDisputeResolved>();
         return services;
     }
 }

@@ -112,6 +112,9 @@ public sealed class PayPalClient(HttpClient http, PayPalCredentials credentials,
     public Task<PayPalRefund> GetRefundAsync(string refundId, CancellationToken cancellationToken = default) =>
         SendAsync<PayPalRefund>(HttpMethod.Get, $"v2/payments/refunds/{Escape(refundId)}", null, null, cancellationToken);
 
+    public Task<PayPalDispute> GetDisputeAsync(string disputeId, CancellationToken cancellationToken = default) =>
+        SendAsync<PayPalDispute>(HttpMethod.Get, $"v1/customer/disputes/{Escape(disputeId)}", null, null, cancellationToken);
+
     /// <summary>
     /// Asks PayPal whether a delivery is one it sent to the webhook <paramref name="webhookId"/>. The event is sent
     /// back exactly as received: PayPal's signature covers a CRC32 of the raw body.

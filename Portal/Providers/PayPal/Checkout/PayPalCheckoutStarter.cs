@@ -9,7 +9,14 @@ using Portal.Providers.PayPal.Api;
 namespace Portal.Providers.PayPal.Checkout;
 
 /// <summary>A client's PayPal payment: amounts on chosen invoices and/or a prepayment, and the portal PayPal sends the payer back to.</summary>
-public sealed record PayPalPaymentRequest(Guid ClientAccountId, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string RequestKey, Uri PortalBaseUrl);
+public sealed record PayPalPaymentRequest(Guid ClientAccountId, IReadOnlyList<InvoiceAmount> Invoices, Money? Prepayment, string RequestKey, Uri PortalBaseUrl)
+{
+    /// <summary>Where PayPal sends the payer once they approved, followed by the payment's id: the portal captures there.</summary>
+    public string ReturnPathPrefix { get; init; } = "portal/paypal/return/";
+
+    /// <summary>The page that shows the payment, followed by its id; a payer who cancels on PayPal lands there.</summary>
+    public string StatusPathPrefix { get; init; } = "portal/payments/";
+}
 
 /// <summary>The payment recorded for a PayPal order, and PayPal's page where the payer approves it.</summary>
 public sealed record PayPalCheckout(Guid PaymentId, string OrderId, string ApproveUrl);
@@ -43,8 +50,8 @@ public sealed class PayPalCheckoutStarter(ProviderPayments payments, PaymentAtte
             payment.Amount,
             paymentId.ToString(),
             Description(numbers, request.Prepayment),
-            new Uri(request.PortalBaseUrl, $"portal/paypal/return/{paymentId}"),
-            new Uri(request.PortalBaseUrl, $"portal/payments/{paymentId}?cancelled=true"),
+            new Uri(request.PortalBaseUrl, $"{request.ReturnPathPrefix}{paymentId}"),
+            new Uri(request.PortalBaseUrl, $"{request.StatusPathPrefix}{paymentId}?cancelled=true"),
             BrandName: firmName), PayPalPayments.OrderRequestId(paymentId), cancellationToken);
         if (order.PurchaseUnits.FirstOrDefault()?.Amount?.ToMoney() is { } ordered && ordered != payment.Amount)
             throw new InvalidOperationException("PayPal's order total differs from the payment.");

@@ -37,6 +37,32 @@ public sealed class PayPalPayments(ProviderPayments payments, PayPalConnector co
     }
 
     /// <summary>
+    /// The payer is back from PayPal's page: captures the order of <paramref name="clientAccountId"/>'s payment. False
+    /// when the payment is not that client's PayPal payment. If PayPal cannot be reached now, the APPROVED webhook
+    /// captures later; the payer sees the payment as processing meanwhile.
+    /// </summary>
+    public async Task<bool> CaptureOnReturnAsync(Guid paymentId, Guid? clientAccountId, CancellationToken cancellationToken)
+    {
+        Payment? payment;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(
+                p => p.Id == paymentId && p.ClientAccountId == clientAccountId && p.Provider == PaymentProvider.PayPal, cancellationToken);
+        }
+        if (payment is null)
+            return false;
+        try
+        {
+            await CaptureAsync(payment, cancellationToken);
+        }
+        catch (Exception unavailable) when (unavailable is HttpRequestException or PayPalApiException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            logger.LogWarning(unavailable, "Could not capture PayPal payment {PaymentId} on return; the APPROVED webhook will", paymentId);
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Captures the order of an attempt the payer approved and applies the capture. Null when the order is not
     /// approved (yet) or the attempt already ended: an abandoned attempt is never captured.
     /// </summary>

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Portal.Account;
-using Portal.Data;
-using Portal.Domain.Payments;
-using Portal.Providers.PayPal.Api;
 using Portal.Tenancy;
 
 namespace Portal.Providers.PayPal.Checkout;
@@ -23,26 +19,9 @@ public static class PayPalReturnEndpoint
         return app;
     }
 
-    private static async Task<IResult> ReturnAsync(
-        Guid paymentId, IDbContextFactory<PortalDbContext> dbFactory, TenantContext tenant, PayPalPayments paypal, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        Payment? payment;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            // The signed-in contact's own account only: another client's or firm's payment id is not found.
-            payment = await db.Payments.AsNoTracking().SingleOrDefaultAsync(
-                p => p.Id == paymentId && p.ClientAccountId == tenant.ClientAccountId && p.Provider == PaymentProvider.PayPal, cancellationToken);
-        }
-        if (payment is null)
-            return Results.NotFound();
-        try
-        {
-            await paypal.CaptureAsync(payment, cancellationToken);
-        }
-        catch (Exception unavailable) when (unavailable is HttpRequestException or PayPalApiException or TaskCanceledException { InnerException: TimeoutException })
-        {
-            loggers.CreateLogger(typeof(PayPalReturnEndpoint)).LogWarning(unavailable, "Could not capture PayPal payment {PaymentId} on return; the APPROVED webhook will", paymentId);
-        }
-        return Results.Redirect($"/portal/payments/{paymentId}");
-    }
+    private static async Task<IResult> ReturnAsync(Guid paymentId, TenantContext tenant, PayPalPayments paypal, CancellationToken cancellationToken) =>
+        // The signed-in contact's own account only: another client's or firm's payment id is not found.
+        await paypal.CaptureOnReturnAsync(paymentId, tenant.ClientAccountId, cancellationToken)
+            ? Results.Redirect($"/portal/payments/{paymentId}")
+            : Results.NotFound();
 }

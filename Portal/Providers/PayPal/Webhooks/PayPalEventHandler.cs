@@ -23,7 +23,7 @@ public abstract class PayPalEventHandler(string eventType, PayPalPayments paypal
     {
         using var document = JsonDocument.Parse(webhookEvent.Body);
         if (!document.RootElement.TryGetProperty("resource", out var resource) || resource.ValueKind != JsonValueKind.Object
-            || PayPalEventResource.Text(resource, "id") is not { } resourceId)
+            || PayPalEventResource.Text(resource, ResourceIdProperty) is not { } resourceId)
             return WebhookOutcome.Ignored;
         // Objects Portal did not create (another integration on the same PayPal app) name no payment of ours.
         return await paypal.FindAsync(PayPalEventResource.CustomIdOf(resource), cancellationToken) is { } payment
@@ -31,23 +31,29 @@ public abstract class PayPalEventHandler(string eventType, PayPalPayments paypal
             : WebhookOutcome.Ignored;
     }
 
+    /// <summary>Where the resource keeps its own id: "id" on orders, captures and refunds; disputes say "dispute_id".</summary>
+    protected virtual string ResourceIdProperty => "id";
+
     protected abstract Task<WebhookOutcome> ApplyAsync(Payment payment, string resourceId, CancellationToken cancellationToken);
 }
 
-/// <summary>Where PayPal events carry our payment id: on a capture or refund itself, on an order in its purchase unit.</summary>
+/// <summary>
+/// Where PayPal events carry our payment id: on a capture or refund itself, on an order in its purchase unit, on a
+/// dispute in the transaction it disputes (as "custom").
+/// </summary>
 public static class PayPalEventResource
 {
-    public static string? CustomIdOf(JsonElement resource)
+    public static string? CustomIdOf(JsonElement resource) =>
+        Text(resource, "custom_id") ?? FirstIn(resource, "purchase_units", "custom_id") ?? FirstIn(resource, "disputed_transactions", "custom");
+
+    private static string? FirstIn(JsonElement resource, string list, string property)
     {
-        if (Text(resource, "custom_id") is { } customId)
-            return customId;
-        if (resource.TryGetProperty("purchase_units", out var units) && units.ValueKind == JsonValueKind.Array)
+        if (!resource.TryGetProperty(list, out var items) || items.ValueKind != JsonValueKind.Array)
+            return null;
+        foreach (var item in items.EnumerateArray())
         {
-            foreach (var unit in units.EnumerateArray())
-            {
-                if (unit.ValueKind == JsonValueKind.Object && Text(unit, "custom_id") is { } unitCustomId)
-                    return unitCustomId;
-            }
+            if (item.ValueKind == JsonValueKind.Object && Text(item, property) is { } found)
+                return found;
         }
         return null;
     }
