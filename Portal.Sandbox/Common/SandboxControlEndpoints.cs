@@ -24,7 +24,7 @@ public static class SandboxControlEndpoints
             var text = body["mode"]?.GetValue<string>() ?? "";
             if (!Enum.TryParse<WebhookDeliveryMode>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var mode))
             {
-                return Results.BadRequest(new { error = "mode must be normal, duplicate or out_of_order" });
+                return Results.BadRequest(new { error = "mode must be normal, duplicate, out_of_order or lost" });
             }
 
             queue.SetMode(provider, mode);

@@ -5,6 +5,9 @@ public enum WebhookDeliveryMode
     Normal,
     Duplicate,
     OutOfOrder,
+
+    // Never sent, as when the provider's delivery fails for good: only listing the provider's events finds them.
+    Lost,
 }
 
 public enum WebhookDeliveryState

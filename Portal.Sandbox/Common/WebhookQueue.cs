@@ -31,6 +31,11 @@ public sealed class WebhookQueue(SandboxOptions options, TimeProvider clock)
         lock (_gate)
         {
             var mode = _modes.GetValueOrDefault(delivery.Provider, WebhookDeliveryMode.Normal);
+            if (mode == WebhookDeliveryMode.Lost)
+            {
+                return;
+            }
+
             Add(delivery, mode, now);
             if (mode == WebhookDeliveryMode.Duplicate)
             {

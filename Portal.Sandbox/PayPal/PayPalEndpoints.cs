@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,10 @@ internal static class PayPalEndpoints
             var dispute = call.Account.Disputes.GetValueOrDefault(id) ?? throw PayPalApiError.NotFound("INVALID_RESOURCE_ID", $"Specified resource ID {id} does not exist.");
             return new PpResult(200, PayPalShapes.Dispute(dispute, call.Account.Captures[dispute.CaptureId], call.BaseUrl));
         }));
+
+        // The app's events between start_time and end_time, newest first, page_size at a time; "page" is the
+        // emulator's own cursor in the "next" link.
+        pp.MapGet("/v1/notifications/webhooks-events", (HttpContext c, PayPalApi api) => api.RunAsync(c, call => ListEvents(call, c.Request.Query)));
 
         pp.MapPost("/v1/notifications/verify-webhook-signature", (HttpContext c, PayPalApi api) => api.RunAsync(c, call => Verify(call)));
 
@@ -132,6 +137,34 @@ internal static class PayPalEndpoints
 
         pp.Map("/{**rest}", (HttpContext c, PayPalApi api) => api.RunAsync(c, _ =>
             throw new PayPalApiError(404, "NOT_FOUND", $"{c.Request.Method} {c.Request.Path} is not an endpoint the Portal sandbox emulates.")));
+    }
+
+    private static PpResult ListEvents(PpCall call, IQueryCollection query)
+    {
+        static DateTimeOffset? Time(string? text, string name) =>
+            text is null ? null
+            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment) ? moment
+            : throw PayPalApiError.Invalid($"/{name}", "INVALID_PARAMETER_SYNTAX", "The value of a field does not conform to the expected format.");
+
+        var start = Time(query["start_time"].FirstOrDefault(), "start_time");
+        var end = Time(query["end_time"].FirstOrDefault(), "end_time");
+        var pageSize = int.TryParse(query["page_size"].FirstOrDefault(), out var size) ? Math.Clamp(size, 1, 300) : 10;
+        var page = int.TryParse(query["page"].FirstOrDefault(), out var number) ? Math.Max(number, 1) : 1;
+        var matching = call.Account.Events
+            .Where(e => (start is null || e.CreateTime >= start) && (end is null || e.CreateTime <= end))
+            .Reverse()
+            .ToList();
+        var events = new JsonArray(matching.Skip((page - 1) * pageSize).Take(pageSize).Select(e => e.Event.DeepClone()).ToArray());
+        var links = new JsonArray();
+        if (page * pageSize < matching.Count)
+        {
+            var next = $"{call.BaseUrl}/sandbox/paypal/v1/notifications/webhooks-events?page_size={pageSize}&page={page + 1}"
+                + (start is null ? "" : $"&start_time={Uri.EscapeDataString(query["start_time"]!)}")
+                + (end is null ? "" : $"&end_time={Uri.EscapeDataString(query["end_time"]!)}");
+            links.Add(PayPalShapes.Link(next, "next", "GET"));
+        }
+
+        return new PpResult(200, new JsonObject { ["events"] = events, ["count"] = events.Count, ["links"] = links });
     }
 
     private static PpOrder OrderOf(PpCall call, string id) =>

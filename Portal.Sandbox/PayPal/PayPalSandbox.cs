@@ -30,6 +30,9 @@ internal sealed class PayPalAccount(string clientId, string clientSecret)
     public Dictionary<string, PpRefund> Refunds { get; } = [];
 
     public Dictionary<string, PpDispute> Disputes { get; } = [];
+
+    // Every event the app's webhook was sent (or lost), oldest first: what GET /v1/notifications/webhooks-events lists.
+    public List<(DateTimeOffset CreateTime, JsonNode Event)> Events { get; } = [];
 }
 
 // A webhook transmission as the emulator sent it: what verify-webhook-signature compares a claimed one against.
@@ -163,6 +166,7 @@ internal sealed class PayPalSandbox(SandboxOptions options, WebhookQueue webhook
                 PayPalShapes.Link($"{baseUrl}/sandbox/paypal/v1/notifications/webhooks-events/{eventId}/resend", "resend", "POST"),
             },
         }.ToJsonString();
+        account.Events.Add((now, JsonNode.Parse(body)!));
 
         var transmissionId = Guid.NewGuid().ToString();
         var time = PayPalShapes.Time(now);

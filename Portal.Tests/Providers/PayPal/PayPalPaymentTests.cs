@@ -5,6 +5,7 @@ using Portal.Domain.Invoices;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
 using Portal.Providers.PayPal.Checkout;
+using Portal.Providers.PayPal.Webhooks;
 using Portal.Tests.Fixture;
 using Portal.Tests.Stripe;
 using Portal.Webhooks;
@@ -116,6 +117,40 @@ public sealed class PayPalPaymentTests(StripePortalApp app) : IClassFixture<Stri
 
         (await paypal.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Succeeded);
         (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        await app.LedgerShouldBeConsistentAsync(client.Firm);
+    }
+
+    [Fact]
+    public async Task A_completion_whose_webhook_was_lost_is_found_by_listing_paypals_events_and_applied_once()
+    {
+        var (paypal, client) = await AConnectedClientAsync();
+        var invoice = await app.AnInvoice(client).WithLine("Audit", 1, 300_00).IssuedAsync();
+        var checkout = await paypal.StartAsync(client, [new(invoice.Id, client.Amount(300_00))]);
+        using (var back = await paypal.ReturnAsync(client, await PayPalPaymentDriver.ChooseAsync(checkout, "approve_pending")))
+            back.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await paypal.ApplyWebhooksAsync("CHECKOUT.ORDER.APPROVED", "PAYMENT.CAPTURE.PENDING");
+        var captureId = (await paypal.PaymentAsync(checkout.PaymentId)).ProviderPaymentId;
+
+        // PayPal completes the capture, and its webhook never reaches the portal.
+        await paypal.ControlAsync("webhooks/mode", new { mode = "lost" });
+        try
+        {
+            await paypal.ControlAsync($"captures/{captureId}/complete");
+        }
+        finally
+        {
+            await paypal.ControlAsync("webhooks/mode", new { mode = "normal" });
+        }
+        await app.ProcessWebhooksAsync();
+        (await paypal.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Pending);
+
+        (await app.AsProviderForAsync<PayPalEventReconciliation, int>(client.Firm, r => r.ReconcileAsync())).ShouldBe(1);
+        (await app.AsProviderForAsync<PayPalEventReconciliation, int>(client.Firm, r => r.ReconcileAsync())).ShouldBe(0);
+        await paypal.ApplyWebhooksAsync("PAYMENT.CAPTURE.COMPLETED");
+
+        (await paypal.PaymentAsync(checkout.PaymentId)).Status.ShouldBe(PaymentStatus.Succeeded);
+        (await app.InvoiceAsync(client.Firm, invoice.Id)).Status.ShouldBe(InvoiceStatus.Paid);
+        (await paypal.LedgerTransactionsAsync(checkout.PaymentId, LedgerTransactionKind.PaymentSucceeded)).ShouldBe(1);
         await app.LedgerShouldBeConsistentAsync(client.Firm);
     }
 

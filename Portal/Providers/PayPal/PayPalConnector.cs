@@ -151,6 +151,8 @@ public static class PayPalPaymentsSetup
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.PaymentCaptureReversed>();
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.CustomerDisputeCreated>();
         services.AddScoped<Portal.Webhooks.IWebhookHandler, Webhooks.CustomerDisputeResolved>();
+        services.AddScoped<Webhooks.PayPalEventReconciliation>();
+        services.AddHostedService<Portal.Webhooks.EventReconciliationService<Webhooks.PayPalEventReconciliation>>();
         return services;
     }
 }

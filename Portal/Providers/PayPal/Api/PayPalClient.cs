@@ -112,6 +112,35 @@ public sealed class PayPalClient(HttpClient http, PayPalCredentials credentials,
     public Task<PayPalRefund> GetRefundAsync(string refundId, CancellationToken cancellationToken = default) =>
         SendAsync<PayPalRefund>(HttpMethod.Get, $"v2/payments/refunds/{Escape(refundId)}", null, null, cancellationToken);
 
+    /// <summary>
+    /// The app's events created from <paramref name="since"/> to <paramref name="until"/>, every page of them:
+    /// what a webhook should have delivered. A "next" link is followed only while it stays on this client's API.
+    /// </summary>
+    public async Task<IReadOnlyList<PayPalListedEvent>> ListWebhookEventsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        var events = new List<PayPalListedEvent>();
+        string? path = FormattableString.Invariant(
+            $"v1/notifications/webhooks-events?page_size=100&start_time={Uri.EscapeDataString(PayPalTime(since))}&end_time={Uri.EscapeDataString(PayPalTime(until))}");
+        while (path is not null)
+        {
+            var page = await SendAsync<PayPalEventPage>(HttpMethod.Get, path, null, null, cancellationToken);
+            foreach (var item in page.Events)
+            {
+                if (item.ValueKind == JsonValueKind.Object
+                    && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                    && item.TryGetProperty("event_type", out var type) && type.ValueKind == JsonValueKind.String)
+                    events.Add(new PayPalListedEvent(id.GetString()!, type.GetString()!, item.GetRawText()));
+            }
+            path = page.Links.FirstOrDefault(l => l.Rel == "next") is { } next && Uri.TryCreate(next.Href, UriKind.Absolute, out var nextUrl)
+                && Credentials.BaseUrl.IsBaseOf(nextUrl)
+                ? Credentials.BaseUrl.MakeRelativeUri(nextUrl).OriginalString
+                : null;
+        }
+        return events;
+    }
+
+    private static string PayPalTime(DateTimeOffset moment) => moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     public Task<PayPalDispute> GetDisputeAsync(string disputeId, CancellationToken cancellationToken = default) =>
         SendAsync<PayPalDispute>(HttpMethod.Get, $"v1/customer/disputes/{Escape(disputeId)}", null, null, cancellationToken);
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Portal.Providers.PayPal.Api;
 
 /// <summary>
@@ -26,4 +28,14 @@ public enum PayPalVerificationStatus
     Unknown,
     Success,
     Failure,
+}
+
+/// <summary>One event as PayPal lists it: the same JSON a webhook delivery carries, kept whole to be stored as received.</summary>
+public sealed record PayPalListedEvent(string Id, string EventType, string Body);
+
+// A page of GET /v1/notifications/webhooks-events: the events, newest first, and a "next" link while more remain.
+internal sealed record PayPalEventPage
+{
+    public IReadOnlyList<JsonElement> Events { get; init; } = [];
+    public IReadOnlyList<PayPalLink> Links { get; init; } = [];
 }
