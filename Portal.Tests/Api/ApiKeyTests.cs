@@ -86,6 +86,28 @@ public sealed class ApiKeyTests(PortalApp app) : IClassFixture<PortalApp>, IAsyn
     }
 
     [Fact]
+    public async Task A_key_revoked_by_another_instance_stops_working_here_within_the_few_seconds_checked_keys_are_kept()
+    {
+        var firm = await app.AFirmAsync();
+        var key = await app.AnApiKeyAsync(firm, name: "Busy integration");
+        using var http = app.ApiClient(key.Secret);
+        (await http.GetAsync("/api/v1/clients")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Revoked as another instance would: in the database only, this instance's cache untold.
+        await using (var db = app.OpenDb(firm.Id))
+        {
+            (await db.ApiKeys.SingleAsync(k => k.Id == key.Id)).Revoke(app.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+        (await http.GetAsync("/api/v1/clients")).StatusCode.ShouldBe(HttpStatusCode.OK, "checked a moment ago, still kept");
+
+        ((TestClock)app.Clock).Advance(Portal.Api.ApiKeyCache.Lifetime);
+        var after = await http.GetAsync("/api/v1/clients");
+        after.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await after.JsonAsync()).GetProperty("detail").GetString().ShouldBe("This API key was revoked.");
+    }
+
+    [Fact]
     public async Task A_read_only_key_reads_but_any_write_is_403()
     {
         var firm = await app.AFirmAsync();

@@ -25,7 +25,7 @@ public static class ApiClaims
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    PortalDatabase database, TimeProvider clock)
+    PortalDatabase database, ApiKeyCache cache, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,22 +42,32 @@ public sealed class ApiKeyAuthenticationHandler(
         if (ApiKeySecrets.PrefixOf(presented) is not { } prefix)
             return AuthenticateResult.Fail("The bearer token is not a Portal API key.");
 
-        var noTenant = new TenantContext(new HttpContextAccessor(), Context.RequestServices);
-        await using var db = database.Open(noTenant);
-        // No firm is known before the key is found: the prefix is unique across firms.
-        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
-        if (key is null || !ApiKeySecrets.Matches(presented, key.SecretHash))
-            return AuthenticateResult.Fail("Unknown API key.");
         var now = clock.GetUtcNow();
-        if (!key.IsUsableAt(now))
-            return AuthenticateResult.Fail(key.RevokedAt is null ? "This API key has expired." : "This API key was revoked.");
-        var firmKey = await db.Firms.IgnoreQueryFilters().Where(f => f.Id == key.FirmId).Select(f => f.Key).SingleAsync(Context.RequestAborted);
-
-        if (key.LastUsedAt is not { } last || now - last >= LastUsedPrecision)
+        ApiKey key;
+        string firmKey;
+        if (cache.Find(prefix) is { } hit && ApiKeySecrets.Matches(presented, hit.Key.SecretHash) && hit.Key.IsUsableAt(now))
+            (key, firmKey) = hit;
+        else
         {
-            var staleBefore = now - LastUsedPrecision;
-            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < staleBefore))
-                .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            var noTenant = new TenantContext(new HttpContextAccessor(), Context.RequestServices);
+            await using var db = database.Open(noTenant);
+            // No firm is known before the key is found: the prefix is unique across firms.
+            var found = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+                .Where(k => k.Prefix == prefix)
+                .Select(k => new { Key = k, FirmKey = db.Firms.IgnoreQueryFilters().Where(f => f.Id == k.FirmId).Select(f => f.Key).Single() })
+                .SingleOrDefaultAsync(Context.RequestAborted);
+            if (found is null || !ApiKeySecrets.Matches(presented, found.Key.SecretHash))
+                return AuthenticateResult.Fail("Unknown API key.");
+            (key, firmKey) = (found.Key, found.FirmKey);
+            if (!key.IsUsableAt(now))
+                return AuthenticateResult.Fail(key.RevokedAt is null ? "This API key has expired." : "This API key was revoked.");
+            if (key.LastUsedAt is not { } last || now - last >= LastUsedPrecision)
+            {
+                var staleBefore = now - LastUsedPrecision;
+                await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < staleBefore))
+                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            }
+            cache.Keep(key, firmKey);
         }
 
         var claims = new List<Claim>

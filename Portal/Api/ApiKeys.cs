@@ -13,7 +13,7 @@ public sealed record ApiKeyView(Guid Id, string Name, ApiKeyScope Scope, ApiReso
 public sealed record NewApiKey(Guid Id, string Prefix, string Secret);
 
 /// <summary>The owner's API keys: make one, list them, revoke one. Each change is in the audit log.</summary>
-public sealed class ApiKeys(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AuditRecorder audit, ApiKeySecrets secrets)
+public sealed class ApiKeys(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AuditRecorder audit, ApiKeySecrets secrets, ApiKeyCache cache)
 {
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -44,5 +44,7 @@ public sealed class ApiKeys(IDbContextFactory<PortalDbContext> dbFactory, TimePr
         key.Revoke(clock.GetUtcNow());
         audit.Record(db, "API key revoked", "ApiKey", key.Id, $"{key.Name} ({key.Prefix})", "Revoked");
         await db.SaveChangesAsync(cancellationToken);
+        // This instance stops taking it now; another within the cache's few seconds.
+        cache.Forget(key.Prefix);
     }
 }

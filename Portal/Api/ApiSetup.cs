@@ -24,6 +24,7 @@ public static class ApiSetup
         services.AddOptions<ApiOptions>().BindConfiguration("Api");
         services.AddSingleton<ApiKeySecrets>();
         services.AddScoped<ApiKeys>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddSingleton<IAuthorizationHandler, ApiScopeAuthorizationHandler>();
         services.AddAuthorizationBuilder()
