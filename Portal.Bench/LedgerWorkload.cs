@@ -4,11 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Audit;
 using Portal.Data;
+using Portal.Deposits;
 using Portal.Domain;
 using Portal.Domain.Ledger;
 using Portal.Domain.Payments;
+using Portal.Firms;
 using Portal.Invoices;
 using Portal.Ledger;
+using Portal.Notifications;
 using Portal.Payments;
 using Portal.Wallets;
 
@@ -24,7 +27,8 @@ internal static class LedgerWorkload
     public static async Task<double> RunAsync(BenchPostgres server, int workers, int seconds)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_bench");
-        await using var app = await StartAppAsync(connectionString);
+        await using var app = await BenchApp.StartAsync(connectionString, "ledger",
+            services => services.AddInvoices().AddLedger().AddAudit().AddPayments().AddWallets().AddNotifications().AddDeposits().AddFirms());
         var firm = await BenchFirm.CreateAsync(app.Services, "bench");
         var desks = new List<Desk>();
         for (var i = 0; i < workers; i++)
@@ -50,22 +54,6 @@ internal static class LedgerWorkload
             + (serverCpu is { } used ? $", {used.TotalMilliseconds / Math.Max(1, operations):F2} ms of server CPU each" : ""));
         await BenchFirm.CheckBooksAsync(app.Services, firm);
         return operations / watch.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<WebApplication> StartAppAsync(string connectionString)
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration["Database:Provider"] = nameof(DatabaseProvider.Postgres);
-        builder.Configuration["ConnectionStrings:Portal"] = connectionString;
-        builder.Configuration["Data:Folder"] = Path.Combine(Path.GetTempPath(), "portal-bench");
-        // Per-command logging would cost more than the commands.
-        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddPortalData();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddInvoices().AddLedger().AddAudit().AddPayments().AddWallets();
-        var app = builder.Build();
-        await app.MigratePortalDatabaseAsync();
-        return app;
     }
 
     private sealed class Desk(BenchClient client)

@@ -9,6 +9,7 @@ using Portal.Clients;
 using Portal.Data;
 using Portal.Domain.Invoices;
 using Portal.Domain.Payments;
+using Portal.Firms;
 using Portal.Invoices;
 using Portal.Payments;
 using Portal.Security;
@@ -34,7 +35,7 @@ internal static class ListsWorkload
     public static async Task<ListsResult> RunAsync(BenchPostgres server, int workers, int seconds)
     {
         var connectionString = await server.CreateDatabaseAsync("portal_lists");
-        await using var app = await BenchApp.StartAsync(connectionString, "lists", services => services.AddInvoices().AddClients().AddPayments().AddAudit());
+        await using var app = await BenchApp.StartAsync(connectionString, "lists", services => services.AddInvoices().AddClients().AddPayments().AddFirms().AddAudit());
         var firm = await BenchFirm.CreateAsync(app.Services, "lists");
         var watch = Stopwatch.StartNew();
         var seeded = await SeedAsync(connectionString, firm);

@@ -17,6 +17,13 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("portal-bench-app-").FullName;
 
+    private static readonly Lazy<string> SharedCertificate = new(() =>
+    {
+        var certificate = Path.Combine(Directory.CreateTempSubdirectory("portal-bench-key-ring-").FullName, "key-ring.pfx");
+        KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
+        return certificate;
+    });
+
     private PortalOnKestrel(string connectionString, IReadOnlyDictionary<string, string> settings) =>
         (_connectionString, _settings) = (connectionString, settings);
 
@@ -45,11 +52,9 @@ internal sealed class PortalOnKestrel : WebApplicationFactory<PortalApp::Program
         builder.UseSetting("Sandbox:Enabled", "false");
         // Plain HTTP on loopback: cookies marked Secure would never come back to the app.
         builder.UseSetting("Hosting:HttpsOnly", "false");
-        // Production refuses a key ring stored unencrypted: the bench brings its own certificate, as a deployment mounts one.
-        var certificate = Path.Combine(_dataFolder, "key-ring.pfx");
-        if (!File.Exists(certificate))
-            KeyRingProtection.CreateCertificate(certificate, "bench", TimeProvider.System);
-        builder.UseSetting(KeyRingProtection.CertificatePath, certificate);
+        // Production refuses a key ring stored unencrypted: the bench brings its own certificate, as a deployment mounts
+        // one, and the same one on every instance (a second instance could not read the key ring the first wrote).
+        builder.UseSetting(KeyRingProtection.CertificatePath, SharedCertificate.Value);
         builder.UseSetting(KeyRingProtection.CertificatePassword, "bench");
         // Per-request logging would cost more than the requests, and would not be on in production either.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
