@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Account;
-using Portal.Audit;
 using Portal.Data;
 using Portal.Domain;
 using Portal.Domain.Ledger;
